@@ -1,0 +1,128 @@
+"""The transactional outbox: rows written with each change, claimed and settled by workers.
+
+On PostgreSQL, claiming uses `FOR UPDATE SKIP LOCKED` so many workers share the queue
+without handing the same row to two of them. SQLite has one writer at a time, so a plain
+update inside the write transaction is enough there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from casedesk.adapters.db import tables as t
+from casedesk.domain.events import Event
+
+MAX_ATTEMPTS = 10
+BASE_BACKOFF = timedelta(seconds=5)
+MAX_BACKOFF = timedelta(hours=1)
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    seq: int
+    event_id: uuid.UUID
+    kind: str
+    subject_type: str
+    subject_id: uuid.UUID
+    actor_id: uuid.UUID | None
+    occurred_at: datetime
+    payload: dict[str, Any]
+    attempts: int
+
+
+def append(conn: Connection, events: list[Event]) -> None:
+    if not events:
+        return
+    conn.execute(
+        insert(t.outbox),
+        [
+            {
+                "event_id": e.id,
+                "kind": e.kind,
+                "subject_type": e.subject_type,
+                "subject_id": e.subject_id,
+                "actor_id": e.actor_id,
+                "occurred_at": e.at,
+                "payload": e.data,
+                "state": "pending",
+                "attempts": 0,
+                "available_at": e.at,
+            }
+            for e in events
+        ],
+    )
+
+
+def claim(conn: Connection, worker: str, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """Leases up to `limit` due rows to `worker`; a lease that runs out makes them due again."""
+    o = t.outbox
+    due = (
+        (o.c.state == "pending")
+        & (o.c.available_at <= now)
+        & ((o.c.claimed_until.is_(None)) | (o.c.claimed_until < now))
+    )
+    query = select(o).where(due).order_by(o.c.seq).limit(limit)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = conn.execute(query).mappings().all()
+    if rows:
+        conn.execute(
+            update(o)
+            .where(o.c.seq.in_([r["seq"] for r in rows]))
+            .values(claimed_by=worker, claimed_until=now + CLAIM_LEASE)
+        )
+    return [
+        OutboxMessage(
+            seq=r["seq"],
+            event_id=r["event_id"],
+            kind=r["kind"],
+            subject_type=r["subject_type"],
+            subject_id=r["subject_id"],
+            actor_id=r["actor_id"],
+            occurred_at=r["occurred_at"],
+            payload=dict(r["payload"]),
+            attempts=r["attempts"],
+        )
+        for r in rows
+    ]
+
+
+def mark_done(conn: Connection, seq: int, now: datetime) -> None:
+    o = t.outbox
+    conn.execute(
+        update(o)
+        .where(o.c.seq == seq)
+        .values(state="done", processed_at=now, claimed_by=None, claimed_until=None)
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … capped at an hour."""
+    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def mark_failed(conn: Connection, message: OutboxMessage, error: str, now: datetime) -> str:
+    """Records a failed attempt; returns the new state (`pending` to retry, or `dead`)."""
+    attempts = message.attempts + 1
+    state = "dead" if attempts >= MAX_ATTEMPTS else "pending"
+    o = t.outbox
+    conn.execute(
+        update(o)
+        .where(o.c.seq == message.seq)
+        .values(
+            state=state,
+            attempts=attempts,
+            last_error=error[:2000],
+            available_at=now + backoff(attempts),
+            claimed_by=None,
+            claimed_until=None,
+            processed_at=now if state == "dead" else None,
+        )
+    )
+    return state

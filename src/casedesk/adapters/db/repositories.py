@@ -1,0 +1,275 @@
+"""Repositories over one SQLAlchemy connection; they read and write, never commit."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.rows import (
+    case_from_row,
+    case_to_row,
+    case_type_from_row,
+    project_from_row,
+    project_to_row,
+    user_from_row,
+    user_to_row,
+)
+from casedesk.domain.case_types import CaseType
+from casedesk.domain.cases import Case
+from casedesk.domain.errors import NotFound
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.projects import Project
+from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.domain.vocab import Scope
+from casedesk.services.ports import CommentCell
+
+
+def next_counter(conn: Connection, name: str) -> int:
+    """Atomically bumps a named counter. The row lock makes concurrent callers queue, so a
+    value is never handed out twice; rolled-back values were never visible to anyone."""
+    value = conn.execute(
+        update(t.counters)
+        .where(t.counters.c.name == name)
+        .values(value=t.counters.c.value + 1)
+        .returning(t.counters.c.value)
+    ).scalar_one_or_none()
+    if value is None:
+        raise RuntimeError(f"counter {name!r} is missing; run `casedesk migrate`")
+    return int(value)
+
+
+def case_ref_clause(ref: CaseRef):  # type: ignore[no-untyped-def]
+    if ref.id is not None:
+        return t.cases.c.id == ref.id
+    return t.cases.c.key == ref.key
+
+
+class SqlCaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.seen: dict[uuid.UUID, Case] = {}
+        self.new: set[uuid.UUID] = set()
+
+    def get(self, ref: CaseRef) -> Case:
+        row = (
+            self.conn.execute(select(t.cases).where(case_ref_clause(ref)).with_for_update())
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound("case", ref)
+        case = self.seen.get(row["id"])
+        if case is None:
+            case = self.seen[row["id"]] = case_from_row(row)
+        return case
+
+    def add(self, case: Case) -> None:
+        self.seen[case.id] = case
+        self.new.add(case.id)
+
+    def next_number(self) -> int:
+        return next_counter(self.conn, "case_number")
+
+    def flush(self) -> None:
+        for case_id, case in self.seen.items():
+            row = case_to_row(case)
+            if case_id in self.new:
+                self.conn.execute(insert(t.cases).values(**row))
+            else:
+                self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**row))
+        self.new.clear()
+
+
+class SqlProjectRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, ref: uuid.UUID | str) -> Project:
+        query = select(t.projects).where(t.projects.c.deleted_at.is_(None))
+        if isinstance(ref, uuid.UUID):
+            query = query.where(t.projects.c.id == ref)
+        else:
+            try:
+                query = query.where(t.projects.c.id == uuid.UUID(ref))
+            except ValueError:
+                query = query.where(t.projects.c.key == ref.upper())
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("project", ref)
+        members = self.conn.execute(
+            select(t.project_members.c.user_id).where(t.project_members.c.project_id == row["id"])
+        ).scalars()
+        return project_from_row(row, list(members))
+
+    def add(self, project: Project) -> None:
+        self.conn.execute(insert(t.projects).values(**project_to_row(project), last_case_number=0))
+        for user_id in project.member_ids:
+            self.conn.execute(insert(t.project_members).values(project_id=project.id, user_id=user_id))
+
+    def save(self, project: Project) -> None:
+        self.conn.execute(
+            update(t.projects).where(t.projects.c.id == project.id).values(**project_to_row(project))
+        )
+
+    def key_taken(self, key: str) -> bool:
+        return self.conn.execute(select(t.projects.c.id).where(t.projects.c.key == key)).first() is not None
+
+    def handle_taken(self, handle: str) -> bool:
+        query = select(t.projects.c.id).where(t.projects.c.handle == handle)
+        return self.conn.execute(query).first() is not None
+
+    def next_case_number(self, project_id: uuid.UUID) -> int:
+        return int(
+            self.conn.execute(
+                update(t.projects)
+                .where(t.projects.c.id == project_id)
+                .values(last_case_number=t.projects.c.last_case_number + 1)
+                .returning(t.projects.c.last_case_number)
+            ).scalar_one()
+        )
+
+    def set_favorite(self, project_id: uuid.UUID, user_id: uuid.UUID, favorite: bool) -> None:
+        fav = t.project_favorites
+        match = (fav.c.project_id == project_id) & (fav.c.user_id == user_id)
+        self.conn.execute(delete(fav).where(match))
+        if favorite:
+            self.conn.execute(insert(fav).values(project_id=project_id, user_id=user_id))
+
+
+class SqlUserRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, user_id: uuid.UUID) -> User:
+        row = self.conn.execute(select(t.users).where(t.users.c.id == user_id)).mappings().first()
+        if row is None:
+            raise NotFound("user", user_id)
+        return user_from_row(row)
+
+    def find_by_email(self, email: str) -> User | None:
+        query = select(t.users).where(t.users.c.email == email.lower())
+        row = self.conn.execute(query).mappings().first()
+        return user_from_row(row) if row else None
+
+    def add(self, user: User) -> None:
+        self.conn.execute(insert(t.users).values(**user_to_row(user)))
+
+    def save(self, user: User) -> None:
+        self.conn.execute(update(t.users).where(t.users.c.id == user.id).values(**user_to_row(user)))
+
+
+class SqlKeyRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_app_key(self, key: AppKey) -> None:
+        self.conn.execute(
+            insert(t.app_keys).values(
+                id=key.id,
+                key_hash=key.key_hash,
+                last4=key.last4,
+                name=key.name,
+                user_id=key.user_id,
+                scopes=sorted(s.value for s in key.scopes),
+                created_at=key.created_at,
+                revoked_at=key.revoked_at,
+            )
+        )
+
+    def add_api_key(self, key: ApiKey) -> None:
+        self.conn.execute(
+            insert(t.api_keys).values(
+                id=key.id,
+                key_hash=key.key_hash,
+                last4=key.last4,
+                name=key.name,
+                created_by=key.created_by,
+                created_at=key.created_at,
+                revoked_at=key.revoked_at,
+            )
+        )
+
+    def find_app_key(self, key_hash: str) -> AppKey | None:
+        query = select(t.app_keys).where(t.app_keys.c.key_hash == key_hash)
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return AppKey(
+            id=row["id"],
+            user_id=row["user_id"],
+            name=row["name"],
+            key_hash=row["key_hash"],
+            last4=row["last4"],
+            scopes=frozenset(Scope(s) for s in row["scopes"] if s in Scope._value2member_map_),
+            created_at=row["created_at"],
+            revoked_at=row["revoked_at"],
+        )
+
+    def find_api_key(self, key_hash: str) -> ApiKey | None:
+        query = select(t.api_keys).where(t.api_keys.c.key_hash == key_hash)
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        return ApiKey(
+            id=row["id"],
+            created_by=row["created_by"],
+            name=row["name"],
+            key_hash=row["key_hash"],
+            last4=row["last4"],
+            created_at=row["created_at"],
+            revoked_at=row["revoked_at"],
+        )
+
+
+class SqlCaseTypeRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, type_id: uuid.UUID) -> CaseType:
+        query = select(t.case_types).where(t.case_types.c.id == type_id)
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("case_type", type_id)
+        return case_type_from_row(row)
+
+
+class SqlTimelineRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get_comment(self, case_id: uuid.UUID, cell_id: uuid.UUID) -> CommentCell:
+        tl = t.timeline_events
+        row = (
+            self.conn.execute(
+                select(tl).where(
+                    tl.c.id == cell_id,
+                    tl.c.subject_type == "case",
+                    tl.c.subject_id == case_id,
+                    tl.c.kind == "case.commented",
+                    tl.c.deleted_at.is_(None),
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound("timeline cell", cell_id)
+        return CommentCell(
+            id=row["id"],
+            case_id=case_id,
+            author_id=row["actor_id"],
+            message=str(row["data"].get("message", "")),
+            created_at=row["created_at"],
+            modified_at=row["modified_at"],
+            deleted_at=row["deleted_at"],
+        )
+
+    def save_comment(self, cell: CommentCell) -> None:
+        tl = t.timeline_events
+        self.conn.execute(
+            update(tl)
+            .where(tl.c.id == cell.id)
+            .values(data={"message": cell.message}, modified_at=cell.modified_at, deleted_at=cell.deleted_at)
+        )

@@ -1,0 +1,131 @@
+"""Row ⇄ domain object translation, shared by the repositories and the read model."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from casedesk.domain.case_types import CaseType
+from casedesk.domain.cases import Case
+from casedesk.domain.projects import Project
+from casedesk.domain.users import User
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+
+
+def case_from_row(row: RowMapping) -> Case:
+    return Case(
+        id=row["id"],
+        number=row["number"],
+        project_id=row["project_id"],
+        key=row["key"],
+        type_id=row["type_id"],
+        title=row["title"],
+        description=row["description"],
+        priority=Priority(row["priority"]),
+        status=CaseStatus(row["status"]),
+        assignee_id=row["assignee_id"],
+        created_by=row["created_by"],
+        modified_by=row["modified_by"],
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+        closed_at=row["closed_at"],
+        archived_at=row["archived_at"],
+        due_date=row["due_date"],
+        resolved_reason=ResolvedReason(row["resolved_reason"]) if row["resolved_reason"] else None,
+        attributes=dict(row["attributes"] or {}),
+        custom_attributes=dict(row["custom_attributes"] or {}),
+    )
+
+
+def case_to_row(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "number": case.number,
+        "project_id": case.project_id,
+        "key": case.key,
+        "type_id": case.type_id,
+        "title": case.title,
+        "description": case.description,
+        "priority": case.priority.value,
+        "priority_urgency": case.priority.urgency,
+        "status": case.status.value,
+        "status_rank": case.status.sort_rank,
+        "assignee_id": case.assignee_id,
+        "created_by": case.created_by,
+        "modified_by": case.modified_by,
+        "created_at": case.created_at,
+        "modified_at": case.modified_at,
+        "closed_at": case.closed_at,
+        "archived_at": case.archived_at,
+        "due_date": case.due_date,
+        "resolved_reason": case.resolved_reason.value if case.resolved_reason else None,
+        "attributes": case.attributes,
+        "custom_attributes": case.custom_attributes,
+    }
+
+
+def project_from_row(row: RowMapping, member_ids: list[uuid.UUID]) -> Project:
+    return Project(
+        id=row["id"],
+        name=row["name"],
+        key=row["key"],
+        handle=row["handle"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+        deleted_at=row["deleted_at"],
+        settings=dict(row["settings"] or {}),
+        enabled_custom_case_types=list(row["enabled_custom_case_types"] or []),
+        member_ids=member_ids,
+    )
+
+
+def project_to_row(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "name": project.name,
+        "key": project.key,
+        "handle": project.handle,
+        "settings": project.settings,
+        "enabled_custom_case_types": project.enabled_custom_case_types,
+        "created_by": project.created_by,
+        "created_at": project.created_at,
+        "modified_at": project.modified_at,
+        "deleted_at": project.deleted_at,
+    }
+
+
+def user_from_row(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        title=row["title"],
+        disabled=row["disabled"],
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+    )
+
+
+def user_to_row(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "title": user.title,
+        "disabled": user.disabled,
+        "created_at": user.created_at,
+        "modified_at": user.modified_at,
+    }
+
+
+def case_type_from_row(row: RowMapping) -> CaseType:
+    return CaseType(
+        id=row["id"],
+        name=row["name"],
+        description=row["description"],
+        emoji=row["emoji"],
+        deleted_at=row["deleted_at"],
+    )

@@ -1,0 +1,190 @@
+"""The schema, as SQLAlchemy Core tables (the migrations create exactly this)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from casedesk.adapters.db.types import Json, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Named monotonically increasing counters (global case number, later incident public ids).
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("title", String(200)),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("last4", String(4), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+app_keys = Table(
+    "app_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("last4", String(4), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("scopes", Json, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("key", String(10), nullable=False, unique=True),
+    Column("handle", String(63), nullable=False, unique=True),
+    Column("settings", Json, nullable=False),
+    Column("enabled_custom_case_types", Json, nullable=False),
+    Column("last_case_number", BigInteger, nullable=False, default=0),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
+)
+
+project_members = Table(
+    "project_members",
+    metadata,
+    Column("project_id", Uuid, ForeignKey("projects.id"), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
+)
+
+project_favorites = Table(
+    "project_favorites",
+    metadata,
+    Column("project_id", Uuid, ForeignKey("projects.id"), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
+)
+
+case_types = Table(
+    "case_types",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("emoji", String(16), nullable=False, default=""),
+    Column("deleted_at", UtcDateTime),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("number", BigInteger, nullable=False, unique=True),
+    Column("project_id", Uuid, ForeignKey("projects.id"), nullable=False),
+    Column("key", String(32), nullable=False, unique=True),
+    Column("type_id", Uuid, ForeignKey("case_types.id"), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("priority", String(16), nullable=False),
+    # Stored beside the priority so "most urgent first" is an index scan.
+    Column("priority_urgency", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("status_rank", Integer, nullable=False),
+    Column("assignee_id", Uuid, ForeignKey("users.id")),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("modified_by", Uuid, ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("archived_at", UtcDateTime),
+    Column("due_date", Date),
+    Column("resolved_reason", String(32)),
+    Column("attributes", Json, nullable=False),
+    Column("custom_attributes", Json, nullable=False),
+    Index("ix_cases_created_at", "created_at"),
+    Index("ix_cases_project_created", "project_id", "created_at"),
+    Index("ix_cases_priority_created", "priority_urgency", "created_at"),
+    Index("ix_cases_status_created", "status_rank", "created_at"),
+    Index("ix_cases_assignee", "assignee_id"),
+)
+
+# Every change and comment, in order. `seq` orders; `id` is the public cell id.
+timeline_events = Table(
+    "timeline_events",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("subject_type", String(16), nullable=False),
+    Column("subject_id", Uuid, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("actor_id", Uuid, ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
+    Column("data", Json, nullable=False),
+    Index("ix_timeline_subject", "subject_type", "subject_id", "seq"),
+)
+
+# Transactional outbox: written with the change, consumed by the worker.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("kind", String(64), nullable=False),
+    Column("subject_type", String(16), nullable=False),
+    Column("subject_id", Uuid, nullable=False),
+    Column("actor_id", Uuid),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("payload", Json, nullable=False),
+    Column("state", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(128)),
+    Column("claimed_until", UtcDateTime),
+    Column("processed_at", UtcDateTime),
+    Column("last_error", Text),
+    Index("ix_outbox_pending", "state", "available_at", "seq"),
+)
+
+__all__ = ["metadata", "UniqueConstraint"]

@@ -1,0 +1,46 @@
+"""The composition root: builds the engine, unit of work, bus and read model from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from casedesk.adapters.db.engine import build_engine
+from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.adapters.db.read_model import SqlReadModel
+from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
+from casedesk.config import Settings
+from casedesk.services.messagebus import MessageBus
+from casedesk.services.ports import ReadModel, UnitOfWork
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    bus: MessageBus
+    read: ReadModel
+
+    def uow(self) -> UnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for lookups that write nothing (e.g. authentication)."""
+        return SqlUnitOfWork(self.engine, write=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Container:
+    settings = settings or Settings()
+    engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
+    if migrate:
+        upgrade_to_head(engine)
+    return Container(
+        settings=settings,
+        engine=engine,
+        bus=MessageBus(lambda: SqlUnitOfWork(engine)),
+        read=SqlReadModel(engine),
+    )

@@ -1,0 +1,170 @@
+"""Commands: what a caller asks the core to do, already parsed into domain values.
+
+Building a command validates its values, so malformed input is refused before anything is
+looked up (the entry points build commands first, then hand them to the message bus).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
+
+
+@dataclass(frozen=True)
+class Command:
+    pass
+
+
+# -- cases -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCase(Command):
+    title: str
+    project: str  # project UUID or key
+    type_id: uuid.UUID
+    description: str = ""
+    priority: Priority = Priority.NOT_DEFINED
+    status: CaseStatus = CaseStatus.OPEN
+    assignee_id: uuid.UUID | None = None
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseCommand(Command):
+    case: CaseRef
+
+
+@dataclass(frozen=True)
+class ChangeCaseStatus(CaseCommand):
+    status: CaseStatus
+
+
+@dataclass(frozen=True)
+class ChangeCasePriority(CaseCommand):
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class RetitleCase(CaseCommand):
+    title: str
+
+
+@dataclass(frozen=True)
+class DescribeCase(CaseCommand):
+    description: str
+
+
+@dataclass(frozen=True)
+class AssignCase(CaseCommand):
+    assignee_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class UnassignCase(CaseCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class ArchiveCase(CaseCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class UnarchiveCase(CaseCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class SetCaseAttributes(CaseCommand):
+    attributes: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class SetCaseDueDate(CaseCommand):
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class SetCaseResolvedReason(CaseCommand):
+    reason: ResolvedReason
+
+
+@dataclass(frozen=True)
+class CommentOnCase(CaseCommand):
+    message: str
+
+
+@dataclass(frozen=True)
+class UpdateCaseComment(CaseCommand):
+    cell_id: uuid.UUID
+    message: str
+
+
+@dataclass(frozen=True)
+class DeleteCaseComment(CaseCommand):
+    cell_id: uuid.UUID
+
+
+# -- projects ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateProject(Command):
+    name: str
+    key: str
+    handle: str | None = None
+    enabled_custom_case_types: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UpdateProject(Command):
+    project_id: uuid.UUID
+    name: str | None = None
+    handle: str | None = None
+    settings: dict[str, Any] | None = None
+    enabled_custom_case_types: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class DeleteProject(Command):
+    project_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class FavoriteProject(Command):
+    project_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class UnfavoriteProject(Command):
+    project_id: uuid.UUID
+
+
+# -- users and keys ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateUser(Command):
+    email: str
+    name: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class DisableUser(Command):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateKeys(Command):
+    """Creates an API key and an application key for `user_email` (the CLI's `keys create`)."""
+
+    user_email: str
+    scopes: frozenset[Scope]
+    name: str = "default"

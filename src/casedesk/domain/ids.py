@@ -1,0 +1,40 @@
+"""How cases are referred to: by UUID or by their `KEY-N` key."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from casedesk.domain.errors import ValidationFailed
+
+CASE_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-([1-9][0-9]{0,17})$")
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A parsed case reference; exactly one of `id` and `key` is set."""
+
+    id: uuid.UUID | None = None
+    key: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, field: str = "case_id") -> CaseRef:
+        text = text.strip()
+        try:
+            return cls(id=uuid.UUID(text))
+        except ValueError:
+            pass
+        if CASE_KEY_PATTERN.match(text):
+            return cls(key=text.upper())
+        raise ValidationFailed(field, f"{text!r} is neither a case UUID nor a case key like SEC-12")
+
+    def __str__(self) -> str:
+        return str(self.id) if self.id is not None else str(self.key)
+
+
+def parse_uuid(text: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except (ValueError, AttributeError):
+        raise ValidationFailed(field, f"{text!r} is not a UUID") from None

@@ -1,0 +1,97 @@
+"""The shared vocabulary of cases: statuses, priorities, case types, scopes."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+
+class CaseStatus(enum.Enum):
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    CLOSED = "CLOSED"
+
+    @property
+    def group(self) -> str:
+        # Every built-in status is alone in its group; custom statuses will share groups.
+        return "SG_" + self.value
+
+    @property
+    def display_name(self) -> str:
+        return {"OPEN": "Open", "IN_PROGRESS": "In Progress", "CLOSED": "Closed"}[self.value]
+
+    @property
+    def sort_rank(self) -> int:
+        return {"OPEN": 0, "IN_PROGRESS": 1, "CLOSED": 2}[self.value]
+
+
+class Priority(enum.Enum):
+    NOT_DEFINED = "NOT_DEFINED"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+    P5 = "P5"
+
+    @property
+    def urgency(self) -> int:
+        """Higher is more urgent: P1 → 5 … P5 → 1, NOT_DEFINED → 0 (stored for sorting)."""
+        if self is Priority.NOT_DEFINED:
+            return 0
+        return 6 - int(self.value[1])
+
+
+class ResolvedReason(enum.Enum):
+    """Why a security case was closed: the product's three reasons plus the API's verdicts."""
+
+    TESTING = "TESTING"
+    FALSE_POSITIVE = "FALSE_POSITIVE"
+    ONE_TIME_EXCEPTION = "ONE_TIME_EXCEPTION"
+    TRUE_POSITIVE = "TRUE_POSITIVE"
+    BENIGN_POSITIVE = "BENIGN_POSITIVE"
+
+    @classmethod
+    def parse(cls, text: str) -> ResolvedReason | None:
+        """Accepts `false positive`, `False-Positive`, `FALSE_POSITIVE`…; None when unknown."""
+        normalised = "_".join(text.replace("-", " ").split()).upper()
+        try:
+            return cls(normalised)
+        except ValueError:
+            return None
+
+
+STANDARD_CASE_TYPE_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
+SECURITY_CASE_TYPE_ID = uuid.UUID("00000000-0000-0000-0000-000000000003")
+
+BUILTIN_CASE_TYPES: dict[uuid.UUID, tuple[str, str, str]] = {
+    # id → (name, description, emoji); ids are Datadog's so its clients find them.
+    STANDARD_CASE_TYPE_ID: ("Standard", "General purpose case", "📋"),
+    SECURITY_CASE_TYPE_ID: (
+        "Security",
+        "Security investigation; closing requires a resolved reason",
+        "🛡️",
+    ),
+}
+
+
+class Scope(enum.Enum):
+    CASES_READ = "cases_read"
+    CASES_WRITE = "cases_write"
+    INCIDENT_READ = "incident_read"
+    INCIDENT_WRITE = "incident_write"
+    INCIDENT_SETTINGS_WRITE = "incident_settings_write"
+    USER_ACCESS_READ = "user_access_read"
+    USER_ACCESS_INVITE = "user_access_invite"
+    USER_ACCESS_MANAGE = "user_access_manage"
+
+    @classmethod
+    def all(cls) -> frozenset[Scope]:
+        return frozenset(cls)
+
+
+# A broader scope satisfies the narrower ones it names.
+IMPLIED_SCOPES: dict[Scope, frozenset[Scope]] = {
+    Scope.CASES_WRITE: frozenset({Scope.CASES_READ}),
+    Scope.INCIDENT_WRITE: frozenset({Scope.INCIDENT_READ}),
+    Scope.USER_ACCESS_MANAGE: frozenset({Scope.USER_ACCESS_READ, Scope.USER_ACCESS_INVITE}),
+}

@@ -1,0 +1,18 @@
+"""The Datadog-compatible `/api/v2` dialect."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from casedesk.entrypoints.api_datadog import cases, projects, users
+
+PREFIX = "/api/v2"
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix=PREFIX)
+    # Projects first: `/cases/projects` must win over `/cases/{case_id}`.
+    api.include_router(projects.router)
+    api.include_router(cases.router)
+    api.include_router(users.router)
+    return api

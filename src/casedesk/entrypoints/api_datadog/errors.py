@@ -1,0 +1,124 @@
+"""Datadog dialect errors: each operation answers in the error schema its contract declares.
+
+Most operations declare `APIErrorResponse` (`{"errors": ["..."]}`, strings): there the
+offending field leads the message as a JSON pointer (`/data/attributes/title: ...`). The
+operations below declare `JSONAPIErrorResponse`, whose objects carry `source.pointer`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from casedesk.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
+
+OBJECT_ERROR_OPERATIONS = frozenset(
+    {
+        "AddCaseInsights", "CreateCaseJiraIssue", "CreateCaseNotebook",
+        "CreateCaseServiceNowTicket", "CreateGlobalIncidentHandle",
+        "CreateIncidentPostmortemAttachment", "CreateIncidentPostmortemTemplate",
+        "CreateIncidentUserDefinedField", "CreateIncidentUserDefinedRole",
+        "DeleteGlobalIncidentHandle", "DeleteIncidentPostmortemTemplate",
+        "DeleteIncidentUserDefinedField", "DeleteIncidentUserDefinedRole",
+        "GetGlobalIncidentSettings", "GetIncidentPostmortemTemplate",
+        "GetIncidentUserDefinedField", "GetIncidentUserDefinedRole", "LinkIncident",
+        "LinkJiraIssueToCase", "LinkPageToIncident", "ListGlobalIncidentHandles",
+        "ListIncidentPostmortemTemplates", "ListIncidentUserDefinedFields",
+        "ListIncidentUserDefinedRoles", "MoveCaseToProject", "RemoveCaseInsights",
+        "UnlinkJiraIssue", "UpdateGlobalIncidentHandle", "UpdateGlobalIncidentSettings",
+        "UpdateIncidentPostmortemTemplate", "UpdateIncidentUserDefinedField",
+        "UpdateIncidentUserDefinedRole",
+    }
+)  # fmt: skip
+
+# Domain field names whose place in a request body is not /data/attributes/<field>.
+FIELD_POINTERS = {
+    "assignee": "/data/relationships/assignee/data/id",
+    "project": "/data/relationships/project/data/id",
+    "status": "/data/attributes/status",
+}
+PATH_PARAMETERS = frozenset({"case_id", "cell_id", "project_id", "user_id", "user_uuid"})
+QUERY_PARAMETERS = frozenset(
+    {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter"}
+)
+
+TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+
+
+def error_response(
+    operation: str | None,
+    status: int,
+    detail: str,
+    *,
+    pointer: str | None = None,
+    parameter: str | None = None,
+) -> JSONResponse:
+    if operation in OBJECT_ERROR_OPERATIONS:
+        item: dict[str, Any] = {"status": str(status), "title": TITLES.get(status, "Error"), "detail": detail}
+        if pointer:
+            item["source"] = {"pointer": pointer}
+        elif parameter:
+            item["source"] = {"parameter": parameter}
+        return JSONResponse({"errors": [item]}, status_code=status)
+    where = pointer or (f'parameter "{parameter}"' if parameter else None)
+    text = f"{where}: {detail}" if where else detail
+    return JSONResponse({"errors": [text]}, status_code=status)
+
+
+def field_location(field: str) -> dict[str, str]:
+    if field in PATH_PARAMETERS or field in QUERY_PARAMETERS:
+        return {"parameter": field}
+    return {"pointer": FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
+
+
+def from_domain(operation: str | None, exc: DomainError) -> JSONResponse:
+    if isinstance(exc, ValidationFailed):
+        return error_response(operation, 400, exc.message, **field_location(exc.field))
+    if isinstance(exc, NotFound):
+        return error_response(operation, 404, exc.message)
+    if isinstance(exc, Unauthenticated):
+        return error_response(operation, 401, exc.message)
+    if isinstance(exc, Forbidden):
+        return error_response(operation, 403, exc.message)
+    if isinstance(exc, Conflict):
+        return error_response(operation, 409, exc.message)
+    return error_response(operation, 400, exc.message)
+
+
+def from_request_validation(operation: str | None, exc: RequestValidationError) -> JSONResponse:
+    """Pydantic's first complaint, with its location turned into a pointer or parameter."""
+    errors = jsonable_encoder(exc.errors())
+    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": ""}
+    loc = [str(part) for part in first.get("loc", ())]
+    if first.get("type") == "json_invalid":
+        return error_response(operation, 400, "request body is not valid JSON")
+    if loc and loc[0] in ("path", "query", "header"):
+        return error_response(operation, 400, first["msg"], parameter=loc[-1] if len(loc) > 1 else None)
+    pointer = "/" + "/".join(loc[1:]) if len(loc) > 1 else ""
+    detail = _detail(first)
+    return error_response(operation, 400, detail, pointer=pointer or "/")
+
+
+def _detail(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    loc = error.get("loc", ())
+    if kind == "literal_error" and loc and loc[-1] == "type":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"got type {error.get('input')!r} expected one of {expected}"
+    if kind == "literal_error":
+        name = loc[-1] if loc else "value"
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"invalid {name} {error.get('input')!r}; must be one of {expected}"
+    if kind == "missing":
+        return "this member is required"
+    return str(error.get("msg", "invalid value"))

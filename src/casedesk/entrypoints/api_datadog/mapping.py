@@ -1,0 +1,289 @@
+"""Pure translation between the Datadog wire format and the core's commands and objects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from casedesk.domain import commands as c
+from casedesk.domain.case_types import CaseType
+from casedesk.domain.cases import Case
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.projects import Project
+from casedesk.domain.users import User
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.entrypoints.api_datadog import schemas as s
+from casedesk.services.ports import TimelineEntry
+
+STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# -- wire → commands ---------------------------------------------------------------------
+
+
+def status_from_name(name: str, field: str = "status_name") -> CaseStatus:
+    status = STATUS_BY_NAME.get(name.strip().lower())
+    if status is None:
+        try:
+            return CaseStatus(name.strip().upper())
+        except ValueError:
+            allowed = ", ".join(s.display_name for s in CaseStatus)
+            raise ValidationFailed(field, f"unknown status {name!r}; use one of {allowed}") from None
+    return status
+
+
+def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
+    attrs, rels = body.data.attributes, body.data.relationships
+    assignee = rels.assignee.data if rels.assignee is not None else None
+    return c.CreateCase(
+        title=attrs.title,
+        project=rels.project.data.id,
+        type_id=parse_uuid(attrs.type_id, "type_id"),
+        description=attrs.description,
+        priority=Priority(attrs.priority),
+        status=status_from_name(attrs.status_name) if attrs.status_name else CaseStatus.OPEN,
+        assignee_id=parse_uuid(assignee.id, "assignee") if assignee else None,
+    )
+
+
+def change_status(ref: CaseRef, body: s.CaseUpdateStatusRequest) -> c.ChangeCaseStatus:
+    attrs = body.data.attributes
+    if attrs.status is not None:
+        status = CaseStatus(attrs.status)
+    elif attrs.status_name is not None:
+        status = status_from_name(attrs.status_name)
+    else:
+        raise ValidationFailed("status", "status or status_name is required")
+    return c.ChangeCaseStatus(case=ref, status=status)
+
+
+def due_date(ref: CaseRef, body: s.CaseUpdateDueDateRequest) -> c.SetCaseDueDate:
+    text = body.data.attributes.due_date
+    if text is None or not text.strip():
+        return c.SetCaseDueDate(case=ref, due_date=None)
+    try:
+        # A calendar date; a full timestamp is accepted and its date part kept.
+        parsed = date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        raise ValidationFailed("due_date", f"{text!r} is not a date like 2026-12-31") from None
+    return c.SetCaseDueDate(case=ref, due_date=parsed)
+
+
+def resolved_reason(ref: CaseRef, body: s.CaseUpdateResolvedReasonRequest) -> c.SetCaseResolvedReason:
+    text = body.data.attributes.security_resolved_reason
+    reason = ResolvedReason.parse(text)
+    if reason is None:
+        allowed = ", ".join(r.value for r in ResolvedReason)
+        raise ValidationFailed(
+            "security_resolved_reason", f"unknown resolved reason {text!r}; use one of {allowed}"
+        )
+    return c.SetCaseResolvedReason(case=ref, reason=reason)
+
+
+def create_project(body: s.ProjectCreateRequest) -> c.CreateProject:
+    attrs = body.data.attributes
+    return c.CreateProject(
+        name=attrs.name,
+        key=attrs.key,
+        handle=attrs.handle,
+        enabled_custom_case_types=attrs.enabled_custom_case_types,
+    )
+
+
+def update_project(project_id: uuid.UUID, body: s.ProjectUpdateRequest) -> c.UpdateProject:
+    attrs = body.data.attributes
+    handle = None
+    if attrs.settings and isinstance(attrs.settings.get("integration_monitor"), dict):
+        raw = attrs.settings["integration_monitor"].get("handle")
+        handle = str(raw) if raw is not None else None
+    return c.UpdateProject(
+        project_id=project_id,
+        name=attrs.name,
+        handle=handle,
+        settings=attrs.settings,
+        enabled_custom_case_types=attrs.enabled_custom_case_types,
+    )
+
+
+# -- objects → wire ----------------------------------------------------------------------
+
+
+def user_ref(user_id: uuid.UUID | None) -> dict[str, Any]:
+    return {"data": {"id": str(user_id), "type": "user"} if user_id else None}
+
+
+def case_resource(case: Case) -> dict[str, Any]:
+    return {
+        "id": str(case.id),
+        "type": "case",
+        "attributes": {
+            "key": case.key,
+            "title": case.title,
+            "description": case.description,
+            "priority": case.priority.value,
+            "status": case.status.value,
+            "status_group": case.status.group,
+            "status_name": case.status.display_name,
+            # The contract's `type` enum only knows STANDARD; `type_id` tells the real type.
+            "type": "STANDARD",
+            "type_id": str(case.type_id),
+            "attributes": case.attributes,
+            "custom_attributes": case.custom_attributes,
+            "insights": [],
+            "created_at": iso(case.created_at),
+            "modified_at": iso(case.modified_at),
+            "closed_at": iso(case.closed_at),
+            "archived_at": iso(case.archived_at),
+            "due_date": iso(case.due_date),
+            "security_resolved_reason": case.resolved_reason.value if case.resolved_reason else None,
+            "case_number": case.number,
+        },
+        "relationships": {
+            "created_by": user_ref(case.created_by),
+            "modified_by": user_ref(case.modified_by),
+            "assignee": user_ref(case.assignee_id),
+            "project": {"data": {"id": str(case.project_id), "type": "project"}},
+        },
+    }
+
+
+def included_user(user: User) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "type": "user",
+        "attributes": {
+            "active": not user.disabled,
+            "email": user.email,
+            "handle": user.handle,
+            "name": user.name,
+        },
+    }
+
+
+def case_document(case: Case, users: dict[uuid.UUID, User]) -> dict[str, Any]:
+    return {"data": case_resource(case), "included": [included_user(u) for u in users.values()]}
+
+
+def author(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {
+        "type": "USER",
+        "content": {"id": str(user.id), "email": user.email, "handle": user.handle, "name": user.name},
+    }
+
+
+CHANGE_SENTENCES = {
+    "case.created": "created the case",
+    "case.status_changed": "changed the status",
+    "case.priority_changed": "changed the priority",
+    "case.title_changed": "changed the title",
+    "case.description_changed": "changed the description",
+    "case.assigned": "assigned the case",
+    "case.unassigned": "unassigned the case",
+    "case.archived": "archived the case",
+    "case.unarchived": "unarchived the case",
+    "case.attributes_changed": "changed the attributes",
+    "case.due_date_changed": "changed the due date",
+    "case.resolved_reason_changed": "set the resolved reason",
+}
+
+
+def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
+    """The contract's cell type enum only has COMMENT; a change is a cell whose message says
+    what changed and whose `event` member carries the kind and the old and new values."""
+    if entry.kind == "case.commented":
+        message = str(entry.data.get("message", ""))
+        event = None
+    else:
+        who = entry.author.name if entry.author else "casedesk"
+        message = _change_message(who, entry)
+        event = {"kind": entry.kind, **entry.data}
+    attributes: dict[str, Any] = {
+        "type": "COMMENT",
+        "cell_content": {"message": message},
+        "created_at": iso(entry.created_at),
+    }
+    if entry.modified_at is not None:
+        attributes["modified_at"] = iso(entry.modified_at)
+    if entry.author is not None:
+        attributes["author"] = author(entry.author)
+    if event is not None:
+        attributes["event"] = event
+    return {"id": str(entry.id), "type": "timeline_cell", "attributes": attributes}
+
+
+def _change_message(who: str, entry: TimelineEntry) -> str:
+    sentence = CHANGE_SENTENCES.get(entry.kind, entry.kind)
+    old, new = entry.data.get("old"), entry.data.get("new")
+    if entry.kind in ("case.created", "case.description_changed", "case.attributes_changed"):
+        return f"{who} {sentence}"
+    if old is None and new is None:
+        return f"{who} {sentence}"
+    if old is None:
+        return f"{who} {sentence} to {new}"
+    return f"{who} {sentence} from {old} to {new}"
+
+
+def case_type_resource(case_type: CaseType) -> dict[str, Any]:
+    return {
+        "id": str(case_type.id),
+        "type": "case_type",
+        "attributes": {
+            "name": case_type.name,
+            "description": case_type.description,
+            "emoji": case_type.emoji,
+            "deleted_at": iso(case_type.deleted_at),
+        },
+    }
+
+
+def project_resource(project: Project) -> dict[str, Any]:
+    settings = dict(project.settings)
+    # The handle lives where Datadog keeps it: the monitor integration's settings.
+    settings["integration_monitor"] = {**settings.get("integration_monitor", {}), "handle": project.handle}
+    return {
+        "id": str(project.id),
+        "type": "project",
+        "attributes": {
+            "name": project.name,
+            "key": project.key,
+            "handle": project.handle,
+            "restricted": False,
+            "enabled_custom_case_types": project.enabled_custom_case_types,
+            "settings": settings,
+            "created_at": iso(project.created_at),
+            "modified_at": iso(project.modified_at),
+        },
+        "relationships": {
+            "member_user": {"data": [{"id": str(u), "type": "user"} for u in project.member_ids]},
+            "member_team": {"data": []},
+        },
+    }
+
+
+def user_resource(user: User) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "type": "users",
+        "attributes": {
+            "email": user.email,
+            "handle": user.handle,
+            "name": user.name,
+            "title": user.title,
+            "disabled": user.disabled,
+            "status": "Disabled" if user.disabled else "Active",
+            "verified": True,
+            "service_account": False,
+            "icon": "",
+            "created_at": iso(user.created_at),
+            "modified_at": iso(user.modified_at),
+        },
+        "relationships": {"roles": {"data": []}},
+    }

@@ -1,0 +1,135 @@
+"""The `casedesk` command line: serve, migrate, init, users and keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from casedesk.bootstrap import bootstrap
+from casedesk.domain import commands as c
+from casedesk.domain.errors import DomainError
+from casedesk.domain.vocab import Scope
+from casedesk.services.keys import IssuedKeys
+
+app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage API and application keys.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def parse_scopes(text: str | None) -> frozenset[Scope]:
+    if not text:
+        return Scope.all()
+    scopes = set()
+    for name in (part.strip() for part in text.split(",") if part.strip()):
+        try:
+            scopes.add(Scope(name))
+        except ValueError:
+            fail(f"unknown scope {name!r}; known scopes: {', '.join(s.value for s in Scope)}")
+    return frozenset(scopes)
+
+
+def print_keys(keys: IssuedKeys, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"user_id": str(keys.user_id), "api_key": keys.api_key, "app_key": keys.app_key}))
+    else:
+        typer.echo(f"user id:         {keys.user_id}")
+        typer.echo(f"API key:         {keys.api_key}")
+        typer.echo(f"application key: {keys.app_key}")
+        typer.echo("Keep these keys: casedesk stores only their hashes.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="HTTP worker processes.")] = 1,
+) -> None:
+    """Migrate the database if needed and serve the HTTP API."""
+    import uvicorn
+
+    container = bootstrap(migrate=True)
+    container.close()
+    if workers > 1:
+        uvicorn.run("casedesk.entrypoints.http.asgi:app", host=host, port=port, workers=workers)
+    else:
+        from casedesk.entrypoints.http.app import create_app
+
+        uvicorn.run(create_app(bootstrap()), host=host, port=port)
+
+
+@app.command()
+def migrate() -> None:
+    """Run the database migrations up to the newest."""
+    bootstrap(migrate=True).close()
+    typer.echo("database is up to date")
+
+
+@app.command()
+def init(
+    admin_email: Annotated[str, typer.Option("--admin-email", help="The admin's email.")],
+    name: Annotated[str | None, typer.Option(help="The admin's display name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create the first admin user and a key pair with every scope (run it again for new keys)."""
+    container = bootstrap(migrate=True)
+    try:
+        with container.uow() as uow:
+            existing = uow.users.find_by_email(admin_email.strip().lower())
+        if existing is None:
+            container.bus.handle(c.CreateUser(email=admin_email, name=name), None)
+        keys = container.bus.handle(c.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None)
+    except DomainError as exc:
+        fail(exc.message)
+    finally:
+        container.close()
+    print_keys(keys, as_json)
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="The user's email.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create a user."""
+    container = bootstrap(migrate=True)
+    try:
+        user_id = container.bus.handle(c.CreateUser(email=email, name=name, title=title), None)
+    except DomainError as exc:
+        fail(exc.message)
+    finally:
+        container.close()
+    typer.echo(json.dumps({"user_id": str(user_id), "email": email}) if as_json else f"user id: {user_id}")
+
+
+@keys_app.command("create")
+def keys_create(
+    user: Annotated[str, typer.Option(help="Email of the user the keys act as.")],
+    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes (default: all).")] = None,
+    name: Annotated[str, typer.Option(help="A label for the keys.")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create an API key and an application key for a user."""
+    wanted = parse_scopes(scopes)
+    container = bootstrap(migrate=True)
+    try:
+        keys = container.bus.handle(c.CreateKeys(user_email=user, scopes=wanted, name=name), None)
+    except DomainError as exc:
+        fail(exc.message)
+    finally:
+        container.close()
+    print_keys(keys, as_json)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,43 @@
+"""Who may run which command: one table, checked by the message bus before any handler runs."""
+
+from __future__ import annotations
+
+from casedesk.domain import commands as c
+from casedesk.domain.errors import Forbidden
+from casedesk.domain.users import Principal
+from casedesk.domain.vocab import Scope
+
+REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
+    c.CreateCase: Scope.CASES_WRITE,
+    c.ChangeCaseStatus: Scope.CASES_WRITE,
+    c.ChangeCasePriority: Scope.CASES_WRITE,
+    c.RetitleCase: Scope.CASES_WRITE,
+    c.DescribeCase: Scope.CASES_WRITE,
+    c.AssignCase: Scope.CASES_WRITE,
+    c.UnassignCase: Scope.CASES_WRITE,
+    c.ArchiveCase: Scope.CASES_WRITE,
+    c.UnarchiveCase: Scope.CASES_WRITE,
+    c.SetCaseAttributes: Scope.CASES_WRITE,
+    c.SetCaseDueDate: Scope.CASES_WRITE,
+    c.SetCaseResolvedReason: Scope.CASES_WRITE,
+    c.CommentOnCase: Scope.CASES_WRITE,
+    c.UpdateCaseComment: Scope.CASES_WRITE,
+    c.DeleteCaseComment: Scope.CASES_WRITE,
+    c.CreateProject: Scope.CASES_WRITE,
+    c.UpdateProject: Scope.CASES_WRITE,
+    c.DeleteProject: Scope.CASES_WRITE,
+    c.FavoriteProject: Scope.CASES_WRITE,
+    c.UnfavoriteProject: Scope.CASES_WRITE,
+    c.CreateUser: Scope.USER_ACCESS_INVITE,
+    c.DisableUser: Scope.USER_ACCESS_MANAGE,
+    c.CreateKeys: Scope.USER_ACCESS_MANAGE,
+}
+
+
+def require(principal: Principal, scope: Scope) -> None:
+    if not principal.has(scope):
+        raise Forbidden(f"this key lacks the {scope.value} scope")
+
+
+def authorize(principal: Principal, command: c.Command) -> None:
+    require(principal, REQUIRED_SCOPE[type(command)])

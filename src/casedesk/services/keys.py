@@ -1,0 +1,78 @@
+"""Minting and checking API and application keys.
+
+Keys are 160 random bits, so a fast SHA-256 digest is enough to store them safely (slow
+password hashes protect guessable secrets; these are not guessable) and it keeps the lookup
+on every request a single indexed equality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.users import ApiKey, AppKey, Principal
+from casedesk.domain.vocab import Scope
+from casedesk.services.ports import UnitOfWork
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedKeys:
+    user_id: uuid.UUID
+    api_key: str
+    app_key: str
+
+
+def issue_keys(
+    uow: UnitOfWork, user_id: uuid.UUID, scopes: frozenset[Scope], name: str, now: datetime
+) -> IssuedKeys:
+    """Adds a new API key and application key for the user; the caller commits."""
+    api_secret = secrets.token_hex(16)  # 32 hex characters, like Datadog API keys
+    app_secret = secrets.token_hex(20)  # 40 hex characters, like Datadog application keys
+    uow.keys.add_api_key(
+        ApiKey(
+            id=uuid.uuid4(),
+            created_by=user_id,
+            name=name,
+            key_hash=digest(api_secret),
+            last4=api_secret[-4:],
+            created_at=now,
+        )
+    )
+    uow.keys.add_app_key(
+        AppKey(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            name=name,
+            key_hash=digest(app_secret),
+            last4=app_secret[-4:],
+            scopes=scopes,
+            created_at=now,
+        )
+    )
+    return IssuedKeys(user_id=user_id, api_key=api_secret, app_key=app_secret)
+
+
+def authenticate(uow: UnitOfWork, api_key: str | None, app_key: str | None) -> Principal:
+    """Datadog's rule: an API key and an application key together; or an application key
+    alone when it came as a bearer token (then `api_key` is None and `app_key` is set)."""
+    if not app_key:
+        raise Unauthenticated("an application key is required (DD-APPLICATION-KEY or Bearer)")
+    if api_key is not None:
+        found_api = uow.keys.find_api_key(digest(api_key))
+        if found_api is None or found_api.revoked_at is not None:
+            raise Unauthenticated("unknown API key")
+    found_app = uow.keys.find_app_key(digest(app_key))
+    if found_app is None or found_app.revoked_at is not None:
+        raise Unauthenticated("unknown application key")
+    user = uow.users.get(found_app.user_id)
+    if user.disabled:
+        raise Unauthenticated("the key's user is disabled")
+    return Principal(user_id=user.id, email=user.email, scopes=found_app.scopes)

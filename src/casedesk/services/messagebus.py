@@ -1,0 +1,63 @@
+"""The message bus: one command → authorise → one handler → one commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from casedesk.domain import commands as c
+from casedesk.domain.users import Principal
+from casedesk.services import authz
+from casedesk.services.handlers import cases, projects, users
+from casedesk.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+Handler = Callable[[UnitOfWork, Any, Any, datetime], Any]
+
+HANDLERS: dict[type[c.Command], Handler] = {
+    c.CreateCase: cases.create_case,
+    c.ChangeCaseStatus: cases.change_status,
+    c.ChangeCasePriority: cases.change_priority,
+    c.RetitleCase: cases.retitle,
+    c.DescribeCase: cases.describe,
+    c.AssignCase: cases.assign,
+    c.UnassignCase: cases.unassign,
+    c.ArchiveCase: cases.archive,
+    c.UnarchiveCase: cases.unarchive,
+    c.SetCaseAttributes: cases.set_attributes,
+    c.SetCaseDueDate: cases.set_due_date,
+    c.SetCaseResolvedReason: cases.set_resolved_reason,
+    c.CommentOnCase: cases.comment,
+    c.UpdateCaseComment: cases.update_comment,
+    c.DeleteCaseComment: cases.delete_comment,
+    c.CreateProject: projects.create_project,
+    c.UpdateProject: projects.update_project,
+    c.DeleteProject: projects.delete_project,
+    c.FavoriteProject: projects.favorite,
+    c.UnfavoriteProject: projects.unfavorite,
+    c.CreateUser: users.create_user,
+    c.DisableUser: users.disable_user,
+    c.CreateKeys: users.create_keys,
+}
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MessageBus:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock = utc_now) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+
+    def handle(self, command: c.Command, principal: Principal | None) -> Any:
+        """Runs the command as `principal`; None means the operator at the console (CLI)."""
+        if principal is not None:
+            authz.authorize(principal, command)
+        handler = HANDLERS[type(command)]
+        with self.uow_factory() as uow:
+            result = handler(uow, command, principal, self.clock())
+            uow.commit()
+        return result
