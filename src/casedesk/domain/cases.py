@@ -31,9 +31,7 @@ def clean_title(title: str) -> str:
 
 def clean_description(description: str) -> str:
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed(
-            "description", f"description must be at most {DESCRIPTION_MAX} characters"
-        )
+        raise ValidationFailed("description", f"description must be at most {DESCRIPTION_MAX} characters")
     return description
 
 
@@ -137,9 +135,7 @@ class Case:
 
     # -- changes -------------------------------------------------------------------------
 
-    def change_status(
-        self, status: CaseStatus, case_type: CaseType, actor: uuid.UUID, now: datetime
-    ) -> None:
+    def change_status(self, status: CaseStatus, case_type: CaseType, actor: uuid.UUID, now: datetime) -> None:
         if status is self.status:
             return
         if (
@@ -180,9 +176,7 @@ class Case:
     def assign(self, assignee_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         if assignee_id != self.assignee_id:
             old, self.assignee_id = self.assignee_id, assignee_id
-            self._changed(
-                ev.CASE_ASSIGNED, actor, now, str(old) if old else None, str(assignee_id)
-            )
+            self._changed(ev.CASE_ASSIGNED, actor, now, str(old) if old else None, str(assignee_id))
 
     def unassign(self, actor: uuid.UUID, now: datetime) -> None:
         if self.assignee_id is not None:
@@ -199,9 +193,7 @@ class Case:
             old, self.archived_at = self.archived_at, None
             self._changed(ev.CASE_UNARCHIVED, actor, now, old.isoformat(), None)
 
-    def set_attributes(
-        self, attributes: dict[str, list[str]], actor: uuid.UUID, now: datetime
-    ) -> None:
+    def set_attributes(self, attributes: dict[str, list[str]], actor: uuid.UUID, now: datetime) -> None:
         """Replaces the whole attribute map, as Datadog's endpoint does."""
         attributes = clean_attributes(attributes)
         if attributes != self.attributes:
@@ -219,9 +211,7 @@ class Case:
                 due.isoformat() if due else None,
             )
 
-    def set_resolved_reason(
-        self, reason: ResolvedReason, actor: uuid.UUID, now: datetime
-    ) -> None:
+    def set_resolved_reason(self, reason: ResolvedReason, actor: uuid.UUID, now: datetime) -> None:
         if reason is not self.resolved_reason:
             old, self.resolved_reason = self.resolved_reason, reason
             self._changed(
@@ -248,9 +238,7 @@ class Case:
             appends_timeline=False,
         )
 
-    def comment_deleted(
-        self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime
-    ) -> None:
+    def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
         self._record(
             ev.CASE_COMMENT_DELETED,
             actor,

@@ -39,7 +39,9 @@ def parse_scopes(text: str | None) -> frozenset[Scope]:
 
 def print_keys(keys: IssuedKeys, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps({"user_id": str(keys.user_id), "api_key": keys.api_key, "app_key": keys.app_key}))
+        typer.echo(
+            json.dumps({"user_id": str(keys.user_id), "api_key": keys.api_key, "app_key": keys.app_key})
+        )
     else:
         typer.echo(f"user id:         {keys.user_id}")
         typer.echo(f"API key:         {keys.api_key}")
@@ -59,7 +61,9 @@ def serve(
     container = bootstrap(migrate=True)
     container.close()
     if workers > 1:
-        uvicorn.run("casedesk.entrypoints.http.asgi:app", host=host, port=port, workers=workers)
+        uvicorn.run(
+            "casedesk.entrypoints.http.asgi:create", factory=True, host=host, port=port, workers=workers
+        )
     else:
         from casedesk.entrypoints.http.app import create_app
 
@@ -86,7 +90,9 @@ def init(
             existing = uow.users.find_by_email(admin_email.strip().lower())
         if existing is None:
             container.bus.handle(c.CreateUser(email=admin_email, name=name), None)
-        keys = container.bus.handle(c.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None)
+        keys = container.bus.handle(
+            c.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None
+        )
     except DomainError as exc:
         fail(exc.message)
     finally:

@@ -91,12 +91,23 @@ class UnitOfWork(Protocol):
     """One transaction. Committing also writes the timeline and outbox rows of every event
     the touched aggregates recorded, so a change and its consequences land together."""
 
-    cases: CaseRepository
-    projects: ProjectRepository
-    users: UserRepository
-    keys: KeyRepository
-    case_types: CaseTypeRepository
-    timeline: TimelineRepository
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def projects(self) -> ProjectRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def keys(self) -> KeyRepository: ...
+
+    @property
+    def case_types(self) -> CaseTypeRepository: ...
+
+    @property
+    def timeline(self) -> TimelineRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

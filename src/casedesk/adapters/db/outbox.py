@@ -104,7 +104,8 @@ def mark_done(conn: Connection, seq: int, now: datetime) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s … capped at an hour."""
-    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(BASE_BACKOFF * factor, MAX_BACKOFF)
 
 
 def mark_failed(conn: Connection, message: OutboxMessage, error: str, now: datetime) -> str:

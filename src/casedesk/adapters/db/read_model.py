@@ -53,10 +53,14 @@ class SqlReadModel:
                 t.cases.c.key.ilike(pattern, escape="\\"),
             )
         column = SORT_COLUMNS[search.sort_field]
-        order = [column.asc(), t.cases.c.number.asc()] if search.ascending else [
-            column.desc(),
-            t.cases.c.number.desc(),
-        ]
+        order = (
+            [column.asc(), t.cases.c.number.asc()]
+            if search.ascending
+            else [
+                column.desc(),
+                t.cases.c.number.desc(),
+            ]
+        )
         offset = (max(search.page_number, 1) - 1) * search.page_size
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
@@ -72,13 +76,17 @@ class SqlReadModel:
         tl = t.timeline_events
         with self.engine.connect() as conn:
             case_id = self._case_id(conn, ref)
-            rows = conn.execute(
-                select(tl)
-                .where(tl.c.subject_type == "case", tl.c.subject_id == case_id, tl.c.deleted_at.is_(None))
-                .order_by(tl.c.seq.asc() if ascending else tl.c.seq.desc())
-                .limit(page_size)
-                .offset(max(page_number - 1, 0) * page_size)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(tl)
+                    .where(tl.c.subject_type == "case", tl.c.subject_id == case_id, tl.c.deleted_at.is_(None))
+                    .order_by(tl.c.seq.asc() if ascending else tl.c.seq.desc())
+                    .limit(page_size)
+                    .offset(max(page_number - 1, 0) * page_size)
+                )
+                .mappings()
+                .all()
+            )
             users = self._users(conn, {r["actor_id"] for r in rows if r["actor_id"]})
         return [
             TimelineEntry(
@@ -96,11 +104,15 @@ class SqlReadModel:
         tl = t.timeline_events
         with self.engine.connect() as conn:
             case_id = self._case_id(conn, ref)
-            row = conn.execute(
-                select(tl).where(
-                    tl.c.id == cell_id, tl.c.subject_id == case_id, tl.c.deleted_at.is_(None)
+            row = (
+                conn.execute(
+                    select(tl).where(
+                        tl.c.id == cell_id, tl.c.subject_id == case_id, tl.c.deleted_at.is_(None)
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFound("timeline cell", cell_id)
             users = self._users(conn, {row["actor_id"]} if row["actor_id"] else set())
@@ -124,17 +136,25 @@ class SqlReadModel:
 
     def projects(self) -> list[Project]:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.projects).where(t.projects.c.deleted_at.is_(None)).order_by(t.projects.c.key)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(t.projects).where(t.projects.c.deleted_at.is_(None)).order_by(t.projects.c.key)
+                )
+                .mappings()
+                .all()
+            )
             members = self._members(conn, [r["id"] for r in rows])
             return [project_from_row(r, members.get(r["id"], [])) for r in rows]
 
     def project(self, project_id: uuid.UUID) -> Project:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.projects).where(t.projects.c.id == project_id, t.projects.c.deleted_at.is_(None))
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(t.projects).where(t.projects.c.id == project_id, t.projects.c.deleted_at.is_(None))
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFound("project", project_id)
             return project_from_row(row, self._members(conn, [project_id]).get(project_id, []))
@@ -160,7 +180,8 @@ class SqlReadModel:
     # -- helpers --------------------------------------------------------------------------
 
     def _case_id(self, conn: Connection, ref: CaseRef) -> uuid.UUID:
-        case_id = conn.execute(select(t.cases.c.id).where(case_ref_clause(ref))).scalar_one_or_none()
+        query = select(t.cases.c.id).where(case_ref_clause(ref))
+        case_id: uuid.UUID | None = conn.execute(query).scalar_one_or_none()
         if case_id is None:
             raise NotFound("case", ref)
         return case_id

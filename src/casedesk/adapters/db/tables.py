@@ -187,4 +187,4 @@ outbox = Table(
     Index("ix_outbox_pending", "state", "available_at", "seq"),
 )
 
-__all__ = ["metadata", "UniqueConstraint"]
+__all__ = ["UniqueConstraint", "metadata"]

@@ -36,7 +36,9 @@ def search_cases(
     ctx: Reader,
     page_size: Annotated[int, Query(alias="page[size]", ge=1, le=100)] = 10,
     page_number: Annotated[int, Query(alias="page[number]", ge=0)] = 0,
-    sort_field: Annotated[Literal["created_at", "priority", "status"], Query(alias="sort[field]")] = "created_at",
+    sort_field: Annotated[
+        Literal["created_at", "priority", "status"], Query(alias="sort[field]")
+    ] = "created_at",
     sort_asc: Annotated[bool, Query(alias="sort[asc]")] = False,
     filter_: Annotated[str | None, Query(alias="filter", max_length=2000)] = None,
 ) -> Doc:
@@ -159,5 +161,7 @@ def timeline(
     page_number: Annotated[int, Query(alias="page[number]", ge=0)] = 0,
     ascending: Annotated[bool, Query(alias="sort[ascending]")] = False,
 ) -> Doc:
-    entries = ctx.container.read.case_timeline(CaseRef.parse(case_id), page_size, max(page_number, 1), ascending)
+    entries = ctx.container.read.case_timeline(
+        CaseRef.parse(case_id), page_size, max(page_number, 1), ascending
+    )
     return {"data": [m.timeline_cell(e) for e in entries]}

@@ -103,7 +103,8 @@ def from_request_validation(operation: str | None, exc: RequestValidationError) 
     if first.get("type") == "json_invalid":
         return error_response(operation, 400, "request body is not valid JSON")
     if loc and loc[0] in ("path", "query", "header"):
-        return error_response(operation, 400, first["msg"], parameter=loc[-1] if len(loc) > 1 else None)
+        parameter = loc[-1] if len(loc) > 1 else None
+        return error_response(operation, 400, str(first["msg"]), parameter=parameter)
     pointer = "/" + "/".join(loc[1:]) if len(loc) > 1 else ""
     detail = _detail(first)
     return error_response(operation, 400, detail, pointer=pointer or "/")

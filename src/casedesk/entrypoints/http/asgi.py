@@ -1,8 +1,13 @@
-"""ASGI entry for multi-process serving (`uvicorn casedesk.entrypoints.http.asgi:app`)."""
+"""ASGI factory for multi-process serving:
+`uvicorn --factory casedesk.entrypoints.http.asgi:create --workers N`."""
 
 from __future__ import annotations
+
+from fastapi import FastAPI
 
 from casedesk.bootstrap import bootstrap
 from casedesk.entrypoints.http.app import create_app
 
-app = create_app(bootstrap())
+
+def create() -> FastAPI:
+    return create_app(bootstrap())

@@ -44,17 +44,13 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     return case.id
 
 
-def change_status(
-    uow: UnitOfWork, cmd: c.ChangeCaseStatus, who: Principal, now: datetime
-) -> uuid.UUID:
+def change_status(uow: UnitOfWork, cmd: c.ChangeCaseStatus, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     case.change_status(cmd.status, uow.case_types.get(case.type_id), who.user_id, now)
     return case.id
 
 
-def change_priority(
-    uow: UnitOfWork, cmd: c.ChangeCasePriority, who: Principal, now: datetime
-) -> uuid.UUID:
+def change_priority(uow: UnitOfWork, cmd: c.ChangeCasePriority, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     case.change_priority(cmd.priority, who.user_id, now)
     return case.id
@@ -96,17 +92,13 @@ def unarchive(uow: UnitOfWork, cmd: c.UnarchiveCase, who: Principal, now: dateti
     return case.id
 
 
-def set_attributes(
-    uow: UnitOfWork, cmd: c.SetCaseAttributes, who: Principal, now: datetime
-) -> uuid.UUID:
+def set_attributes(uow: UnitOfWork, cmd: c.SetCaseAttributes, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     case.set_attributes(cmd.attributes, who.user_id, now)
     return case.id
 
 
-def set_due_date(
-    uow: UnitOfWork, cmd: c.SetCaseDueDate, who: Principal, now: datetime
-) -> uuid.UUID:
+def set_due_date(uow: UnitOfWork, cmd: c.SetCaseDueDate, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     case.set_due_date(cmd.due_date, who.user_id, now)
     return case.id
@@ -126,9 +118,7 @@ def comment(uow: UnitOfWork, cmd: c.CommentOnCase, who: Principal, now: datetime
     return case.comment(cmd.message, who.user_id, now).id
 
 
-def update_comment(
-    uow: UnitOfWork, cmd: c.UpdateCaseComment, who: Principal, now: datetime
-) -> uuid.UUID:
+def update_comment(uow: UnitOfWork, cmd: c.UpdateCaseComment, who: Principal, now: datetime) -> uuid.UUID:
     message = clean_comment(cmd.message)
     case = uow.cases.get(cmd.case)
     cell = uow.timeline.get_comment(case.id, cmd.cell_id)
@@ -139,9 +129,7 @@ def update_comment(
     return cell.id
 
 
-def delete_comment(
-    uow: UnitOfWork, cmd: c.DeleteCaseComment, who: Principal, now: datetime
-) -> uuid.UUID:
+def delete_comment(uow: UnitOfWork, cmd: c.DeleteCaseComment, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     cell = uow.timeline.get_comment(case.id, cmd.cell_id)
     case.comment_deleted(cell.id, cell.message, who.user_id, now)

@@ -12,9 +12,7 @@ from casedesk.domain.users import Principal
 from casedesk.services.ports import UnitOfWork
 
 
-def create_project(
-    uow: UnitOfWork, cmd: c.CreateProject, who: Principal, now: datetime
-) -> uuid.UUID:
+def create_project(uow: UnitOfWork, cmd: c.CreateProject, who: Principal, now: datetime) -> uuid.UUID:
     project = Project.create(name=cmd.name, key=cmd.key, handle=cmd.handle, actor=who.user_id, now=now)
     if uow.projects.key_taken(project.key):
         raise ValidationFailed("key", f"project key {project.key} is already used")
@@ -25,9 +23,7 @@ def create_project(
     return project.id
 
 
-def update_project(
-    uow: UnitOfWork, cmd: c.UpdateProject, who: Principal, now: datetime
-) -> uuid.UUID:
+def update_project(uow: UnitOfWork, cmd: c.UpdateProject, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project_id)
     if cmd.name is not None:
         project.name = clean_name(cmd.name)
@@ -46,9 +42,7 @@ def update_project(
     return project.id
 
 
-def delete_project(
-    uow: UnitOfWork, cmd: c.DeleteProject, who: Principal, now: datetime
-) -> uuid.UUID:
+def delete_project(uow: UnitOfWork, cmd: c.DeleteProject, who: Principal, now: datetime) -> uuid.UUID:
     # Soft delete: the project's cases keep their keys and stay readable.
     project = uow.projects.get(cmd.project_id)
     project.deleted_at = now
@@ -62,9 +56,7 @@ def favorite(uow: UnitOfWork, cmd: c.FavoriteProject, who: Principal, now: datet
     return project.id
 
 
-def unfavorite(
-    uow: UnitOfWork, cmd: c.UnfavoriteProject, who: Principal, now: datetime
-) -> uuid.UUID:
+def unfavorite(uow: UnitOfWork, cmd: c.UnfavoriteProject, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project_id)
     uow.projects.set_favorite(project.id, who.user_id, False)
     return project.id

@@ -1,0 +1,79 @@
+"""Shared fixtures: one real server per test process, driven by the official clients."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from datadog_api_client import ApiClient, Configuration
+from datadog_api_client.v2.api.case_management_api import CaseManagementApi
+from datadog_api_client.v2.api.users_api import UsersApi
+
+from casedesk.bootstrap import Container, bootstrap
+from casedesk.config import Settings
+from tests.support import Keys, Server, backend, running_server, throwaway_database
+
+
+def pytest_report_header() -> str:
+    return f"casedesk database backend: {backend()}"
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    with throwaway_database() as url, running_server(url) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def container(server: Server) -> Iterator[Container]:
+    """Direct access to the server's database, for checks the API cannot make."""
+    c = bootstrap(Settings(database_url=server.database_url))
+    yield c
+    c.close()
+
+
+def dd_configuration(server: Server, keys: Keys) -> Configuration:
+    config = Configuration(host=server.url)
+    config.api_key["apiKeyAuth"] = keys.api_key
+    config.api_key["appKeyAuth"] = keys.app_key
+    return config
+
+
+@pytest.fixture(scope="session")
+def dd_client(server: Server) -> Iterator[ApiClient]:
+    with ApiClient(dd_configuration(server, server.admin)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def cases_api(dd_client: ApiClient) -> CaseManagementApi:
+    return CaseManagementApi(dd_client)
+
+
+@pytest.fixture(scope="session")
+def users_api(dd_client: ApiClient) -> UsersApi:
+    return UsersApi(dd_client)
+
+
+@pytest.fixture(scope="session")
+def http(server: Server) -> Iterator[httpx.Client]:
+    """Raw HTTP as the admin, for requests the official client refuses to send."""
+    headers = {"DD-API-KEY": server.admin.api_key, "DD-APPLICATION-KEY": server.admin.app_key}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+        yield client
+
+
+def unique_key() -> str:
+    return "P" + uuid.uuid4().hex[:8].upper()
+
+
+@pytest.fixture
+def project(http: httpx.Client) -> dict[str, Any]:
+    """A fresh project (raw JSON:API resource)."""
+    body = {"data": {"type": "project", "attributes": {"name": "Ops", "key": unique_key()}}}
+    response = http.post("/api/v2/cases/projects", json=body)
+    assert response.status_code == 201, response.text
+    return dict(response.json()["data"])
