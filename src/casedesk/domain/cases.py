@@ -18,6 +18,7 @@ DESCRIPTION_MAX = 100_000
 COMMENT_MAX = 100_000
 ATTRIBUTE_KEY_MAX = 100
 ATTRIBUTE_VALUES_MAX = 100
+ATTRIBUTE_VALUE_LENGTH_MAX = 1000
 
 
 def clean_title(title: str) -> str:
@@ -53,6 +54,11 @@ def clean_attributes(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
         if len(values) > ATTRIBUTE_VALUES_MAX:
             raise ValidationFailed(
                 "attributes", f"attribute {key!r} has more than {ATTRIBUTE_VALUES_MAX} values"
+            )
+        if any(len(value) > ATTRIBUTE_VALUE_LENGTH_MAX for value in values):
+            raise ValidationFailed(
+                "attributes",
+                f"values of attribute {key!r} must be at most {ATTRIBUTE_VALUE_LENGTH_MAX} characters",
             )
         # Order is kept, repeats are dropped: attributes behave like tag sets.
         cleaned[key.strip()] = list(dict.fromkeys(values))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from casedesk.entrypoints.api_datadog import cases, projects, users
+from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix=PREFIX)
+    api = APIRouter(prefix=PREFIX, dependencies=[Depends(reject_unstorable_text)])
     # Projects first: `/cases/projects` must win over `/cases/{case_id}`.
     api.include_router(projects.router)
     api.include_router(cases.router)

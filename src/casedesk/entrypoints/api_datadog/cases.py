@@ -18,6 +18,8 @@ router = APIRouter()
 Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
 Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
+# Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.
+MAX_PAGE_NUMBER = 10_000_000
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
@@ -35,7 +37,7 @@ def run(ctx: Context, command: c.Command) -> Doc:
 def search_cases(
     ctx: Reader,
     page_size: Annotated[int, Query(alias="page[size]", ge=1, le=100)] = 10,
-    page_number: Annotated[int, Query(alias="page[number]", ge=0)] = 0,
+    page_number: Annotated[int, Query(alias="page[number]", ge=0, le=MAX_PAGE_NUMBER)] = 0,
     sort_field: Annotated[
         Literal["created_at", "priority", "status"], Query(alias="sort[field]")
     ] = "created_at",
@@ -158,7 +160,7 @@ def timeline(
     case_id: str,
     ctx: Reader,
     page_size: Annotated[int, Query(alias="page[size]", ge=1, le=1000)] = 100,
-    page_number: Annotated[int, Query(alias="page[number]", ge=0)] = 0,
+    page_number: Annotated[int, Query(alias="page[number]", ge=0, le=MAX_PAGE_NUMBER)] = 0,
     ascending: Annotated[bool, Query(alias="sort[ascending]")] = False,
 ) -> Doc:
     entries = ctx.container.read.case_timeline(

@@ -120,6 +120,8 @@ def _detail(error: dict[str, Any]) -> str:
         name = loc[-1] if loc else "value"
         expected = error.get("ctx", {}).get("expected", "")
         return f"invalid {name} {error.get('input')!r}; must be one of {expected}"
+    if kind == "string_unstorable":
+        return str(error.get("msg"))
     if kind == "missing":
         return "this member is required"
     return str(error.get("msg", "invalid value"))

@@ -40,6 +40,9 @@ def status_from_name(name: str, field: str = "status_name") -> CaseStatus:
 
 def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
     attrs, rels = body.data.attributes, body.data.relationships
+    for key in attrs.custom_attributes or {}:
+        # No custom attribute is configured yet for any case type, so any key is unknown.
+        raise ValidationFailed("custom_attributes", f"unknown custom attribute {key!r} for this case type")
     assignee = rels.assignee.data if rels.assignee is not None else None
     return c.CreateCase(
         title=attrs.title,
