@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, insert
+from sqlalchemy.exc import IntegrityError
 
 from casedesk.adapters.db import outbox
 from casedesk.adapters.db import tables as t
@@ -17,6 +18,7 @@ from casedesk.adapters.db.repositories import (
     SqlTimelineRepository,
     SqlUserRepository,
 )
+from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 
 
@@ -51,6 +53,9 @@ class SqlUnitOfWork:
         finally:
             self.conn.close()
             self.conn = None
+        if isinstance(exc, IntegrityError):
+            # The handler checked uniqueness, but a concurrent transaction won the race.
+            raise Conflict("the change conflicts with a concurrent one; retry it") from exc
 
     def commit(self) -> None:
         assert self.conn is not None
