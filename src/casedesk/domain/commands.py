@@ -1,7 +1,8 @@
 """Commands: what a caller asks the core to do, already parsed into domain values.
 
-Building a command validates its values, so malformed input is refused before anything is
-looked up (the entry points build commands first, then hand them to the message bus).
+Entry points parse ids, enums and dates while building a command; handlers check the
+remaining values (titles, comments, attributes) before they look anything up, so malformed
+input is refused even when its target does not exist.
 """
 
 from __future__ import annotations

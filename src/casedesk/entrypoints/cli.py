@@ -10,6 +10,7 @@ import typer
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import commands as c
 from casedesk.domain.errors import DomainError
+from casedesk.domain.users import clean_email
 from casedesk.domain.vocab import Scope
 from casedesk.services.keys import IssuedKeys
 
@@ -115,7 +116,9 @@ def users_create(
         fail(exc.message)
     finally:
         container.close()
-    typer.echo(json.dumps({"user_id": str(user_id), "email": email}) if as_json else f"user id: {user_id}")
+    # Echo the address as stored (lower-cased), which is what `keys create --user` matches.
+    stored = clean_email(email)
+    typer.echo(json.dumps({"user_id": str(user_id), "email": stored}) if as_json else f"user id: {user_id}")
 
 
 @keys_app.command("create")

@@ -14,6 +14,7 @@ from casedesk.domain.cases import Case
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import Project
 from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.services.search.predicates import Everything, Predicate
 
 Clock = Callable[[], datetime]
 
@@ -129,7 +130,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 @dataclass(frozen=True)
 class CaseSearch:
-    text: str | None = None
+    filter: Predicate = field(default_factory=Everything)
     sort_field: str = "created_at"
     ascending: bool = False
     page_size: int = 10

@@ -104,7 +104,8 @@ def mark_done(conn: Connection, seq: int, now: datetime) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s … capped at an hour."""
-    factor: int = 2 ** max(attempts - 1, 0)
+    # The exponent is bounded because timedelta overflows long before the cap would matter.
+    factor: int = 2 ** min(max(attempts - 1, 0), 20)
     return min(BASE_BACKOFF * factor, MAX_BACKOFF)
 
 

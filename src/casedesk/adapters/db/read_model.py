@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select
+from sqlalchemy import Connection, Engine, func, select
 
 from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.case_filter import compile_predicate
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import case_from_row, case_type_from_row, project_from_row, user_from_row
 from casedesk.domain.case_types import CaseType
@@ -25,10 +26,6 @@ SORT_COLUMNS = {
 }
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class SqlReadModel:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,14 +41,7 @@ class SqlReadModel:
             return CaseDetail(case=case, users=self._users(conn, _case_user_ids([case])))
 
     def search_cases(self, search: CaseSearch) -> CasePage:
-        condition = and_(True)
-        if search.text and search.text.strip():
-            pattern = f"%{escape_like(search.text.strip())}%"
-            condition = or_(
-                t.cases.c.title.ilike(pattern, escape="\\"),
-                t.cases.c.description.ilike(pattern, escape="\\"),
-                t.cases.c.key.ilike(pattern, escape="\\"),
-            )
+        condition = compile_predicate(search.filter)
         column = SORT_COLUMNS[search.sort_field]
         order = (
             [column.asc(), t.cases.c.number.asc()]

@@ -51,6 +51,7 @@ class SqlCaseRepository:
         self.conn = conn
         self.seen: dict[uuid.UUID, Case] = {}
         self.new: set[uuid.UUID] = set()
+        self.stored_attributes: dict[uuid.UUID, dict[str, list[str]]] = {}
 
     def get(self, ref: CaseRef) -> Case:
         row = (
@@ -63,6 +64,7 @@ class SqlCaseRepository:
         case = self.seen.get(row["id"])
         if case is None:
             case = self.seen[row["id"]] = case_from_row(row)
+            self.stored_attributes[case.id] = {k: list(v) for k, v in case.attributes.items()}
         return case
 
     def add(self, case: Case) -> None:
@@ -79,7 +81,20 @@ class SqlCaseRepository:
                 self.conn.execute(insert(t.cases).values(**row))
             else:
                 self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**row))
+            if case.attributes != self.stored_attributes.get(case_id, {}):
+                self._write_attributes(case)
         self.new.clear()
+
+    def _write_attributes(self, case: Case) -> None:
+        self.conn.execute(delete(t.case_attributes).where(t.case_attributes.c.case_id == case.id))
+        rows = [
+            {"case_id": case.id, "key": key, "value": value, "value_folded": value.lower()}
+            for key, values in case.attributes.items()
+            for value in values
+        ]
+        if rows:
+            self.conn.execute(insert(t.case_attributes), rows)
+        self.stored_attributes[case.id] = {k: list(v) for k, v in case.attributes.items()}
 
 
 class SqlProjectRepository:

@@ -148,6 +148,18 @@ cases = Table(
     Index("ix_cases_assignee", "assignee_id"),
 )
 
+# One row per attribute value of a case (`env: [prod, eu]` → two rows), so `env:prod` is an
+# indexed lookup on both databases. `value_folded` is the lower-cased value searches compare.
+case_attributes = Table(
+    "case_attributes",
+    metadata,
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("value", String(200), primary_key=True),
+    Column("value_folded", String(200), nullable=False),
+    Index("ix_case_attributes_lookup", "key", "value_folded"),
+)
+
 # Every change and comment, in order. `seq` orders; `id` is the public cell id.
 timeline_events = Table(
     "timeline_events",

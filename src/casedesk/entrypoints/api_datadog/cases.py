@@ -12,7 +12,9 @@ from casedesk.domain.vocab import Priority, Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.http.deps import Context, context
+from casedesk.services.messagebus import utc_now
 from casedesk.services.ports import CaseSearch
+from casedesk.services.search.parser import parse_case_query
 
 router = APIRouter()
 Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
@@ -46,8 +48,13 @@ def search_cases(
 ) -> Doc:
     # Page numbers start at 1; 0 (the contract's default) also means the first page.
     page_number = max(page_number, 1)
+    predicate = parse_case_query(filter_, now=utc_now(), me=ctx.principal.user_id)
     search = CaseSearch(
-        text=filter_, sort_field=sort_field, ascending=sort_asc, page_size=page_size, page_number=page_number
+        filter=predicate,
+        sort_field=sort_field,
+        ascending=sort_asc,
+        page_size=page_size,
+        page_number=page_number,
     )
     page = ctx.container.read.search_cases(search)
     return {

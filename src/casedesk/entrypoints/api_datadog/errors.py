@@ -47,6 +47,11 @@ FIELD_POINTERS = {
     "project": "/data/relationships/project/data/id",
     "status": "/data/attributes/status",
 }
+# Fields that one operation carries somewhere else: UpdateProject takes the handle inside
+# the monitor integration's settings, where Datadog keeps it.
+OPERATION_FIELD_POINTERS = {
+    ("UpdateProject", "handle"): "/data/attributes/settings/integration_monitor/handle",
+}
 PATH_PARAMETERS = frozenset({"case_id", "cell_id", "project_id", "user_id", "user_uuid"})
 QUERY_PARAMETERS = frozenset(
     {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter"}
@@ -75,15 +80,16 @@ def error_response(
     return JSONResponse({"errors": [text]}, status_code=status)
 
 
-def field_location(field: str) -> dict[str, str]:
+def field_location(field: str, operation: str | None = None) -> dict[str, str]:
     if field in PATH_PARAMETERS or field in QUERY_PARAMETERS:
         return {"parameter": field}
-    return {"pointer": FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
+    pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
+    return {"pointer": pointer or FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
 
 
 def from_domain(operation: str | None, exc: DomainError) -> JSONResponse:
     if isinstance(exc, ValidationFailed):
-        return error_response(operation, 400, exc.message, **field_location(exc.field))
+        return error_response(operation, 400, exc.message, **field_location(exc.field, operation))
     if isinstance(exc, NotFound):
         return error_response(operation, 404, exc.message)
     if isinstance(exc, Unauthenticated):

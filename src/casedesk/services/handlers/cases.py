@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain import commands as c
-from casedesk.domain.cases import Case, clean_comment
+from casedesk.domain.cases import Case, clean_attributes, clean_comment, clean_description, clean_title
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
 from casedesk.services.ports import UnitOfWork
@@ -23,6 +23,10 @@ def _active_user(uow: UnitOfWork, user_id: uuid.UUID, field: str) -> uuid.UUID:
 
 
 def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetime) -> uuid.UUID:
+    # Malformed values are refused before any lookup, even when the project or case is unknown.
+    clean_title(cmd.title)
+    clean_description(cmd.description)
+    clean_attributes(cmd.attributes)
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
     assignee = _active_user(uow, cmd.assignee_id, "assignee") if cmd.assignee_id else None
@@ -57,12 +61,14 @@ def change_priority(uow: UnitOfWork, cmd: c.ChangeCasePriority, who: Principal, 
 
 
 def retitle(uow: UnitOfWork, cmd: c.RetitleCase, who: Principal, now: datetime) -> uuid.UUID:
+    clean_title(cmd.title)
     case = uow.cases.get(cmd.case)
     case.retitle(cmd.title, who.user_id, now)
     return case.id
 
 
 def describe(uow: UnitOfWork, cmd: c.DescribeCase, who: Principal, now: datetime) -> uuid.UUID:
+    clean_description(cmd.description)
     case = uow.cases.get(cmd.case)
     case.describe(cmd.description, who.user_id, now)
     return case.id
@@ -93,6 +99,7 @@ def unarchive(uow: UnitOfWork, cmd: c.UnarchiveCase, who: Principal, now: dateti
 
 
 def set_attributes(uow: UnitOfWork, cmd: c.SetCaseAttributes, who: Principal, now: datetime) -> uuid.UUID:
+    clean_attributes(cmd.attributes)
     case = uow.cases.get(cmd.case)
     case.set_attributes(cmd.attributes, who.user_id, now)
     return case.id
@@ -114,6 +121,7 @@ def set_resolved_reason(
 
 def comment(uow: UnitOfWork, cmd: c.CommentOnCase, who: Principal, now: datetime) -> uuid.UUID:
     """Returns the new comment's timeline cell id."""
+    clean_comment(cmd.message)
     case = uow.cases.get(cmd.case)
     return case.comment(cmd.message, who.user_id, now).id
 

@@ -1,0 +1,224 @@
+"""The search syntax end to end: query text → predicates → SQL, on the real database.
+
+A fixed set of cases is built once; each row of the table names the cases a query must
+return (and so, by difference, those it must not)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import inspect
+
+from casedesk.bootstrap import Container, bootstrap
+from casedesk.config import Settings
+from casedesk.domain import commands as c
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.users import Principal
+from casedesk.domain.vocab import (
+    SECURITY_CASE_TYPE_ID,
+    STANDARD_CASE_TYPE_ID,
+    CaseStatus,
+    Priority,
+    ResolvedReason,
+    Scope,
+)
+from casedesk.services.messagebus import MessageBus
+from casedesk.services.ports import CaseSearch
+from casedesk.services.search.parser import parse_case_query
+from tests.support import throwaway_database
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    container: Container
+    keys: dict[str, str]  # label → case key
+    ann: uuid.UUID
+    bob: uuid.UUID
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with throwaway_database() as url:
+        container = bootstrap(Settings(database_url=url), migrate=True)
+        clock = {"now": at("2026-01-01T00:00:00")}
+        bus = MessageBus(container.uow, clock=lambda: clock["now"])
+        ann = bus.handle(c.CreateUser(email="ann@example.com", name="Ann"), None)
+        bob = bus.handle(c.CreateUser(email="bob@example.com", name="Bob"), None)
+        as_ann = Principal(ann, "ann@example.com", Scope.all())
+        as_bob = Principal(bob, "bob@example.com", Scope.all())
+        bus.handle(c.CreateProject(name="Alpha", key="ALPHA"), as_ann)
+        bus.handle(c.CreateProject(name="Beta", key="BETA"), as_ann)
+
+        def case(when: str, who: Principal = as_ann, **fields: object) -> str:
+            clock["now"] = at(when)
+            fields.setdefault("type_id", STANDARD_CASE_TYPE_ID)
+            case_id = bus.handle(c.CreateCase(**fields), who)  # type: ignore[arg-type]
+            return container.read.case(CaseRef(id=case_id)).case.key
+
+        def then(when: str, command: c.Command) -> None:
+            clock["now"] = at(when)
+            bus.handle(command, as_ann)
+
+        keys = {
+            "A1": case("2026-01-10T10:00:00", title="Disk full on db-1", project="ALPHA",
+                       description="The root volume is at 99%", priority=Priority.P1, assignee_id=ann),
+            "A2": case("2026-01-20T08:00:00", title="Memory leak in api", project="ALPHA",
+                       description="heap grows", priority=Priority.P2, assignee_id=bob),
+            "A3": case("2026-01-31T23:30:00", title="Ramdisk misconfigured", project="ALPHA",
+                       priority=Priority.P5, type_id=SECURITY_CASE_TYPE_ID),
+            "B1": case("2026-02-15T09:00:00", title="Login failures 50% spike", project="BETA"),
+            "B2": case("2026-02-28T18:00:00", as_bob, title='Quote "here" and under_score', project="BETA",
+                       priority=Priority.P3, assignee_id=ann),
+        }  # fmt: skip
+        ref = {label: CaseRef(key=key) for label, key in keys.items()}
+        then("2026-02-01T00:00:00", c.ChangeCaseStatus(ref["A2"], CaseStatus.IN_PROGRESS))
+        then("2026-02-01T00:00:00", c.SetCaseResolvedReason(ref["A3"], ResolvedReason.FALSE_POSITIVE))
+        then("2026-02-01T00:00:00", c.ChangeCaseStatus(ref["A3"], CaseStatus.CLOSED))
+        then("2026-02-16T00:00:00", c.ArchiveCase(ref["B1"]))
+        then("2026-02-16T00:00:00", c.SetCaseDueDate(ref["B1"], date(2026, 3, 1)))
+        then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A1"], {"env": ["prod"], "team": ["storage"]}))
+        then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A2"], {"env": ["staging"]}))
+        then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A3"], {"env": ["Prod", "eu"]}))
+        yield World(container, keys, ann, bob)
+        container.close()
+
+
+def search(world: World, query: str, me: uuid.UUID | None = None) -> set[str]:
+    predicate = parse_case_query(query, now=NOW, me=me or world.bob)
+    page = world.container.read.search_cases(CaseSearch(filter=predicate, page_size=100))
+    by_key = {key: label for label, key in world.keys.items()}
+    return {by_key[case.key] for case in page.cases}
+
+
+ALL = {"A1", "A2", "A3", "B1", "B2"}
+
+TABLE: list[tuple[str, set[str]]] = [
+    ("", ALL),
+    ("status:open", {"A1", "B1", "B2"}),
+    ("status:Open", {"A1", "B1", "B2"}),
+    ("status:(open OR closed)", {"A1", "A3", "B1", "B2"}),
+    ("-status:closed", ALL - {"A3"}),
+    ("NOT status:closed", ALL - {"A3"}),
+    ("status_group:SG_IN_PROGRESS", {"A2"}),
+    ("status:in_progress", {"A2"}),
+    ("priority:(P1 OR P2)", {"A1", "A2"}),
+    ("priority:not_defined", {"B1"}),
+    ("project:BETA", {"B1", "B2"}),
+    ("project:beta", {"B1", "B2"}),
+    ("key:ALPHA-2", {"A2"}),
+    ("key:alpha-2", {"A2"}),
+    ("key:ALPHA-*", {"A1", "A2", "A3"}),
+    ("assignee:ann@example.com", {"A1", "B2"}),
+    ("assignee:ANN@example.com", {"A1", "B2"}),
+    ("assignee:me", {"A2"}),
+    ("assignee:none", {"A3", "B1"}),
+    ("-assignee:none", {"A1", "A2", "B2"}),
+    ("assignee:*", {"A1", "A2", "B2"}),
+    ("-assignee:*", {"A3", "B1"}),
+    ("-assignee:ann@example.com", {"A2", "A3", "B1"}),
+    ("creator:bob@example.com", {"B2"}),
+    ("disk", {"A1", "A3"}),
+    ("DISK", {"A1", "A3"}),
+    ("title:disk*", {"A1"}),
+    ("title:disk", {"A1", "A3"}),
+    ('"disk full"', {"A1"}),
+    ("description:heap", {"A2"}),
+    ("disk AND memory", set()),
+    ("disk OR memory", {"A1", "A2", "A3"}),
+    ("disk memory", set()),
+    ("NOT disk", {"A2", "B1", "B2"}),
+    ("(disk OR memory) AND priority:P1", {"A1"}),
+    ("50%", {"B1"}),
+    ("99%", {"A1"}),
+    ("under_score", {"B2"}),
+    ("underscore", set()),
+    ('"\\"here\\""', {"B2"}),
+    ("env:prod", {"A1", "A3"}),
+    ("attributes.env:prod", {"A1", "A3"}),
+    ("env:PROD", {"A1", "A3"}),
+    ("env:eu", {"A3"}),
+    ("env:pro*", {"A1", "A3"}),
+    ("env:production", set()),
+    ("env:*", {"A1", "A2", "A3"}),
+    ("-env:*", {"B1", "B2"}),
+    ("team:storage env:prod", {"A1"}),
+    ("env:(staging OR eu)", {"A2", "A3"}),
+    ("archived:true", {"B1"}),
+    ("archived:false", ALL - {"B1"}),
+    ("created_at:>2026-01-31", {"B1", "B2"}),
+    ("created_at:>=2026-01-31", {"A3", "B1", "B2"}),
+    ("created_at:2026-01-31", {"A3"}),
+    ("created_at:<2026-01-11", {"A1"}),
+    ("created_at:<=2026-01-10", {"A1"}),
+    ("created_at:[2026-01-01 TO 2026-01-20]", {"A1", "A2"}),
+    ("created_at:{2026-01-10T10:00:00Z TO 2026-01-20T08:00:00Z]", {"A2"}),
+    ("created_at:[2026-02-01 TO *]", {"B1", "B2"}),
+    ("created_at:>now-7d", {"B2"}),
+    ("created_at:>now-1M", {"A3", "B1", "B2"}),
+    ("created_at:<now-30d", {"A1", "A2"}),
+    ("closed_at:*", {"A3"}),
+    ("-closed_at:*", ALL - {"A3"}),
+    ("closed_at:>=2026-02-01", {"A3"}),
+    ("-closed_at:>=2026-02-01", ALL - {"A3"}),
+    ("due_date:<=2026-03-01", {"B1"}),
+    ("due_date:<2026-03-01", set()),
+    ("due_date:*", {"B1"}),
+    ("-due_date:*", ALL - {"B1"}),
+    ("type:security", {"A3"}),
+    ("type:Standard", ALL - {"A3"}),
+    ("type:00000000-0000-0000-0000-000000000003", {"A3"}),
+    ("custom_attributes.region:eu", set()),
+    ("insight.type:MONITOR", set()),
+    # Hostile values are data: they match nothing and change nothing.
+    ('title:"\'; DROP TABLE cases; --"', set()),
+    ("env:\"x' OR '1'='1\"", set()),
+    ('"\') OR 1=1 --"', set()),
+    ('priority:P1 OR title:"%%"', {"A1"}),
+    ('priority:P1 OR title:"%"', {"A1", "B1"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), TABLE)
+def test_query_matches_exactly(world: World, query: str, expected: set[str]) -> None:
+    assert search(world, query) == expected
+
+
+def test_injection_attempts_leave_the_schema_alone(world: World) -> None:
+    search(world, 'title:"x\'); DROP TABLE cases; --"')
+    assert "cases" in inspect(world.container.engine).get_table_names()
+    assert search(world, "") == ALL
+
+
+@pytest.mark.parametrize(
+    ("query", "complaint"),
+    [
+        ("status:(open", "does not parse"),
+        ("disk AND", "does not parse"),
+        ("a ] b", "position 2"),
+        ("priority:P9", "unknown priority 'p9'"),
+        ("status:pending", "unknown status"),
+        ("created_at:>yesterday", "takes a time"),
+        ("created_at:[now TO later]", "takes a time"),
+        ("archived:maybe", "true or false"),
+        (">now-7d", "needs a field"),
+        ("priority:>P2", "takes a value"),
+        ("(" * 40 + "disk" + ")" * 40, "nests deeper"),
+        (" OR ".join(f"t{i}" for i in range(250)), "more than 200 terms"),
+    ],
+)
+def test_bad_queries_say_what_is_wrong(world: World, query: str, complaint: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse_case_query(query, now=NOW, me=world.ann)
+    assert refused.value.field == "filter"
+    assert complaint in refused.value.message
