@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -113,6 +114,8 @@ case_types = Table(
     Column("description", Text, nullable=False, default=""),
     Column("emoji", String(16), nullable=False, default=""),
     Column("deleted_at", UtcDateTime),
+    Column("created_at", UtcDateTime),
+    Column("modified_at", UtcDateTime),
 )
 
 cases = Table(
@@ -158,6 +161,114 @@ case_attributes = Table(
     Column("value", String(200), primary_key=True),
     Column("value_folded", String(200), nullable=False),
     Index("ix_case_attributes_lookup", "key", "value_folded"),
+)
+
+# Custom attributes a case type defines (`URL`, `TEXT`, `NUMBER`, `SELECT`; single or multi).
+custom_attribute_configs = Table(
+    "custom_attribute_configs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_type_id", Uuid, ForeignKey("case_types.id"), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("is_multi", Boolean, nullable=False),
+    Column("options", Json, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+    UniqueConstraint("case_type_id", "key", name="uq_custom_attribute_configs_type_key"),
+)
+
+# Custom attribute values of a case, one row per value, for search (the case row keeps the
+# whole map for reading). Numbers also land in `value_number` so ranges compare numerically.
+case_custom_values = Table(
+    "case_custom_values",
+    metadata,
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("value", String(500), primary_key=True),
+    Column("value_folded", String(500), nullable=False),
+    Column("value_number", Float),
+    Index("ix_case_custom_values_lookup", "key", "value_folded"),
+)
+
+# Insights: references to the resources a case is about (a monitor, a signal, ...).
+case_insights = Table(
+    "case_insights",
+    metadata,
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("type", String(64), primary_key=True),
+    Column("resource_id", String(500), primary_key=True),
+    Column("ref", String(2000), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_case_insights_resource", "type", "resource_id"),
+)
+
+# Links between a case and another entity (a case, an incident, ...), with a relationship.
+case_links = Table(
+    "case_links",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("parent_entity_type", String(32), nullable=False),
+    Column("parent_entity_id", String(64), nullable=False),
+    Column("child_entity_type", String(32), nullable=False),
+    Column("child_entity_id", String(64), nullable=False),
+    Column("relationship", String(32), nullable=False),
+    Column("created_by", Uuid, ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "parent_entity_type", "parent_entity_id", "child_entity_type", "child_entity_id", "relationship",
+        name="uq_case_links_edge",
+    ),
+    Index("ix_case_links_parent", "parent_entity_type", "parent_entity_id"),
+    Index("ix_case_links_child", "child_entity_type", "child_entity_id"),
+)
+
+case_watchers = Table(
+    "case_watchers",
+    metadata,
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Keys a case had before it moved to another project; they keep resolving to the case.
+case_key_aliases = Table(
+    "case_key_aliases",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+)
+
+# Saved searches in a project.
+case_views = Table(
+    "case_views",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("project_id", Uuid, ForeignKey("projects.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("np_rule_id", String(64)),
+    Column("created_by", Uuid, ForeignKey("users.id")),
+    Column("modified_by", Uuid, ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
+    Index("ix_case_views_project", "project_id"),
+)
+
+maintenance_windows = Table(
+    "maintenance_windows",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("start_at", UtcDateTime, nullable=False),
+    Column("end_at", UtcDateTime, nullable=False),
+    Column("created_by", Uuid, ForeignKey("users.id")),
+    Column("updated_by", Uuid, ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime),
 )
 
 # Every change and comment, in order. `seq` orders; `id` is the public cell id.
