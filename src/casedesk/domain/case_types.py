@@ -6,7 +6,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import BUILTIN_CASE_TYPES, SECURITY_CASE_TYPE_ID
+
+NAME_MAX = 200
+EMOJI_MAX = 16
+
+
+def clean_type_name(name: str) -> str:
+    stripped = name.strip()
+    if not stripped or len(stripped) > NAME_MAX:
+        raise ValidationFailed("name", f"name must be 1 to {NAME_MAX} characters")
+    return stripped
+
+
+def clean_emoji(emoji: str) -> str:
+    if len(emoji) > EMOJI_MAX:
+        raise ValidationFailed("emoji", f"emoji must be at most {EMOJI_MAX} characters")
+    return emoji
 
 
 @dataclass
@@ -16,6 +33,33 @@ class CaseType:
     description: str = ""
     emoji: str = ""
     deleted_at: datetime | None = None
+    created_at: datetime | None = None
+    modified_at: datetime | None = None
+
+    @classmethod
+    def create(cls, *, name: str, description: str, emoji: str, now: datetime) -> CaseType:
+        return cls(
+            id=uuid.uuid4(),
+            name=clean_type_name(name),
+            description=description,
+            emoji=clean_emoji(emoji),
+            created_at=now,
+            modified_at=now,
+        )
+
+    def update(self, *, name: str | None, description: str | None, emoji: str | None, now: datetime) -> None:
+        if name is not None:
+            self.name = clean_type_name(name)
+        if description is not None:
+            self.description = description
+        if emoji is not None:
+            self.emoji = clean_emoji(emoji)
+        self.modified_at = now
+
+    def delete(self, now: datetime) -> None:
+        if self.builtin:
+            raise ValidationFailed("case_type_id", f"the built-in {self.name} case type cannot be deleted")
+        self.deleted_at = now
 
     @property
     def builtin(self) -> bool:

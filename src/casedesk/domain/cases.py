@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,9 +10,10 @@ from typing import Any
 
 from casedesk.domain import events as ev
 from casedesk.domain.case_types import CaseType
+from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import Event
-from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 100_000
@@ -19,6 +21,34 @@ COMMENT_MAX = 100_000
 ATTRIBUTE_KEY_MAX = 100
 ATTRIBUTE_VALUES_MAX = 100
 ATTRIBUTE_VALUE_LENGTH_MAX = 200
+INSIGHTS_MAX = 1000
+INSIGHT_REF_MAX = 2000
+INSIGHT_RESOURCE_ID_MAX = 500
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A reference to a resource the case is about; (type, resource_id) identifies it."""
+
+    type: InsightType
+    ref: str
+    resource_id: str
+    added_at: datetime | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.resource_id.strip() or len(self.resource_id) > INSIGHT_RESOURCE_ID_MAX:
+            raise ValidationFailed(
+                "resource_id", f"resource_id must be 1 to {INSIGHT_RESOURCE_ID_MAX} characters"
+            )
+        if len(self.ref) > INSIGHT_REF_MAX:
+            raise ValidationFailed("ref", f"ref must be at most {INSIGHT_REF_MAX} characters")
+
+    @property
+    def identity(self) -> tuple[InsightType, str]:
+        return self.type, self.resource_id
+
+    def as_data(self) -> dict[str, str]:
+        return {"type": self.type.value, "ref": self.ref, "resource_id": self.resource_id}
 
 
 def clean_title(title: str) -> str:
@@ -42,6 +72,11 @@ def clean_comment(message: str) -> str:
     if len(message) > COMMENT_MAX:
         raise ValidationFailed("comment", f"comment must be at most {COMMENT_MAX} characters")
     return message
+
+
+def refuse_closed_creation(status: CaseStatus) -> None:
+    if status is CaseStatus.CLOSED:
+        raise ValidationFailed("status", "a case cannot be created closed")
 
 
 def clean_attributes(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -87,6 +122,7 @@ class Case:
     resolved_reason: ResolvedReason | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
     custom_attributes: dict[str, Any] = field(default_factory=dict)
+    insights: list[Insight] = field(default_factory=list)
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -108,8 +144,7 @@ class Case:
     ) -> Case:
         if case_type.deleted_at is not None:
             raise ValidationFailed("type_id", f"case type {case_type.id} is deleted")
-        if status is CaseStatus.CLOSED:
-            raise ValidationFailed("status", "a case cannot be created closed")
+        refuse_closed_creation(status)
         case = cls(
             id=uuid.uuid4(),
             number=number,
@@ -227,6 +262,58 @@ class Case:
                 old.value if old else None,
                 reason.value,
             )
+
+    def add_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
+        """Adds the insights not already on the case; adding one twice keeps one."""
+        known = {i.identity for i in self.insights}
+        added = []
+        for insight in insights:
+            if insight.identity not in known:
+                known.add(insight.identity)
+                added.append(dataclasses.replace(insight, added_at=now))
+        if len(self.insights) + len(added) > INSIGHTS_MAX:
+            raise ValidationFailed("insights", f"a case holds at most {INSIGHTS_MAX} insights")
+        if added:
+            self.insights.extend(added)
+            self._record(ev.CASE_INSIGHTS_ADDED, actor, now, {"insights": [i.as_data() for i in added]})
+
+    def remove_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
+        gone = {i.identity for i in insights}
+        removed = [i for i in self.insights if i.identity in gone]
+        if removed:
+            self.insights = [i for i in self.insights if i.identity not in gone]
+            self._record(ev.CASE_INSIGHTS_REMOVED, actor, now, {"insights": [i.as_data() for i in removed]})
+
+    def set_custom_attribute(
+        self,
+        config: CustomAttributeConfig,
+        type_: CustomAttributeType,
+        is_multi: bool,
+        value: object,
+        actor: uuid.UUID,
+        now: datetime,
+    ) -> None:
+        if config.case_type_id != self.type_id:
+            raise ValidationFailed(
+                "custom_attribute_key", f"custom attribute {config.key!r} belongs to another case type"
+            )
+        stored = {
+            "type": config.type.value,
+            "is_multi": config.is_multi,
+            "value": config.check(type_, is_multi, value),
+        }
+        old = self.custom_attributes.get(config.key)
+        if stored != old:
+            self.custom_attributes = {**self.custom_attributes, config.key: stored}
+            self._record(
+                ev.CASE_CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": config.key, "old": old, "new": stored}
+            )
+
+    def remove_custom_attribute(self, key: str, actor: uuid.UUID, now: datetime) -> None:
+        if key in self.custom_attributes:
+            old = self.custom_attributes[key]
+            self.custom_attributes = {k: v for k, v in self.custom_attributes.items() if k != key}
+            self._record(ev.CASE_CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": key, "old": old, "new": None})
 
     def comment(self, message: str, actor: uuid.UUID, now: datetime) -> Event:
         """Adds a comment; the returned event's id is the comment's timeline cell id."""

@@ -12,8 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from casedesk.domain.cases import Insight
+from casedesk.domain.custom_attributes import CustomAttributeType
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
+
+
+@dataclass(frozen=True)
+class CustomValueInput:
+    """A custom attribute value as sent: its claimed type and shape, and the raw value."""
+
+    type: CustomAttributeType
+    is_multi: bool
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class CreateCase(Command):
     status: CaseStatus = CaseStatus.OPEN
     assignee_id: uuid.UUID | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    custom_attributes: dict[str, CustomValueInput] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,77 @@ class UpdateCaseComment(CaseCommand):
 @dataclass(frozen=True)
 class DeleteCaseComment(CaseCommand):
     cell_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class SetCaseCustomAttribute(CaseCommand):
+    key: str
+    input: CustomValueInput
+
+
+@dataclass(frozen=True)
+class RemoveCaseCustomAttribute(CaseCommand):
+    key: str
+
+
+@dataclass(frozen=True)
+class AddCaseInsights(CaseCommand):
+    insights: tuple[Insight, ...]
+
+
+@dataclass(frozen=True)
+class RemoveCaseInsights(CaseCommand):
+    insights: tuple[Insight, ...]
+
+
+# -- case types and their custom attributes ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseType(Command):
+    name: str
+    description: str = ""
+    emoji: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateCaseType(Command):
+    type_id: uuid.UUID
+    name: str | None = None
+    description: str | None = None
+    emoji: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseType(Command):
+    type_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    key: str
+    display_name: str
+    type: CustomAttributeType
+    is_multi: bool
+    description: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpdateCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    config_id: uuid.UUID
+    display_name: str | None = None
+    description: str | None = None
+    type: CustomAttributeType | None = None
+    options: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    config_id: uuid.UUID
 
 
 # -- projects ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import typer
 
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import commands as c
-from casedesk.domain.errors import DomainError
+from casedesk.domain.errors import DomainError, NotFound
 from casedesk.domain.users import clean_email
 from casedesk.domain.vocab import Scope
 from casedesk.services.keys import IssuedKeys
@@ -24,6 +24,12 @@ app.add_typer(keys_app, name="keys")
 def fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=1)
+
+
+def describe(exc: DomainError) -> str:
+    if isinstance(exc, NotFound):
+        return f"{exc.resource} {exc.ref} not found"
+    return exc.message
 
 
 def parse_scopes(text: str | None) -> frozenset[Scope]:
@@ -95,7 +101,7 @@ def init(
             c.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None
         )
     except DomainError as exc:
-        fail(exc.message)
+        fail(describe(exc))
     finally:
         container.close()
     print_keys(keys, as_json)
@@ -113,7 +119,7 @@ def users_create(
     try:
         user_id = container.bus.handle(c.CreateUser(email=email, name=name, title=title), None)
     except DomainError as exc:
-        fail(exc.message)
+        fail(describe(exc))
     finally:
         container.close()
     # Echo the address as stored (lower-cased), which is what `keys create --user` matches.
@@ -134,7 +140,7 @@ def keys_create(
     try:
         keys = container.bus.handle(c.CreateKeys(user_email=user, scopes=wanted, name=name), None)
     except DomainError as exc:
-        fail(exc.message)
+        fail(describe(exc))
     finally:
         container.close()
     print_keys(keys, as_json)

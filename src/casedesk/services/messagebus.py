@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from casedesk.domain import commands as c
 from casedesk.domain.users import Principal
 from casedesk.services import authz
-from casedesk.services.handlers import cases, projects, users
+from casedesk.services.handlers import case_types, cases, projects, users
 from casedesk.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 Handler = Callable[[UnitOfWork, Any, Any, datetime], Any]
@@ -30,6 +30,16 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CommentOnCase: cases.comment,
     c.UpdateCaseComment: cases.update_comment,
     c.DeleteCaseComment: cases.delete_comment,
+    c.SetCaseCustomAttribute: cases.set_custom_attribute,
+    c.RemoveCaseCustomAttribute: cases.remove_custom_attribute,
+    c.AddCaseInsights: cases.add_insights,
+    c.RemoveCaseInsights: cases.remove_insights,
+    c.CreateCaseType: case_types.create_case_type,
+    c.UpdateCaseType: case_types.update_case_type,
+    c.DeleteCaseType: case_types.delete_case_type,
+    c.CreateCustomAttributeConfig: case_types.create_custom_attribute,
+    c.UpdateCustomAttributeConfig: case_types.update_custom_attribute,
+    c.DeleteCustomAttributeConfig: case_types.delete_custom_attribute,
     c.CreateProject: projects.create_project,
     c.UpdateProject: projects.update_project,
     c.DeleteProject: projects.delete_project,

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from casedesk.domain.case_types import CaseType
 from casedesk.domain.cases import Case
+from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import Project
 from casedesk.domain.users import ApiKey, AppKey, User
@@ -78,7 +79,27 @@ class KeyRepository(Protocol):
 
 
 class CaseTypeRepository(Protocol):
-    def get(self, type_id: uuid.UUID) -> CaseType: ...
+    def get(self, type_id: uuid.UUID) -> CaseType:
+        """Also deleted types (their cases still name them); raises NotFound."""
+
+    def add(self, case_type: CaseType) -> None: ...
+
+    def save(self, case_type: CaseType) -> None: ...
+
+
+class CustomAttributeRepository(Protocol):
+    def get(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig: ...
+
+    def find(self, type_id: uuid.UUID, key: str) -> CustomAttributeConfig | None: ...
+
+    def add(self, config: CustomAttributeConfig) -> None: ...
+
+    def save(self, config: CustomAttributeConfig) -> None: ...
+
+    def delete(self, config: CustomAttributeConfig) -> None: ...
+
+    def in_use(self, config: CustomAttributeConfig) -> bool:
+        """Whether any case holds a value for this attribute."""
 
 
 class TimelineRepository(Protocol):
@@ -109,6 +130,9 @@ class UnitOfWork(Protocol):
 
     @property
     def timeline(self) -> TimelineRepository: ...
+
+    @property
+    def custom_attributes(self) -> CustomAttributeRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -172,6 +196,14 @@ class ReadModel(Protocol):
     def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry: ...
 
     def case_types(self) -> list[CaseType]: ...
+
+    def case_type(self, type_id: uuid.UUID) -> CaseType:
+        """A live (not deleted) case type; raises NotFound."""
+
+    def custom_attribute_configs(self, type_id: uuid.UUID | None) -> list[CustomAttributeConfig]:
+        """Of one case type, or of every live case type when `type_id` is None."""
+
+    def custom_attribute_config(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig: ...
 
     def projects(self) -> list[Project]: ...
 

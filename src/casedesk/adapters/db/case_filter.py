@@ -55,9 +55,10 @@ def compile_predicate(predicate: p.Predicate) -> ColumnElement[bool]:
             return _range(C.due_date, low, high, include_low, include_high)
         case p.AttributeMatch(key, pattern):
             return _attribute(key, pattern)
-        case p.CustomAttributeMatch() | p.InsightMatch():
-            # Neither custom attribute values nor insights are stored yet: nothing matches.
-            return false()
+        case p.CustomAttributeMatch(key, pattern):
+            return _custom_attribute(key, pattern)
+        case p.InsightMatch(which, value):
+            return _insight(which, value)
     raise TypeError(f"unknown predicate {predicate!r}")
 
 
@@ -108,3 +109,21 @@ def _attribute(key: str, pattern: p.Pattern | None) -> ColumnElement[bool]:
             # Attribute values behave like tags: the whole value, case-insensitively.
             match.append(a.value_folded == pattern.text.lower())
     return exists().where(*match)
+
+
+def _custom_attribute(key: str, pattern: p.Pattern | None) -> ColumnElement[bool]:
+    v = t.case_custom_values.c
+    match = [v.case_id == C.id, v.key == key]
+    if pattern is not None:
+        if pattern.glob:
+            match.append(v.value_folded.like(glob_to_like(pattern.text.lower()), escape="\\"))
+        else:
+            match.append(v.value_folded == pattern.text.lower())
+    return exists().where(*match)
+
+
+def _insight(which: str, value: str) -> ColumnElement[bool]:
+    i = t.case_insights.c
+    if which == "type":
+        return exists().where(i.case_id == C.id, i.type == value.upper())
+    return exists().where(i.case_id == C.id, i.resource_id == value)

@@ -34,6 +34,7 @@ class OutboxMessage:
     occurred_at: datetime
     payload: dict[str, Any]
     attempts: int
+    worker: str  # who holds the lease this message was claimed under
 
 
 def append(conn: Connection, events: list[Event]) -> None:
@@ -88,18 +89,22 @@ def claim(conn: Connection, worker: str, now: datetime, limit: int = 50) -> list
             occurred_at=r["occurred_at"],
             payload=dict(r["payload"]),
             attempts=r["attempts"],
+            worker=worker,
         )
         for r in rows
     ]
 
 
-def mark_done(conn: Connection, seq: int, now: datetime) -> None:
+def mark_done(conn: Connection, message: OutboxMessage, now: datetime) -> bool:
+    """Settles a delivered row; False when its worker no longer holds the lease (another
+    worker re-claimed it after the lease ran out, and that worker's outcome counts)."""
     o = t.outbox
-    conn.execute(
+    result = conn.execute(
         update(o)
-        .where(o.c.seq == seq)
+        .where(o.c.seq == message.seq, o.c.claimed_by == message.worker, o.c.state == "pending")
         .values(state="done", processed_at=now, claimed_by=None, claimed_until=None)
     )
+    return result.rowcount == 1
 
 
 def backoff(attempts: int) -> timedelta:
@@ -109,14 +114,15 @@ def backoff(attempts: int) -> timedelta:
     return min(BASE_BACKOFF * factor, MAX_BACKOFF)
 
 
-def mark_failed(conn: Connection, message: OutboxMessage, error: str, now: datetime) -> str:
-    """Records a failed attempt; returns the new state (`pending` to retry, or `dead`)."""
+def mark_failed(conn: Connection, message: OutboxMessage, error: str, now: datetime) -> str | None:
+    """Records a failed attempt; returns the new state (`pending` to retry, or `dead`), or
+    None when its worker no longer holds the lease and nothing was recorded."""
     attempts = message.attempts + 1
     state = "dead" if attempts >= MAX_ATTEMPTS else "pending"
     o = t.outbox
-    conn.execute(
+    result = conn.execute(
         update(o)
-        .where(o.c.seq == message.seq)
+        .where(o.c.seq == message.seq, o.c.claimed_by == message.worker, o.c.state == "pending")
         .values(
             state=state,
             attempts=attempts,
@@ -127,4 +133,4 @@ def mark_failed(conn: Connection, message: OutboxMessage, error: str, now: datet
             processed_at=now if state == "dead" else None,
         )
     )
-    return state
+    return state if result.rowcount == 1 else None

@@ -9,10 +9,18 @@ from sqlalchemy import Connection, Engine, func, select
 
 from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.case_filter import compile_predicate
+from casedesk.adapters.db.case_side_tables import load_insights
 from casedesk.adapters.db.repositories import case_ref_clause
-from casedesk.adapters.db.rows import case_from_row, case_type_from_row, project_from_row, user_from_row
+from casedesk.adapters.db.rows import (
+    case_from_row,
+    case_type_from_row,
+    config_from_row,
+    project_from_row,
+    user_from_row,
+)
 from casedesk.domain.case_types import CaseType
 from casedesk.domain.cases import Case
+from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import Project
@@ -38,6 +46,7 @@ class SqlReadModel:
             if row is None:
                 raise NotFound("case", ref)
             case = case_from_row(row)
+            case.insights = load_insights(conn, [case.id]).get(case.id, [])
             return CaseDetail(case=case, users=self._users(conn, _case_user_ids([case])))
 
     def search_cases(self, search: CaseSearch) -> CasePage:
@@ -58,6 +67,9 @@ class SqlReadModel:
                 select(t.cases).where(condition).order_by(*order).limit(search.page_size).offset(offset)
             ).mappings()
             cases = [case_from_row(r) for r in rows]
+            insights = load_insights(conn, [case.id for case in cases])
+            for case in cases:
+                case.insights = insights.get(case.id, [])
             return CasePage(cases=cases, total=total, users=self._users(conn, _case_user_ids(cases)))
 
     def case_timeline(
@@ -121,6 +133,41 @@ class SqlReadModel:
                 select(t.case_types).where(t.case_types.c.deleted_at.is_(None)).order_by(t.case_types.c.id)
             ).mappings()
             return [case_type_from_row(r) for r in rows]
+
+    def case_type(self, type_id: uuid.UUID) -> CaseType:
+        ct = t.case_types
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(ct).where(ct.c.id == type_id, ct.c.deleted_at.is_(None)))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFound("case_type", type_id)
+        return case_type_from_row(row)
+
+    def custom_attribute_configs(self, type_id: uuid.UUID | None) -> list[CustomAttributeConfig]:
+        cac, ct = t.custom_attribute_configs, t.case_types
+        query = (
+            select(cac)
+            .join(ct, ct.c.id == cac.c.case_type_id)
+            .where(ct.c.deleted_at.is_(None))
+            .order_by(cac.c.case_type_id, cac.c.key)
+        )
+        if type_id is not None:
+            self.case_type(type_id)
+            query = query.where(cac.c.case_type_id == type_id)
+        with self.engine.connect() as conn:
+            return [config_from_row(r) for r in conn.execute(query).mappings()]
+
+    def custom_attribute_config(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig:
+        cac = t.custom_attribute_configs
+        query = select(cac).where(cac.c.id == config_id, cac.c.case_type_id == type_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("custom_attribute", config_id)
+        return config_from_row(row)
 
     # -- projects and users ---------------------------------------------------------------
 

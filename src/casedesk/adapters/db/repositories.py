@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
 
 from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.case_side_tables import (
+    load_insights,
+    write_attributes,
+    write_custom_values,
+    write_insights,
+)
 from casedesk.adapters.db.rows import (
     case_from_row,
     case_to_row,
     case_type_from_row,
+    case_type_to_row,
+    config_from_row,
+    config_to_row,
     project_from_row,
     project_to_row,
     user_from_row,
     user_to_row,
 )
 from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case
+from casedesk.domain.cases import Case, Insight
+from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import Project
@@ -40,10 +53,32 @@ def next_counter(conn: Connection, name: str) -> int:
     return int(value)
 
 
-def case_ref_clause(ref: CaseRef):  # type: ignore[no-untyped-def]
+def case_ref_clause(ref: CaseRef) -> ColumnElement[bool]:
+    """Matches the case by id, by key, or by a key it had before it moved project."""
     if ref.id is not None:
         return t.cases.c.id == ref.id
-    return t.cases.c.key == ref.key
+    aliased = select(t.case_key_aliases.c.case_id).where(t.case_key_aliases.c.key == ref.key)
+    return or_(t.cases.c.key == ref.key, t.cases.c.id.in_(aliased.scalar_subquery()))
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What the side tables hold for a case, to write them only when they changed."""
+
+    attributes: dict[str, list[str]]
+    custom_attributes: dict[str, Any]
+    insights: tuple[Insight, ...]
+
+    @classmethod
+    def of(cls, case: Case) -> _Stored:
+        return cls(
+            attributes=copy.deepcopy(case.attributes),
+            custom_attributes=copy.deepcopy(case.custom_attributes),
+            insights=tuple(case.insights),
+        )
+
+
+NOTHING_STORED = _Stored({}, {}, ())
 
 
 class SqlCaseRepository:
@@ -51,7 +86,7 @@ class SqlCaseRepository:
         self.conn = conn
         self.seen: dict[uuid.UUID, Case] = {}
         self.new: set[uuid.UUID] = set()
-        self.stored_attributes: dict[uuid.UUID, dict[str, list[str]]] = {}
+        self.stored: dict[uuid.UUID, _Stored] = {}
 
     def get(self, ref: CaseRef) -> Case:
         row = (
@@ -64,7 +99,8 @@ class SqlCaseRepository:
         case = self.seen.get(row["id"])
         if case is None:
             case = self.seen[row["id"]] = case_from_row(row)
-            self.stored_attributes[case.id] = {k: list(v) for k, v in case.attributes.items()}
+            case.insights = load_insights(self.conn, [case.id]).get(case.id, [])
+            self.stored[case.id] = _Stored.of(case)
         return case
 
     def add(self, case: Case) -> None:
@@ -81,20 +117,15 @@ class SqlCaseRepository:
                 self.conn.execute(insert(t.cases).values(**row))
             else:
                 self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**row))
-            if case.attributes != self.stored_attributes.get(case_id, {}):
-                self._write_attributes(case)
+            stored = self.stored.get(case_id, NOTHING_STORED)
+            if case.attributes != stored.attributes:
+                write_attributes(self.conn, case)
+            if case.custom_attributes != stored.custom_attributes:
+                write_custom_values(self.conn, case)
+            if tuple(case.insights) != stored.insights:
+                write_insights(self.conn, case, case.modified_at or case.created_at)
+            self.stored[case_id] = _Stored.of(case)
         self.new.clear()
-
-    def _write_attributes(self, case: Case) -> None:
-        self.conn.execute(delete(t.case_attributes).where(t.case_attributes.c.case_id == case.id))
-        rows = [
-            {"case_id": case.id, "key": key, "value": value, "value_folded": value.lower()}
-            for key, values in case.attributes.items()
-            for value in values
-        ]
-        if rows:
-            self.conn.execute(insert(t.case_attributes), rows)
-        self.stored_attributes[case.id] = {k: list(v) for k, v in case.attributes.items()}
 
 
 class SqlProjectRepository:
@@ -248,6 +279,56 @@ class SqlCaseTypeRepository:
         if row is None:
             raise NotFound("case_type", type_id)
         return case_type_from_row(row)
+
+    def add(self, case_type: CaseType) -> None:
+        self.conn.execute(insert(t.case_types).values(**case_type_to_row(case_type)))
+
+    def save(self, case_type: CaseType) -> None:
+        self.conn.execute(
+            update(t.case_types)
+            .where(t.case_types.c.id == case_type.id)
+            .values(**case_type_to_row(case_type))
+        )
+
+
+class SqlCustomAttributeRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig:
+        cac = t.custom_attribute_configs
+        query = select(cac).where(cac.c.id == config_id, cac.c.case_type_id == type_id)
+        row = self.conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("custom_attribute", config_id)
+        return config_from_row(row)
+
+    def find(self, type_id: uuid.UUID, key: str) -> CustomAttributeConfig | None:
+        cac = t.custom_attribute_configs
+        query = select(cac).where(cac.c.case_type_id == type_id, cac.c.key == key)
+        row = self.conn.execute(query).mappings().first()
+        return config_from_row(row) if row else None
+
+    def add(self, config: CustomAttributeConfig) -> None:
+        self.conn.execute(insert(t.custom_attribute_configs).values(**config_to_row(config)))
+
+    def save(self, config: CustomAttributeConfig) -> None:
+        cac = t.custom_attribute_configs
+        self.conn.execute(update(cac).where(cac.c.id == config.id).values(**config_to_row(config)))
+
+    def delete(self, config: CustomAttributeConfig) -> None:
+        cac = t.custom_attribute_configs
+        self.conn.execute(delete(cac).where(cac.c.id == config.id))
+
+    def in_use(self, config: CustomAttributeConfig) -> bool:
+        cv = t.case_custom_values
+        query = (
+            select(cv.c.case_id)
+            .join(t.cases, t.cases.c.id == cv.c.case_id)
+            .where(cv.c.key == config.key, t.cases.c.type_id == config.case_type_id)
+            .limit(1)
+        )
+        return self.conn.execute(query).first() is not None
 
 
 class SqlTimelineRepository:

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case
+from casedesk.domain.cases import Case, Insight
+from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.projects import Project
 from casedesk.domain.users import User
-from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
 
 def case_from_row(row: RowMapping) -> Case:
@@ -128,4 +129,57 @@ def case_type_from_row(row: RowMapping) -> CaseType:
         description=row["description"],
         emoji=row["emoji"],
         deleted_at=row["deleted_at"],
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+    )
+
+
+def case_type_to_row(case_type: CaseType) -> dict[str, Any]:
+    return {
+        "id": case_type.id,
+        "name": case_type.name,
+        "description": case_type.description,
+        "emoji": case_type.emoji,
+        "deleted_at": case_type.deleted_at,
+        "created_at": case_type.created_at,
+        "modified_at": case_type.modified_at,
+    }
+
+
+def config_from_row(row: RowMapping) -> CustomAttributeConfig:
+    return CustomAttributeConfig(
+        id=row["id"],
+        case_type_id=row["case_type_id"],
+        key=row["key"],
+        display_name=row["display_name"],
+        description=row["description"],
+        type=CustomAttributeType(row["type"]),
+        is_multi=row["is_multi"],
+        options=list(row["options"] or []),
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+    )
+
+
+def config_to_row(config: CustomAttributeConfig) -> dict[str, Any]:
+    return {
+        "id": config.id,
+        "case_type_id": config.case_type_id,
+        "key": config.key,
+        "display_name": config.display_name,
+        "description": config.description,
+        "type": config.type.value,
+        "is_multi": config.is_multi,
+        "options": config.options,
+        "created_at": config.created_at,
+        "modified_at": config.modified_at,
+    }
+
+
+def insight_from_row(row: RowMapping) -> Insight:
+    return Insight(
+        type=InsightType(row["type"]),
+        ref=row["ref"],
+        resource_id=row["resource_id"],
+        added_at=row["created_at"],
     )

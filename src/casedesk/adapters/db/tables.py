@@ -218,7 +218,11 @@ case_links = Table(
     Column("created_by", Uuid, ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint(
-        "parent_entity_type", "parent_entity_id", "child_entity_type", "child_entity_id", "relationship",
+        "parent_entity_type",
+        "parent_entity_id",
+        "child_entity_type",
+        "child_entity_id",
+        "relationship",
         name="uq_case_links_edge",
     ),
     Index("ix_case_links_parent", "parent_entity_type", "parent_entity_id"),

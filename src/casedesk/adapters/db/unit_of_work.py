@@ -13,6 +13,7 @@ from casedesk.adapters.db.engine import WRITE
 from casedesk.adapters.db.repositories import (
     SqlCaseRepository,
     SqlCaseTypeRepository,
+    SqlCustomAttributeRepository,
     SqlKeyRepository,
     SqlProjectRepository,
     SqlTimelineRepository,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.keys = SqlKeyRepository(self.conn)
         self.case_types = SqlCaseTypeRepository(self.conn)
         self.timeline = SqlTimelineRepository(self.conn)
+        self.custom_attributes = SqlCustomAttributeRepository(self.conn)
         return self
 
     def __exit__(

@@ -72,11 +72,6 @@ def create_case(body: s.CaseCreateRequest, ctx: Writer) -> Doc:
     return run(ctx, m.create_case(body))
 
 
-@router.get("/cases/types", name="GetAllCaseTypes")
-def case_types(ctx: Reader) -> Doc:
-    return {"data": [m.case_type_resource(t) for t in ctx.container.read.case_types()]}
-
-
 @router.get("/cases/{case_id}", name="GetCase")
 def get_case(case_id: str, ctx: Reader) -> Doc:
     return case_document(ctx, CaseRef.parse(case_id))

@@ -51,8 +51,12 @@ FIELD_POINTERS = {
 # the monitor integration's settings, where Datadog keeps it.
 OPERATION_FIELD_POINTERS = {
     ("UpdateProject", "handle"): "/data/attributes/settings/integration_monitor/handle",
+    ("CreateCase", "status"): "/data/attributes/status_name",
 }
-PATH_PARAMETERS = frozenset({"case_id", "cell_id", "project_id", "user_id", "user_uuid"})
+PATH_PARAMETERS = frozenset(
+    {"case_id", "cell_id", "project_id", "user_id", "user_uuid", "case_type_id", "custom_attribute_id",
+     "custom_attribute_key", "view_id", "link_id", "maintenance_window_id"}
+)  # fmt: skip
 QUERY_PARAMETERS = frozenset(
     {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter"}
 )

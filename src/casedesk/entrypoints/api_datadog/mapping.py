@@ -8,12 +8,13 @@ from typing import Any
 
 from casedesk.domain import commands as c
 from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case
+from casedesk.domain.cases import Case, Insight
+from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, parse_uuid
 from casedesk.domain.projects import Project
 from casedesk.domain.users import User
-from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.services.ports import TimelineEntry
 
@@ -40,9 +41,6 @@ def status_from_name(name: str, field: str = "status_name") -> CaseStatus:
 
 def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
     attrs, rels = body.data.attributes, body.data.relationships
-    for key in attrs.custom_attributes or {}:
-        # No custom attribute is configured yet for any case type, so any key is unknown.
-        raise ValidationFailed("custom_attributes", f"unknown custom attribute {key!r} for this case type")
     assignee = rels.assignee.data if rels.assignee is not None else None
     return c.CreateCase(
         title=attrs.title,
@@ -52,6 +50,47 @@ def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
         priority=Priority(attrs.priority),
         status=status_from_name(attrs.status_name) if attrs.status_name else CaseStatus.OPEN,
         assignee_id=parse_uuid(assignee.id, "assignee") if assignee else None,
+        custom_attributes={k: custom_value(v) for k, v in (attrs.custom_attributes or {}).items()},
+    )
+
+
+def custom_value(value: s.CustomAttributeValue) -> c.CustomValueInput:
+    return c.CustomValueInput(CustomAttributeType(value.type), value.is_multi, value.value)
+
+
+def insights(body: s.CaseInsightsRequest) -> tuple[Insight, ...]:
+    return tuple(
+        Insight(type=InsightType(i.type), ref=i.ref, resource_id=i.resource_id)
+        for i in body.data.attributes.insights
+    )
+
+
+def create_custom_attribute(
+    type_id: uuid.UUID, body: s.CustomAttributeConfigCreateRequest
+) -> c.CreateCustomAttributeConfig:
+    attrs = body.data.attributes
+    return c.CreateCustomAttributeConfig(
+        type_id=type_id,
+        key=attrs.key,
+        display_name=attrs.display_name,
+        type=CustomAttributeType(attrs.type),
+        is_multi=attrs.is_multi,
+        description=attrs.description,
+        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else (),
+    )
+
+
+def update_custom_attribute(
+    type_id: uuid.UUID, config_id: uuid.UUID, body: s.CustomAttributeConfigUpdateRequest
+) -> c.UpdateCustomAttributeConfig:
+    attrs = body.data.attributes
+    return c.UpdateCustomAttributeConfig(
+        type_id=type_id,
+        config_id=config_id,
+        display_name=attrs.display_name,
+        description=attrs.description,
+        type=CustomAttributeType(attrs.type) if attrs.type else None,
+        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else None,
     )
 
 
@@ -138,7 +177,9 @@ def case_resource(case: Case) -> dict[str, Any]:
             "type_id": str(case.type_id),
             "attributes": case.attributes,
             "custom_attributes": case.custom_attributes,
-            "insights": [],
+            "insights": [
+                {"type": i.type.value, "ref": i.ref, "resource_id": i.resource_id} for i in case.insights
+            ],
             "created_at": iso(case.created_at),
             "modified_at": iso(case.modified_at),
             "closed_at": iso(case.closed_at),
@@ -195,6 +236,9 @@ CHANGE_SENTENCES = {
     "case.attributes_changed": "changed the attributes",
     "case.due_date_changed": "changed the due date",
     "case.resolved_reason_changed": "set the resolved reason",
+    "case.insights_added": "added insights",
+    "case.insights_removed": "removed insights",
+    "case.custom_attribute_changed": "changed a custom attribute",
 }
 
 
@@ -225,13 +269,35 @@ def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
 def _change_message(who: str, entry: TimelineEntry) -> str:
     sentence = CHANGE_SENTENCES.get(entry.kind, entry.kind)
     old, new = entry.data.get("old"), entry.data.get("new")
-    if entry.kind in ("case.created", "case.description_changed", "case.attributes_changed"):
+    if entry.kind in (
+        "case.created",
+        "case.description_changed",
+        "case.attributes_changed",
+        "case.insights_added",
+        "case.insights_removed",
+    ):
         return f"{who} {sentence}"
+    if entry.kind == "case.custom_attribute_changed":
+        return f"{who} {sentence} ({entry.data.get('key')})"
     if old is None and new is None:
         return f"{who} {sentence}"
     if old is None:
         return f"{who} {sentence} to {new}"
     return f"{who} {sentence} from {old} to {new}"
+
+
+def custom_attribute_resource(config: CustomAttributeConfig) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "case_type_id": str(config.case_type_id),
+        "key": config.key,
+        "display_name": config.display_name,
+        "description": config.description,
+        "type": config.type.value,
+        "is_multi": config.is_multi,
+    }
+    if config.type is CustomAttributeType.SELECT:
+        attributes["type_data"] = {"options": [{"value": o} for o in config.options]}
+    return {"id": str(config.id), "type": "custom_attribute", "attributes": attributes}
 
 
 def case_type_resource(case_type: CaseType) -> dict[str, Any]:

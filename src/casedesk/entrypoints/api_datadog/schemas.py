@@ -46,7 +46,7 @@ class CaseCreateAttributes(Wire):
     description: str = ""
     priority: Priority = "NOT_DEFINED"
     status_name: str | None = None
-    custom_attributes: dict[str, Any] | None = None
+    custom_attributes: dict[str, CustomAttributeValue] | None = None
 
 
 class CaseCreateRelationships(Wire):
@@ -242,3 +242,127 @@ class UserCreateData(Wire):
 
 class UserCreateRequest(Wire):
     data: UserCreateData
+
+
+# -- case types and custom attributes -----------------------------------------------------
+
+CustomAttributeTypeName = Literal["URL", "TEXT", "NUMBER", "SELECT"]
+
+
+class CustomAttributeValue(Wire):
+    type: CustomAttributeTypeName
+    is_multi: bool
+    # Any JSON value: the attribute's configuration decides what fits and says why not.
+    value: Any
+
+
+class CaseUpdateCustomAttribute(Wire):
+    type: Literal["case"]
+    attributes: CustomAttributeValue
+
+
+class CaseUpdateCustomAttributeRequest(Wire):
+    data: CaseUpdateCustomAttribute
+
+
+class CaseTypeAttributes(Wire):
+    name: str
+    description: str = ""
+    emoji: str = ""
+
+
+class CaseTypeCreate(Wire):
+    type: Literal["case_type"]
+    attributes: CaseTypeAttributes
+
+
+class CaseTypeCreateRequest(Wire):
+    data: CaseTypeCreate
+
+
+class CaseTypeUpdateAttributes(Wire):
+    name: str | None = None
+    description: str | None = None
+    emoji: str | None = None
+
+
+class CaseTypeUpdate(Wire):
+    type: Literal["case_type"]
+    attributes: CaseTypeUpdateAttributes = Field(default_factory=CaseTypeUpdateAttributes)
+
+
+class CaseTypeUpdateRequest(Wire):
+    data: CaseTypeUpdate
+
+
+class SelectOption(Wire):
+    value: str
+
+
+class TypeData(Wire):
+    options: list[SelectOption] = Field(default_factory=list, max_length=200)
+
+
+class CustomAttributeConfigCreateAttributes(Wire):
+    key: str
+    display_name: str
+    type: CustomAttributeTypeName
+    is_multi: bool
+    description: str = ""
+    type_data: TypeData | None = None
+
+
+class CustomAttributeConfigCreate(Wire):
+    type: Literal["custom_attribute"]
+    attributes: CustomAttributeConfigCreateAttributes
+
+
+class CustomAttributeConfigCreateRequest(Wire):
+    data: CustomAttributeConfigCreate
+
+
+class CustomAttributeConfigUpdateAttributes(Wire):
+    display_name: str | None = None
+    description: str | None = None
+    type: CustomAttributeTypeName | None = None
+    type_data: TypeData | None = None
+
+
+class CustomAttributeConfigUpdate(Wire):
+    type: Literal["custom_attribute"]
+    attributes: CustomAttributeConfigUpdateAttributes = Field(
+        default_factory=CustomAttributeConfigUpdateAttributes
+    )
+
+
+class CustomAttributeConfigUpdateRequest(Wire):
+    data: CustomAttributeConfigUpdate
+
+
+# -- insights ------------------------------------------------------------------------------
+
+InsightTypeName = Literal[
+    "SECURITY_SIGNAL", "MONITOR", "EVENT_CORRELATION", "ERROR_TRACKING", "CLOUD_COST_RECOMMENDATION",
+    "INCIDENT", "SENSITIVE_DATA_SCANNER_ISSUE", "EVENT", "WATCHDOG_STORY", "WIDGET", "SECURITY_FINDING",
+    "INSIGHT_SCORECARD_CAMPAIGN", "RESOURCE_POLICY", "APM_RECOMMENDATION", "SCM_URL",
+    "PROFILING_DOWNSIZING_EXPERIMENT",
+]  # fmt: skip
+
+
+class CaseInsight(Wire):
+    type: InsightTypeName
+    ref: str
+    resource_id: str
+
+
+class CaseInsightsAttributes(Wire):
+    insights: list[CaseInsight] = Field(min_length=1, max_length=100)
+
+
+class CaseInsightsData(Wire):
+    type: Literal["case"]
+    attributes: CaseInsightsAttributes
+
+
+class CaseInsightsRequest(Wire):
+    data: CaseInsightsData

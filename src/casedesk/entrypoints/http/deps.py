@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 
 from casedesk.bootstrap import Container
+from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services import authz
@@ -31,6 +32,9 @@ def get_principal(
     if authorization and authorization.lower().startswith("bearer "):
         # A bearer application key stands alone, as with Datadog's AuthZ scheme.
         api_key, app_key = None, authorization[7:].strip()
+    elif dd_app_key and not dd_api_key:
+        # Only a bearer key may stand alone; `authenticate` reads a None API key as bearer.
+        raise Unauthenticated("an API key is required (DD-API-KEY) with DD-APPLICATION-KEY")
     with container.read_uow() as uow:
         return authenticate(uow, api_key, app_key)
 

@@ -6,7 +6,15 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain import commands as c
-from casedesk.domain.cases import Case, clean_attributes, clean_comment, clean_description, clean_title
+from casedesk.domain.cases import (
+    Case,
+    clean_attributes,
+    clean_comment,
+    clean_description,
+    clean_title,
+    refuse_closed_creation,
+)
+from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
 from casedesk.services.ports import UnitOfWork
@@ -27,6 +35,7 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     clean_title(cmd.title)
     clean_description(cmd.description)
     clean_attributes(cmd.attributes)
+    refuse_closed_creation(cmd.status)
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
     assignee = _active_user(uow, cmd.assignee_id, "assignee") if cmd.assignee_id else None
@@ -44,7 +53,46 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         actor=who.user_id,
         now=now,
     )
+    for key, given in cmd.custom_attributes.items():
+        config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
+        case.set_custom_attribute(config, given.type, given.is_multi, given.value, who.user_id, now)
     uow.cases.add(case)
+    return case.id
+
+
+def _custom_attribute(uow: UnitOfWork, type_id: uuid.UUID, key: str, field: str) -> CustomAttributeConfig:
+    config = uow.custom_attributes.find(type_id, key)
+    if config is None:
+        raise ValidationFailed(field, f"the case's type has no custom attribute {key!r}")
+    return config
+
+
+def set_custom_attribute(
+    uow: UnitOfWork, cmd: c.SetCaseCustomAttribute, who: Principal, now: datetime
+) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    config = _custom_attribute(uow, case.type_id, cmd.key, "custom_attribute_key")
+    case.set_custom_attribute(config, cmd.input.type, cmd.input.is_multi, cmd.input.value, who.user_id, now)
+    return case.id
+
+
+def remove_custom_attribute(
+    uow: UnitOfWork, cmd: c.RemoveCaseCustomAttribute, who: Principal, now: datetime
+) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.remove_custom_attribute(cmd.key, who.user_id, now)
+    return case.id
+
+
+def add_insights(uow: UnitOfWork, cmd: c.AddCaseInsights, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.add_insights(list(cmd.insights), who.user_id, now)
+    return case.id
+
+
+def remove_insights(uow: UnitOfWork, cmd: c.RemoveCaseInsights, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.remove_insights(list(cmd.insights), who.user_id, now)
     return case.id
 
 

@@ -1,0 +1,94 @@
+"""Datadog dialect: case types and their custom attributes (`/api/v2/cases/types…`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+
+from casedesk.domain import commands as c
+from casedesk.domain.ids import parse_uuid
+from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog import mapping as m
+from casedesk.entrypoints.api_datadog import schemas as s
+from casedesk.entrypoints.http.deps import Context, context
+
+router = APIRouter()
+Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
+Admin = Annotated[Context, Depends(context(Scope.CASES_SHARED_SETTINGS_WRITE))]
+Doc = dict[str, Any]
+
+
+@router.get("/cases/types", name="GetAllCaseTypes")
+def case_types(ctx: Reader) -> Doc:
+    return {"data": [m.case_type_resource(t) for t in ctx.container.read.case_types()]}
+
+
+@router.post("/cases/types", name="CreateCaseType", status_code=201)
+def create_case_type(body: s.CaseTypeCreateRequest, ctx: Admin) -> Doc:
+    attrs = body.data.attributes
+    type_id = ctx.handle(c.CreateCaseType(attrs.name, attrs.description, attrs.emoji))
+    return {"data": m.case_type_resource(ctx.container.read.case_type(type_id))}
+
+
+@router.get("/cases/types/custom_attributes", name="GetAllCustomAttributes")
+def all_custom_attributes(ctx: Reader) -> Doc:
+    configs = ctx.container.read.custom_attribute_configs(None)
+    return {"data": [m.custom_attribute_resource(config) for config in configs]}
+
+
+@router.put("/cases/types/{case_type_id}", name="UpdateCaseType")
+def update_case_type(case_type_id: str, body: s.CaseTypeUpdateRequest, ctx: Admin) -> Doc:
+    attrs = body.data.attributes
+    command = c.UpdateCaseType(
+        parse_uuid(case_type_id, "case_type_id"), attrs.name, attrs.description, attrs.emoji
+    )
+    return {"data": m.case_type_resource(ctx.container.read.case_type(ctx.handle(command)))}
+
+
+@router.delete("/cases/types/{case_type_id}", name="DeleteCaseType", status_code=204)
+def delete_case_type(case_type_id: str, ctx: Admin) -> Response:
+    ctx.handle(c.DeleteCaseType(parse_uuid(case_type_id, "case_type_id")))
+    return Response(status_code=204)
+
+
+@router.get("/cases/types/{case_type_id}/custom_attributes", name="GetAllCustomAttributeConfigsByCaseType")
+def custom_attributes(case_type_id: str, ctx: Reader) -> Doc:
+    configs = ctx.container.read.custom_attribute_configs(parse_uuid(case_type_id, "case_type_id"))
+    return {"data": [m.custom_attribute_resource(config) for config in configs]}
+
+
+@router.post(
+    "/cases/types/{case_type_id}/custom_attributes", name="CreateCustomAttributeConfig", status_code=201
+)
+def create_custom_attribute(case_type_id: str, body: s.CustomAttributeConfigCreateRequest, ctx: Admin) -> Doc:
+    type_id = parse_uuid(case_type_id, "case_type_id")
+    config_id = ctx.handle(m.create_custom_attribute(type_id, body))
+    return {
+        "data": m.custom_attribute_resource(ctx.container.read.custom_attribute_config(type_id, config_id))
+    }
+
+
+@router.put(
+    "/cases/types/{case_type_id}/custom_attributes/{custom_attribute_id}", name="UpdateCustomAttributeConfig"
+)
+def update_custom_attribute(
+    case_type_id: str, custom_attribute_id: str, body: s.CustomAttributeConfigUpdateRequest, ctx: Admin
+) -> Doc:
+    type_id = parse_uuid(case_type_id, "case_type_id")
+    config_id = parse_uuid(custom_attribute_id, "custom_attribute_id")
+    ctx.handle(m.update_custom_attribute(type_id, config_id, body))
+    return {
+        "data": m.custom_attribute_resource(ctx.container.read.custom_attribute_config(type_id, config_id))
+    }
+
+
+@router.delete(
+    "/cases/types/{case_type_id}/custom_attributes/{custom_attribute_id}",
+    name="DeleteCustomAttributeConfig",
+    status_code=204,
+)
+def delete_custom_attribute(case_type_id: str, custom_attribute_id: str, ctx: Admin) -> Response:
+    type_id = parse_uuid(case_type_id, "case_type_id")
+    ctx.handle(c.DeleteCustomAttributeConfig(type_id, parse_uuid(custom_attribute_id, "custom_attribute_id")))
+    return Response(status_code=204)

@@ -1,0 +1,39 @@
+"""Integration fixtures: a real, migrated database per test module, driven through the bus."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from casedesk.bootstrap import Container, bootstrap
+from casedesk.config import Settings
+from casedesk.domain import commands as c
+from casedesk.domain.users import Principal
+from casedesk.domain.vocab import Scope
+from tests.integration.helpers import new_key
+from tests.support import throwaway_database
+
+
+@pytest.fixture(scope="module")
+def db() -> Iterator[Container]:
+    with throwaway_database() as url:
+        container = bootstrap(Settings(database_url=url), migrate=True)
+        try:
+            yield container
+        finally:
+            container.close()
+
+
+@pytest.fixture(scope="module")
+def admin(db: Container) -> Principal:
+    email = f"admin.{uuid.uuid4().hex[:8]}@example.com"
+    user_id = db.bus.handle(c.CreateUser(email=email, name="Admin"), None)
+    return Principal(user_id=user_id, email=email, scopes=Scope.all())
+
+
+@pytest.fixture
+def project_id(db: Container, admin: Principal) -> uuid.UUID:
+    created: uuid.UUID = db.bus.handle(c.CreateProject(name="Ops", key=new_key()), admin)
+    return created

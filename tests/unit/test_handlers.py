@@ -1,0 +1,388 @@
+"""Handlers, the message bus and authorisation over the in-memory unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from casedesk.domain import commands as c
+from casedesk.domain import events as ev
+from casedesk.domain.errors import Forbidden, InvalidTransition, NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.users import Principal
+from casedesk.domain.vocab import (
+    SECURITY_CASE_TYPE_ID,
+    STANDARD_CASE_TYPE_ID,
+    CaseStatus,
+    ResolvedReason,
+    Scope,
+)
+from casedesk.services import authz, messagebus
+from casedesk.services.keys import IssuedKeys, authenticate, digest
+from casedesk.services.messagebus import MessageBus
+from tests.fakes import NOW, FakeUnitOfWork, Store, fake_bus, principal
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+@pytest.fixture
+def bus(store: Store) -> MessageBus:
+    return fake_bus(store)
+
+
+@pytest.fixture
+def admin(bus: MessageBus) -> Principal:
+    user_id = bus.handle(c.CreateUser(email="admin@example.com", name="Admin"), None)
+    return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all())
+
+
+@pytest.fixture
+def project_id(bus: MessageBus, admin: Principal) -> uuid.UUID:
+    created: uuid.UUID = bus.handle(c.CreateProject(name="Operations", key="ops"), admin)
+    return created
+
+
+def new_case(bus: MessageBus, who: Principal, project: str, **fields: Any) -> CaseRef:
+    command = c.CreateCase(
+        **{"title": "Disk full", "type_id": STANDARD_CASE_TYPE_ID, "project": project, **fields}
+    )
+    return CaseRef(id=bus.handle(command, who))
+
+
+def all_commands() -> set[type[c.Command]]:
+    found: set[type[c.Command]] = set()
+    pending = list(c.Command.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        found.add(cls)
+        pending.extend(cls.__subclasses__())
+    return found - {c.CaseCommand}
+
+
+# -- the bus ------------------------------------------------------------------------------
+
+
+def test_every_command_has_a_handler_and_a_scope() -> None:
+    assert set(messagebus.HANDLERS) == all_commands()
+    assert set(authz.REQUIRED_SCOPE) == all_commands()
+
+
+def test_a_command_commits_once_with_its_events(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    commits = store.commits
+    ref = new_case(bus, admin, str(project_id))
+
+    assert store.commits == commits + 1
+    assert ref.id is not None
+    case = store.cases[ref.id]
+    assert (case.key, case.number, case.created_at) == ("OPS-1", 1, NOW)
+    assert [e.kind for e in store.timeline] == [ev.CASE_CREATED]
+    assert [e.id for e in store.outbox] == [e.id for e in store.timeline]
+    assert case.events == []
+
+
+def test_numbers_are_global_and_keys_per_project(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    other = bus.handle(c.CreateProject(name="Security", key="SEC"), admin)
+    keys = [
+        store.cases[ref.id].key
+        for ref in (
+            new_case(bus, admin, str(project_id)),
+            new_case(bus, admin, "sec"),
+            new_case(bus, admin, "OPS"),
+            new_case(bus, admin, str(other)),
+        )
+        if ref.id is not None
+    ]
+    assert keys == ["OPS-1", "SEC-1", "OPS-2", "SEC-2"]
+    assert sorted(case.number for case in store.cases.values()) == [1, 2, 3, 4]
+
+
+def test_a_failing_command_commits_nothing(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    commits = store.commits
+    with pytest.raises(ValidationFailed):
+        # Refused by the aggregate after both numbers were drawn.
+        new_case(bus, admin, str(project_id), status=CaseStatus.CLOSED)
+    assert store.commits == commits
+    assert store.cases == {}
+    assert store.case_number == 0
+    assert store.last_case_numbers[project_id] == 0
+    assert store.outbox == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.CreateCase(title="x", project="OPS", type_id=STANDARD_CASE_TYPE_ID),
+        c.CreateCase(title="", project="NOPE", type_id=STANDARD_CASE_TYPE_ID),
+        c.ChangeCaseStatus(CaseRef(key="OPS-1"), CaseStatus.CLOSED),
+        c.CreateProject(name="x", key="X"),
+        c.FavoriteProject(uuid.uuid4()),
+        c.CreateUser(email="x@example.com"),
+        c.DisableUser(uuid.uuid4()),
+        c.CreateKeys(user_email="x@example.com", scopes=Scope.all()),
+    ],
+    ids=lambda command: type(command).__name__,
+)
+def test_a_missing_scope_is_refused_before_anything_else(
+    bus: MessageBus, store: Store, admin: Principal, command: c.Command
+) -> None:
+    reader = principal(admin.user_id, Scope.CASES_READ, Scope.INCIDENT_WRITE, Scope.USER_ACCESS_READ)
+    commits = store.commits
+    with pytest.raises(Forbidden) as refused:
+        bus.handle(command, reader)
+    assert authz.REQUIRED_SCOPE[type(command)].value in refused.value.message
+    assert store.commits == commits
+
+
+def test_a_broader_scope_is_enough(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    writer = principal(admin.user_id, Scope.CASES_WRITE)
+    ref = new_case(bus, writer, "OPS")
+    assert ref.id in store.cases
+    manager = principal(admin.user_id, Scope.USER_ACCESS_MANAGE)
+    assert bus.handle(c.CreateUser(email="new@example.com"), manager) in store.users
+
+
+def test_the_operator_at_the_console_needs_no_scope(bus: MessageBus, store: Store) -> None:
+    user_id = bus.handle(c.CreateUser(email="ops@example.com"), None)
+    keys = bus.handle(c.CreateKeys(user_email="OPS@example.com", scopes=frozenset({Scope.CASES_READ})), None)
+    assert isinstance(keys, IssuedKeys)
+    assert keys.user_id == user_id
+
+
+# -- case handlers ------------------------------------------------------------------------
+
+
+def test_values_are_checked_before_the_case_is_looked_up(bus: MessageBus, admin: Principal) -> None:
+    unknown = CaseRef(id=uuid.uuid4())
+    for command in (
+        c.RetitleCase(unknown, " "),
+        c.DescribeCase(unknown, "x" * 100_001),
+        c.SetCaseAttributes(unknown, {"": ["x"]}),
+        c.CommentOnCase(unknown, ""),
+        c.UpdateCaseComment(unknown, uuid.uuid4(), ""),
+    ):
+        with pytest.raises(ValidationFailed):
+            bus.handle(command, admin)
+    with pytest.raises(ValidationFailed) as refused:
+        bus.handle(c.CreateCase(title="", project="NOPE", type_id=STANDARD_CASE_TYPE_ID), admin)
+    assert refused.value.field == "title"
+
+
+def test_unknown_targets(bus: MessageBus, admin: Principal, project_id: uuid.UUID) -> None:
+    with pytest.raises(NotFound):
+        bus.handle(c.ChangeCaseStatus(CaseRef(key="OPS-99"), CaseStatus.CLOSED), admin)
+    with pytest.raises(NotFound):
+        new_case(bus, admin, "NOPE")
+    with pytest.raises(NotFound):
+        new_case(bus, admin, "OPS", type_id=uuid.uuid4())
+
+
+def test_assignees_must_exist_and_be_active(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    with pytest.raises(ValidationFailed) as unknown:
+        new_case(bus, admin, "OPS", assignee_id=uuid.uuid4())
+    assert unknown.value.field == "assignee"
+
+    gone = bus.handle(c.CreateUser(email="gone@example.com"), None)
+    bus.handle(c.DisableUser(gone), admin)
+    with pytest.raises(ValidationFailed) as disabled:
+        new_case(bus, admin, "OPS", assignee_id=gone)
+    assert "disabled" in disabled.value.message
+    ref = new_case(bus, admin, "OPS")
+    with pytest.raises(ValidationFailed) as on_assign:
+        bus.handle(c.AssignCase(ref, gone), admin)
+    assert on_assign.value.field == "assignee_id"
+
+    bus.handle(c.AssignCase(ref, admin.user_id), admin)
+    assert ref.id is not None
+    assert store.cases[ref.id].assignee_id == admin.user_id
+
+
+def test_security_cases_close_only_with_a_reason(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    ref = new_case(bus, admin, "OPS", type_id=SECURITY_CASE_TYPE_ID)
+    with pytest.raises(InvalidTransition):
+        bus.handle(c.ChangeCaseStatus(ref, CaseStatus.CLOSED), admin)
+    bus.handle(c.SetCaseResolvedReason(ref, ResolvedReason.TRUE_POSITIVE), admin)
+    bus.handle(c.ChangeCaseStatus(ref, CaseStatus.CLOSED), admin)
+    assert ref.id is not None
+    assert store.cases[ref.id].status is CaseStatus.CLOSED
+
+
+def test_comment_lifecycle(bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID) -> None:
+    ref = new_case(bus, admin, "OPS")
+    cell_id = bus.handle(c.CommentOnCase(ref, "first"), admin)
+    assert store.comments[cell_id].message == "first"
+
+    bus.handle(c.UpdateCaseComment(ref, cell_id, "second"), admin)
+    assert (store.comments[cell_id].message, store.comments[cell_id].modified_at) == ("second", NOW)
+
+    outbox_before = len(store.outbox)
+    bus.handle(c.UpdateCaseComment(ref, cell_id, "second"), admin)
+    assert len(store.outbox) == outbox_before  # an edit to the same text is no edit
+
+    bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
+    assert store.comments[cell_id].deleted_at == NOW
+    with pytest.raises(NotFound):
+        bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
+    other = new_case(bus, admin, "OPS")
+    live = bus.handle(c.CommentOnCase(ref, "still here"), admin)
+    with pytest.raises(NotFound):
+        bus.handle(c.UpdateCaseComment(other, live, "not yours"), admin)
+    assert [e.kind for e in store.outbox if e.subject_id == ref.id] == [
+        ev.CASE_CREATED,
+        ev.CASE_COMMENTED,
+        ev.CASE_COMMENT_UPDATED,
+        ev.CASE_COMMENT_DELETED,
+        ev.CASE_COMMENTED,
+    ]
+    assert [e.kind for e in store.timeline if e.subject_id == ref.id] == [
+        ev.CASE_CREATED,
+        ev.CASE_COMMENTED,
+        ev.CASE_COMMENTED,
+    ]
+
+
+# -- project handlers ---------------------------------------------------------------------
+
+
+def test_project_keys_and_handles_are_unique(
+    bus: MessageBus, admin: Principal, project_id: uuid.UUID
+) -> None:
+    with pytest.raises(ValidationFailed) as key:
+        bus.handle(c.CreateProject(name="Again", key="Ops"), admin)
+    assert key.value.field == "key"
+    with pytest.raises(ValidationFailed) as handle:
+        bus.handle(c.CreateProject(name="Again", key="OPS2", handle="OPS"), admin)
+    assert handle.value.field == "handle"
+
+
+def test_update_project(bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID) -> None:
+    bus.handle(
+        c.UpdateProject(
+            project_id,
+            name=" Ops team ",
+            settings={"auto_close_inactive_cases": {"enabled": True}, "notification": {"a": 1}},
+        ),
+        admin,
+    )
+    bus.handle(c.UpdateProject(project_id, settings={"notification": {"b": 2}}), admin)
+    project = store.projects[project_id]
+    assert project.name == "Ops team"
+    # Each section sent replaces that section; sections not sent stay.
+    assert project.settings == {"auto_close_inactive_cases": {"enabled": True}, "notification": {"b": 2}}
+    assert project.modified_at == NOW
+
+    bus.handle(c.UpdateProject(project_id, handle="Ops-Oncall"), admin)
+    assert store.projects[project_id].handle == "ops-oncall"
+    bus.handle(c.UpdateProject(project_id, handle="ops-oncall"), admin)
+
+    other = bus.handle(c.CreateProject(name="Other", key="OTH"), admin)
+    with pytest.raises(ValidationFailed) as taken:
+        bus.handle(c.UpdateProject(other, handle="ops-oncall"), admin)
+    assert taken.value.field == "handle"
+    assert store.projects[other].handle == "oth"
+
+
+def test_deleted_projects_are_gone_but_keep_their_cases(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    ref = new_case(bus, admin, "OPS")
+    bus.handle(c.DeleteProject(project_id), admin)
+    assert store.projects[project_id].deleted_at == NOW
+    assert ref.id in store.cases
+    for command in (
+        c.DeleteProject(project_id),
+        c.UpdateProject(project_id, name="x"),
+        c.FavoriteProject(project_id),
+    ):
+        with pytest.raises(NotFound):
+            bus.handle(command, admin)
+    with pytest.raises(NotFound):
+        new_case(bus, admin, "OPS")
+    # The key stays taken: the old cases still carry it.
+    with pytest.raises(ValidationFailed):
+        bus.handle(c.CreateProject(name="Ops again", key="OPS"), admin)
+
+
+def test_favorites_are_per_user(
+    bus: MessageBus, store: Store, admin: Principal, project_id: uuid.UUID
+) -> None:
+    someone = principal(uuid.uuid4(), Scope.CASES_WRITE)
+    bus.handle(c.FavoriteProject(project_id), admin)
+    bus.handle(c.FavoriteProject(project_id), admin)
+    bus.handle(c.FavoriteProject(project_id), someone)
+    assert store.favorites == {(project_id, admin.user_id), (project_id, someone.user_id)}
+    bus.handle(c.UnfavoriteProject(project_id), someone)
+    bus.handle(c.UnfavoriteProject(project_id), someone)
+    assert store.favorites == {(project_id, admin.user_id)}
+
+
+# -- users and keys -----------------------------------------------------------------------
+
+
+def test_user_emails_are_unique_whatever_their_case(bus: MessageBus, admin: Principal) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        bus.handle(c.CreateUser(email=" ADMIN@example.com "), admin)
+    assert refused.value.field == "email"
+
+
+def test_keys_for_unknown_or_disabled_users(bus: MessageBus, admin: Principal) -> None:
+    with pytest.raises(NotFound):
+        bus.handle(c.CreateKeys(user_email="ghost@example.com", scopes=Scope.all()), None)
+    with pytest.raises(ValidationFailed):
+        bus.handle(c.CreateKeys(user_email="not an email", scopes=Scope.all()), None)
+    gone = bus.handle(c.CreateUser(email="gone@example.com"), None)
+    bus.handle(c.DisableUser(gone), None)
+    with pytest.raises(ValidationFailed):
+        bus.handle(c.CreateKeys(user_email="gone@example.com", scopes=Scope.all()), None)
+
+
+def test_keys_identify_their_user(bus: MessageBus, store: Store) -> None:
+    user_id = bus.handle(c.CreateUser(email="key@example.com"), None)
+    scopes = frozenset({Scope.CASES_WRITE})
+    keys: IssuedKeys = bus.handle(c.CreateKeys(user_email="key@example.com", scopes=scopes), None)
+    # Only digests are stored.
+    assert digest(keys.api_key) in store.api_keys
+    assert keys.api_key not in store.api_keys
+
+    with FakeUnitOfWork(store) as uow:
+        who = authenticate(uow, keys.api_key, keys.app_key)
+        assert (who.user_id, who.email, who.scopes) == (user_id, "key@example.com", scopes)
+        assert authenticate(uow, None, keys.app_key).user_id == user_id
+        for api_key, app_key in (
+            (keys.api_key, None),
+            (keys.api_key, ""),
+            ("nope", keys.app_key),
+            (keys.api_key, "nope"),
+            (keys.app_key, keys.api_key),
+        ):
+            with pytest.raises(Unauthenticated):
+                authenticate(uow, api_key, app_key)
+
+    store.app_keys[digest(keys.app_key)].revoked_at = NOW
+    with FakeUnitOfWork(store) as uow, pytest.raises(Unauthenticated):
+        authenticate(uow, keys.api_key, keys.app_key)
+
+
+def test_a_disabled_users_keys_are_refused(bus: MessageBus, store: Store) -> None:
+    user_id = bus.handle(c.CreateUser(email="leaver@example.com"), None)
+    keys: IssuedKeys = bus.handle(c.CreateKeys(user_email="leaver@example.com", scopes=Scope.all()), None)
+    bus.handle(c.DisableUser(user_id), None)
+    with FakeUnitOfWork(store) as uow, pytest.raises(Unauthenticated) as refused:
+        authenticate(uow, keys.api_key, keys.app_key)
+    assert "disabled" in refused.value.message
