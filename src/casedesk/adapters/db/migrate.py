@@ -19,4 +19,5 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), "head")
+    # "heads": independent branches (features developed side by side) all apply.
+    command.upgrade(alembic_config(engine), "heads")
