@@ -35,8 +35,9 @@ test: lint
 test-postgres: $(STAMP)
 	CASEDESK_TEST_DATABASE_URL=$(PG_URL) $(MAKE) test
 
+# Load scenarios on a throwaway database on the PG_URL server, e.g. BENCH_ARGS="--workers 2".
 bench: $(STAMP)
-	$(BIN)/python -m bench.cases_load
+	$(BIN)/python -m bench.cases_load --database-url $(PG_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache casedesk.db*

@@ -11,4 +11,6 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./casedesk.db"
     # Public base URL of this server, used in links we send out.
     base_url: str = "http://127.0.0.1:8000"
-    db_pool_size: int = 10
+    # Sized for the HTTP thread pool under load: connections returned to a full pool are closed,
+    # and reopening them per request costs more than keeping them.
+    db_pool_size: int = 20
