@@ -55,8 +55,9 @@ def admin_engine(admin_url: str) -> Engine:
 
 
 @contextmanager
-def throwaway_database(admin_url: str) -> Iterator[str]:
-    """Yields the URL of a new, empty database on the server `admin_url` names."""
+def throwaway_database(admin_url: str, *, keep: bool = False) -> Iterator[str]:
+    """Yields the URL of a new, empty database on the server `admin_url` names; it is dropped
+    afterwards unless `keep` (for looking at plans by hand after a long load)."""
     name = f"casedesk_bench_{uuid.uuid4().hex[:12]}"
     admin = admin_engine(admin_url)
     with admin.connect() as conn:
@@ -65,7 +66,8 @@ def throwaway_database(admin_url: str) -> Iterator[str]:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with deferred_interrupts(), admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not keep:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

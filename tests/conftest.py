@@ -10,6 +10,7 @@ import httpx
 import pytest
 from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
+from datadog_api_client.v2.api.incidents_api import IncidentsApi
 from datadog_api_client.v2.api.users_api import UsersApi
 
 from casedesk.bootstrap import Container, bootstrap
@@ -51,6 +52,15 @@ def dd_client(server: Server) -> Iterator[ApiClient]:
 @pytest.fixture(scope="session")
 def cases_api(dd_client: ApiClient) -> CaseManagementApi:
     return CaseManagementApi(dd_client)
+
+
+@pytest.fixture(scope="session")
+def incidents_api(server: Server) -> Iterator[IncidentsApi]:
+    """The official client's IncidentsApi with its unstable (beta) operations enabled."""
+    from tests.api.incidents_dd import incidents_configuration
+
+    with ApiClient(incidents_configuration(server, server.admin)) as client:
+        yield IncidentsApi(client)
 
 
 @pytest.fixture(scope="session")

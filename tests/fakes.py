@@ -20,11 +20,25 @@ from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import Event
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.incident_settings import Setting
+from casedesk.domain.incidents import Incident
+from casedesk.domain.links import CaseLink
+from casedesk.domain.maintenance import MaintenanceWindow
 from casedesk.domain.projects import Project
 from casedesk.domain.users import ApiKey, AppKey, Principal, User
+from casedesk.domain.views import CaseView
 from casedesk.domain.vocab import Scope
 from casedesk.services.messagebus import MessageBus
 from casedesk.services.ports import CommentCell
+from tests.fake_extras import ExtrasStore, FakeCaseExtrasRepository
+from tests.fake_incidents import FakeIncidentRepository, FakeIncidentSettingRepository
+from tests.fakes_related import (
+    FakeCaseKeyAliasRepository,
+    FakeCaseViewRepository,
+    FakeLinkRepository,
+    FakeMaintenanceWindowRepository,
+    FakeWatcherRepository,
+)
 
 NOW = datetime(2030, 6, 1, 9, 30, tzinfo=UTC)
 
@@ -47,8 +61,17 @@ class Store:
     custom_attribute_configs: dict[uuid.UUID, CustomAttributeConfig] = field(default_factory=dict)
     cases: dict[uuid.UUID, Case] = field(default_factory=dict)
     comments: dict[uuid.UUID, CommentCell] = field(default_factory=dict)
+    incidents: dict[uuid.UUID, Incident] = field(default_factory=dict)
+    incident_settings: dict[uuid.UUID, Setting] = field(default_factory=dict)
+    incident_public_id: int = 0
     timeline: list[Event] = field(default_factory=list)
     outbox: list[Event] = field(default_factory=list)
+    links: dict[uuid.UUID, CaseLink] = field(default_factory=dict)
+    watchers: dict[tuple[uuid.UUID, uuid.UUID], datetime] = field(default_factory=dict)
+    key_aliases: dict[str, uuid.UUID] = field(default_factory=dict)
+    views: dict[uuid.UUID, CaseView] = field(default_factory=dict)
+    maintenance_windows: dict[uuid.UUID, MaintenanceWindow] = field(default_factory=dict)
+    case_extras: ExtrasStore = field(default_factory=ExtrasStore)
     case_number: int = 0
     commits: int = 0
 
@@ -58,8 +81,9 @@ class FakeCaseRepository:
         self.state = state
 
     def get(self, ref: CaseRef) -> Case:
+        case_id = self.state.key_aliases.get(ref.key or "")
         for case in self.state.cases.values():
-            if case.id == ref.id or (ref.key is not None and case.key == ref.key):
+            if case.id in (ref.id, case_id) or (ref.key is not None and case.key == ref.key):
                 return case
         raise NotFound("case", ref)
 
@@ -218,6 +242,14 @@ class FakeUnitOfWork:
     case_types: FakeCaseTypeRepository
     timeline: FakeTimelineRepository
     custom_attributes: FakeCustomAttributeRepository
+    links: FakeLinkRepository
+    watchers: FakeWatcherRepository
+    case_key_aliases: FakeCaseKeyAliasRepository
+    case_views: FakeCaseViewRepository
+    maintenance_windows: FakeMaintenanceWindowRepository
+    case_extras: FakeCaseExtrasRepository
+    incidents: FakeIncidentRepository
+    incident_settings: FakeIncidentSettingRepository
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -232,6 +264,14 @@ class FakeUnitOfWork:
         self.case_types = FakeCaseTypeRepository(self.work)
         self.timeline = FakeTimelineRepository(self.work)
         self.custom_attributes = FakeCustomAttributeRepository(self.work)
+        self.incidents = FakeIncidentRepository(self.work)
+        self.incident_settings = FakeIncidentSettingRepository(self.work)
+        self.links = FakeLinkRepository(self.work.links)
+        self.watchers = FakeWatcherRepository(self.work.watchers)
+        self.case_key_aliases = FakeCaseKeyAliasRepository(self.work.key_aliases)
+        self.case_views = FakeCaseViewRepository(self.work.views)
+        self.maintenance_windows = FakeMaintenanceWindowRepository(self.work.maintenance_windows)
+        self.case_extras = FakeCaseExtrasRepository(self.work.case_extras)
         return self
 
     def __exit__(
@@ -243,9 +283,10 @@ class FakeUnitOfWork:
         self.work = self.store
 
     def commit(self) -> None:
-        events = sorted((e for case in self.work.cases.values() for e in case.events), key=lambda e: e.at)
-        for case in self.work.cases.values():
-            case.events.clear()
+        aggregates: list[Case | Incident] = [*self.work.cases.values(), *self.work.incidents.values()]
+        events = sorted((e for aggregate in aggregates for e in aggregate.events), key=lambda e: e.at)
+        for aggregate in aggregates:
+            aggregate.events.clear()
         for e in events:
             if e.kind == ev.CASE_COMMENTED:
                 self.work.comments[e.id] = CommentCell(

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from casedesk.adapters.db.engine import build_engine
+from casedesk.adapters.db.extra_reads import SqlCaseExtrasReads
+from casedesk.adapters.db.incident_read_model import SqlIncidentReadModel
 from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.read_model import SqlReadModel
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
+from casedesk.services.extras_ports import CaseExtrasReads
+from casedesk.services.incident_ports import IncidentReadModel
 from casedesk.services.messagebus import MessageBus
 from casedesk.services.ports import ReadModel, UnitOfWork
 
@@ -24,6 +28,16 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    @property
+    def incidents(self) -> IncidentReadModel:
+        """The incident read side (stateless over the engine, so made on demand)."""
+        return SqlIncidentReadModel(self.engine)
+
+    @property
+    def extras(self) -> CaseExtrasReads:
+        """The read side of cases' extra parts, as the Tines dialect shows them."""
+        return SqlCaseExtrasReads(self.engine)
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for lookups that write nothing (e.g. authentication)."""

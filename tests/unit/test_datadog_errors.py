@@ -24,7 +24,7 @@ from casedesk.entrypoints.api_datadog import errors
 from casedesk.entrypoints.api_datadog import schemas as s
 
 STRINGS = "UpdatePriority"  # declares APIErrorResponse
-OBJECTS = "MoveCaseToProject"  # declares JSONAPIErrorResponse
+OBJECTS = "AddCaseInsights"  # declares JSONAPIErrorResponse
 
 
 def body(response: JSONResponse) -> Any:

@@ -9,10 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain import events as ev
+from casedesk.domain.case_extras import CaseExtras, ClosureCondition, ViewSource
 from casedesk.domain.case_types import CaseType
 from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import Event
+from casedesk.domain.links import CaseLink
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
 TITLE_MAX = 500
@@ -101,7 +103,7 @@ def clean_attributes(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 @dataclass
-class Case:
+class Case(CaseExtras):
     id: uuid.UUID
     number: int
     project_id: uuid.UUID
@@ -123,6 +125,14 @@ class Case:
     attributes: dict[str, list[str]] = field(default_factory=dict)
     custom_attributes: dict[str, Any] = field(default_factory=dict)
     insights: list[Insight] = field(default_factory=list)
+    # What Tines also needs (rules in `CaseExtras`).
+    co_assignee_ids: list[uuid.UUID] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    record_ids: list[int] = field(default_factory=list)
+    closure_conditions: list[ClosureCondition] = field(default_factory=list)
+    opened_at: datetime | None = None
+    opened_by: uuid.UUID | None = None
+    closed_by: uuid.UUID | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -176,9 +186,19 @@ class Case:
 
     # -- changes -------------------------------------------------------------------------
 
-    def change_status(self, status: CaseStatus, case_type: CaseType, actor: uuid.UUID, now: datetime) -> None:
+    def change_status(
+        self,
+        status: CaseStatus,
+        case_type: CaseType,
+        actor: uuid.UUID,
+        now: datetime,
+        view: ViewSource | None = None,
+    ) -> None:
+        """`view` presents the case to its closure conditions (see `CaseExtras.check_closure`)."""
         if status is self.status:
             return
+        if status is CaseStatus.CLOSED:
+            self.check_closure(view)
         if (
             status is CaseStatus.CLOSED
             and case_type.requires_resolved_reason
@@ -194,6 +214,7 @@ class Case:
         old = self.status
         self.status = status
         self.closed_at = now if status is CaseStatus.CLOSED else None
+        self.note_status(status, actor, now)
         self._changed(ev.CASE_STATUS_CHANGED, actor, now, old.value, status.value)
 
     def change_priority(self, priority: Priority, actor: uuid.UUID, now: datetime) -> None:
@@ -223,6 +244,7 @@ class Case:
         if self.assignee_id is not None:
             old, self.assignee_id = self.assignee_id, None
             self._changed(ev.CASE_UNASSIGNED, actor, now, str(old), None)
+        self.drop_co_assignees(actor, now)
 
     def archive(self, actor: uuid.UUID, now: datetime) -> None:
         if self.archived_at is None:
@@ -340,6 +362,41 @@ class Case:
             appends_timeline=False,
         )
 
+    # -- links, watchers, moves ----------------------------------------------------------
+
+    def linked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
+        self._record(ev.CASE_LINKED, actor, now, link.as_data(keys))
+
+    def unlinked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
+        self._record(ev.CASE_UNLINKED, actor, now, link.as_data(keys))
+
+    def move_to(self, project_id: uuid.UUID, key: str, actor: uuid.UUID, now: datetime) -> None:
+        """Joins another project under `key`, a number from that project's counter."""
+        old_project, old_key = self.project_id, self.key
+        self.project_id, self.key = project_id, key
+        data = {
+            "old": old_key,
+            "new": key,
+            "old_project_id": str(old_project),
+            "new_project_id": str(project_id),
+        }
+        self._record(ev.CASE_MOVED, actor, now, data)
+
+    def watched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
+        data = {"user_id": str(user_id)}
+        self._record(ev.CASE_WATCHER_ADDED, actor, now, data, appends_timeline=False, touches=False)
+
+    def unwatched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
+        data = {"user_id": str(user_id)}
+        self._record(ev.CASE_WATCHER_REMOVED, actor, now, data, appends_timeline=False, touches=False)
+
+    def incident_linked(
+        self, incident_id: uuid.UUID, public_id: int, actor: uuid.UUID, now: datetime
+    ) -> None:
+        self._record(
+            "case.incident_linked", actor, now, {"incident_id": str(incident_id), "public_id": public_id}
+        )
+
     # -- helpers -------------------------------------------------------------------------
 
     def _changed(self, kind: str, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
@@ -353,9 +410,11 @@ class Case:
         data: dict[str, Any],
         *,
         appends_timeline: bool = True,
+        touches: bool = True,
     ) -> Event:
-        self.modified_by = actor
-        self.modified_at = now
+        if touches:
+            self.modified_by = actor
+            self.modified_at = now
         event = Event(
             kind=kind,
             subject_type="case",

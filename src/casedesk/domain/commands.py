@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain.cases import Insight
 from casedesk.domain.custom_attributes import CustomAttributeType
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.links import EntityRef, Relationship
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 
 
@@ -145,6 +146,20 @@ class RemoveCaseInsights(CaseCommand):
     insights: tuple[Insight, ...]
 
 
+# A bulk update holds every case's row lock until it commits; this bounds that time.
+BULK_MAX_CASES = 1000
+
+
+@dataclass(frozen=True)
+class BulkUpdateCases(Command):
+    """One change applied to many cases in one transaction: all of them change or none does.
+
+    `changes[i]` is the single-case command for the i-th case of the request, so each case
+    goes through the same rules, timeline event and outbox row as a single update."""
+
+    changes: tuple[CaseCommand, ...]
+
+
 # -- case types and their custom attributes ----------------------------------------------
 
 
@@ -193,6 +208,82 @@ class UpdateCustomAttributeConfig(Command):
 class DeleteCustomAttributeConfig(Command):
     type_id: uuid.UUID
     config_id: uuid.UUID
+
+
+# -- links, watchers, moves --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseLink(Command):
+    parent: EntityRef
+    child: EntityRef
+    relationship: Relationship
+
+
+@dataclass(frozen=True)
+class DeleteCaseLink(Command):
+    link_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class WatchCase(CaseCommand):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class UnwatchCase(CaseCommand):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class MoveCaseToProject(CaseCommand):
+    project: str  # project UUID or key
+
+
+# -- case views and maintenance windows --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseView(Command):
+    project_id: uuid.UUID
+    name: str
+    query: str
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateCaseView(Command):
+    view_id: uuid.UUID
+    name: str | None = None
+    query: str | None = None
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseView(Command):
+    view_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateMaintenanceWindow(Command):
+    name: str
+    query: str
+    start_at: datetime
+    end_at: datetime
+
+
+@dataclass(frozen=True)
+class UpdateMaintenanceWindow(Command):
+    window_id: uuid.UUID
+    name: str | None = None
+    query: str | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeleteMaintenanceWindow(Command):
+    window_id: uuid.UUID
 
 
 # -- projects ----------------------------------------------------------------------------

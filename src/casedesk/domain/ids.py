@@ -13,10 +13,12 @@ CASE_KEY_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-([1-9][0-9]{0,17})$"
 
 @dataclass(frozen=True)
 class CaseRef:
-    """A parsed case reference; exactly one of `id` and `key` is set."""
+    """A parsed case reference; exactly one of `id`, `key` and `number` is set (the global
+    case number is how Tines' dialect names a case)."""
 
     id: uuid.UUID | None = None
     key: str | None = None
+    number: int | None = None
 
     @classmethod
     def parse(cls, text: str, field: str = "case_id") -> CaseRef:
@@ -30,6 +32,8 @@ class CaseRef:
         raise ValidationFailed(field, f"{text!r} is neither a case UUID nor a case key like SEC-12")
 
     def __str__(self) -> str:
+        if self.number is not None:
+            return str(self.number)
         return str(self.id) if self.id is not None else str(self.key)
 
 

@@ -56,6 +56,8 @@ class Project:
     settings: dict[str, Any] = field(default_factory=dict)
     enabled_custom_case_types: list[str] = field(default_factory=list)
     member_ids: list[uuid.UUID] = field(default_factory=list)
+    # A small public number (Tines' integer team id), given when the project is stored.
+    number: int | None = None
 
     @classmethod
     def create(

@@ -29,6 +29,8 @@ class User:
     title: str | None = None
     disabled: bool = False
     modified_at: datetime | None = None
+    # A small public number (Tines' integer user id), given when the user is stored.
+    number: int | None = None
 
     @property
     def handle(self) -> str:

@@ -105,6 +105,9 @@ class Scope(enum.Enum):
     USER_ACCESS_READ = "user_access_read"
     USER_ACCESS_INVITE = "user_access_invite"
     USER_ACCESS_MANAGE = "user_access_manage"
+    # Datadog guards maintenance windows with its event management scopes.
+    EVENT_CORRELATION_CONFIG_READ = "event_correlation_config_read"
+    EVENT_CORRELATION_CONFIG_WRITE = "event_correlation_config_write"
 
     @classmethod
     def all(cls) -> frozenset[Scope]:
@@ -116,4 +119,5 @@ IMPLIED_SCOPES: dict[Scope, frozenset[Scope]] = {
     Scope.CASES_WRITE: frozenset({Scope.CASES_READ}),
     Scope.INCIDENT_WRITE: frozenset({Scope.INCIDENT_READ}),
     Scope.USER_ACCESS_MANAGE: frozenset({Scope.USER_ACCESS_READ, Scope.USER_ACCESS_INVITE}),
+    Scope.EVENT_CORRELATION_CONFIG_WRITE: frozenset({Scope.EVENT_CORRELATION_CONFIG_READ}),
 }

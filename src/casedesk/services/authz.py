@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from casedesk.domain import commands as c
+from casedesk.domain import extra_commands as x
 from casedesk.domain.errors import Forbidden
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
+from casedesk.services.incident_registry import INCIDENT_SCOPES
 
 REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.CreateCase: Scope.CASES_WRITE,
@@ -27,6 +29,7 @@ REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.RemoveCaseCustomAttribute: Scope.CASES_WRITE,
     c.AddCaseInsights: Scope.CASES_WRITE,
     c.RemoveCaseInsights: Scope.CASES_WRITE,
+    c.BulkUpdateCases: Scope.CASES_WRITE,
     c.CreateCaseType: Scope.CASES_SHARED_SETTINGS_WRITE,
     c.UpdateCaseType: Scope.CASES_SHARED_SETTINGS_WRITE,
     c.DeleteCaseType: Scope.CASES_SHARED_SETTINGS_WRITE,
@@ -41,6 +44,19 @@ REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.CreateUser: Scope.USER_ACCESS_INVITE,
     c.DisableUser: Scope.USER_ACCESS_MANAGE,
     c.CreateKeys: Scope.USER_ACCESS_MANAGE,
+    c.CreateCaseLink: Scope.CASES_WRITE,
+    c.DeleteCaseLink: Scope.CASES_WRITE,
+    c.WatchCase: Scope.CASES_WRITE,
+    c.UnwatchCase: Scope.CASES_WRITE,
+    c.MoveCaseToProject: Scope.CASES_WRITE,
+    c.CreateCaseView: Scope.CASES_WRITE,
+    c.UpdateCaseView: Scope.CASES_WRITE,
+    c.DeleteCaseView: Scope.CASES_WRITE,
+    c.CreateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    c.UpdateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    c.DeleteMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    **dict.fromkeys(x.EXTRA_COMMANDS, Scope.CASES_WRITE),
+    **INCIDENT_SCOPES,
 }
 
 

@@ -9,7 +9,20 @@ from typing import Any, TypeVar
 from casedesk.domain import commands as c
 from casedesk.domain.users import Principal
 from casedesk.services import authz
-from casedesk.services.handlers import case_types, cases, projects, users
+from casedesk.services.extras_registry import EXTRA_HANDLERS
+from casedesk.services.handlers import (
+    bulk,
+    case_types,
+    cases,
+    links,
+    maintenance,
+    moves,
+    projects,
+    users,
+    views,
+    watchers,
+)
+from casedesk.services.incident_registry import INCIDENT_HANDLERS
 from casedesk.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 Handler = Callable[[UnitOfWork, Any, Any, datetime], Any]
@@ -34,6 +47,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RemoveCaseCustomAttribute: cases.remove_custom_attribute,
     c.AddCaseInsights: cases.add_insights,
     c.RemoveCaseInsights: cases.remove_insights,
+    c.BulkUpdateCases: bulk.bulk_update,
     c.CreateCaseType: case_types.create_case_type,
     c.UpdateCaseType: case_types.update_case_type,
     c.DeleteCaseType: case_types.delete_case_type,
@@ -48,6 +62,19 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateUser: users.create_user,
     c.DisableUser: users.disable_user,
     c.CreateKeys: users.create_keys,
+    c.CreateCaseLink: links.create_link,
+    c.DeleteCaseLink: links.delete_link,
+    c.WatchCase: watchers.watch,
+    c.UnwatchCase: watchers.unwatch,
+    c.MoveCaseToProject: moves.move_case,
+    c.CreateCaseView: views.create_view,
+    c.UpdateCaseView: views.update_view,
+    c.DeleteCaseView: views.delete_view,
+    c.CreateMaintenanceWindow: maintenance.create_window,
+    c.UpdateMaintenanceWindow: maintenance.update_window,
+    c.DeleteMaintenanceWindow: maintenance.delete_window,
+    **EXTRA_HANDLERS,
+    **INCIDENT_HANDLERS,
 }
 
 T = TypeVar("T")

@@ -13,8 +13,14 @@ from casedesk.domain.case_types import CaseType
 from casedesk.domain.cases import Case
 from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.links import CaseLink, Entity, EntityRef, Relationship
+from casedesk.domain.maintenance import MaintenanceWindow
 from casedesk.domain.projects import Project
 from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.domain.views import CaseView
+from casedesk.services.extras_ports import CaseExtrasRepository
+from casedesk.services.incident_ports import IncidentRepository, IncidentSettingRepository
+from casedesk.services.queries.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.search.predicates import Everything, Predicate
 
 Clock = Callable[[], datetime]
@@ -109,6 +115,52 @@ class TimelineRepository(Protocol):
     def save_comment(self, cell: CommentCell) -> None: ...
 
 
+class LinkRepository(Protocol):
+    def get(self, link_id: uuid.UUID) -> CaseLink:
+        """Raises NotFound."""
+
+    def find(self, parent: Entity, child: Entity, relationship: Relationship) -> CaseLink | None: ...
+
+    def add(self, link: CaseLink) -> None: ...
+
+    def delete(self, link: CaseLink) -> None: ...
+
+
+class WatcherRepository(Protocol):
+    def watching(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool: ...
+
+    def add(self, case_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None: ...
+
+    def remove(self, case_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
+
+
+class CaseKeyAliasRepository(Protocol):
+    def add(self, key: str, case_id: uuid.UUID) -> None:
+        """Keeps `key`, a key the case no longer has, resolving to the case."""
+
+
+class CaseViewRepository(Protocol):
+    def get(self, view_id: uuid.UUID) -> CaseView:
+        """Raises NotFound."""
+
+    def add(self, view: CaseView) -> None: ...
+
+    def save(self, view: CaseView) -> None: ...
+
+    def delete(self, view: CaseView) -> None: ...
+
+
+class MaintenanceWindowRepository(Protocol):
+    def get(self, window_id: uuid.UUID) -> MaintenanceWindow:
+        """Raises NotFound."""
+
+    def add(self, window: MaintenanceWindow) -> None: ...
+
+    def save(self, window: MaintenanceWindow) -> None: ...
+
+    def delete(self, window: MaintenanceWindow) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Committing also writes the timeline and outbox rows of every event
     the touched aggregates recorded, so a change and its consequences land together."""
@@ -133,6 +185,30 @@ class UnitOfWork(Protocol):
 
     @property
     def custom_attributes(self) -> CustomAttributeRepository: ...
+
+    @property
+    def incidents(self) -> IncidentRepository: ...
+
+    @property
+    def incident_settings(self) -> IncidentSettingRepository: ...
+
+    @property
+    def links(self) -> LinkRepository: ...
+
+    @property
+    def watchers(self) -> WatcherRepository: ...
+
+    @property
+    def case_key_aliases(self) -> CaseKeyAliasRepository: ...
+
+    @property
+    def case_views(self) -> CaseViewRepository: ...
+
+    @property
+    def maintenance_windows(self) -> MaintenanceWindowRepository: ...
+
+    @property
+    def case_extras(self) -> CaseExtrasRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -189,6 +265,13 @@ class ReadModel(Protocol):
 
     def search_cases(self, search: CaseSearch) -> CasePage: ...
 
+    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+        """How many cases `filter` matches and, per facet, its `limit` most frequent values."""
+
+    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+        """How many cases `filter` matches and the `limit` most frequent combinations of the
+        facets' values."""
+
     def case_timeline(
         self, ref: CaseRef, page_size: int, page_number: int, ascending: bool
     ) -> list[TimelineEntry]: ...
@@ -212,3 +295,21 @@ class ReadModel(Protocol):
     def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]: ...
 
     def user(self, user_id: uuid.UUID) -> User: ...
+
+    def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
+        """Links with `entity` at either end, oldest first; an unknown case is NotFound."""
+
+    def case_link(self, link_id: uuid.UUID) -> CaseLink: ...
+
+    def case_watchers(self, ref: CaseRef) -> list[User]:
+        """Who watches the case, in the order they started."""
+
+    def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
+        """The views of a live project, by name; raises NotFound for unknown or deleted projects."""
+
+    def case_view(self, view_id: uuid.UUID) -> CaseView: ...
+
+    def maintenance_windows(self) -> list[MaintenanceWindow]:
+        """Every window, by start time."""
+
+    def maintenance_window(self, window_id: uuid.UUID) -> MaintenanceWindow: ...

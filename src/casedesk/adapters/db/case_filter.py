@@ -44,7 +44,9 @@ def compile_predicate(predicate: p.Predicate) -> ColumnElement[bool]:
         case p.TextMatch(columns, pattern):
             return or_(*(_text(TEXT_COLUMNS[c], pattern) for c in columns))
         case p.KeyIs(key):
-            return C.key == key
+            # A key the case had before it moved project still finds it.
+            moved = select(t.case_key_aliases.c.case_id).where(t.case_key_aliases.c.key == key)
+            return or_(C.key == key, C.id.in_(moved.scalar_subquery()))
         case p.RefIs():
             return _ref(predicate)
         case p.IsSet(column):

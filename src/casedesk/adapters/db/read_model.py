@@ -7,8 +7,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine, func, select
 
+from casedesk.adapters.db import case_counts
 from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.case_filter import compile_predicate
+from casedesk.adapters.db.case_relations import CaseRelationReads
 from casedesk.adapters.db.case_side_tables import load_insights
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import (
@@ -18,6 +20,7 @@ from casedesk.adapters.db.rows import (
     project_from_row,
     user_from_row,
 )
+from casedesk.adapters.db.saved_queries import SavedQueryReads
 from casedesk.domain.case_types import CaseType
 from casedesk.domain.cases import Case
 from casedesk.domain.custom_attributes import CustomAttributeConfig
@@ -26,6 +29,8 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import Project
 from casedesk.domain.users import User
 from casedesk.services.ports import CaseDetail, CasePage, CaseSearch, TimelineEntry
+from casedesk.services.queries.case_counts import CaseAggregation, CaseCounts, Facets
+from casedesk.services.search.predicates import Predicate
 
 SORT_COLUMNS = {
     "created_at": t.cases.c.created_at,
@@ -34,7 +39,7 @@ SORT_COLUMNS = {
 }
 
 
-class SqlReadModel:
+class SqlReadModel(CaseRelationReads, SavedQueryReads):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -71,6 +76,14 @@ class SqlReadModel:
             for case in cases:
                 case.insights = insights.get(case.id, [])
             return CasePage(cases=cases, total=total, users=self._users(conn, _case_user_ids(cases)))
+
+    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+        with self.engine.connect() as conn:
+            return case_counts.count_cases(conn, filter, facets, limit)
+
+    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+        with self.engine.connect() as conn:
+            return case_counts.aggregate_cases(conn, filter, facets, limit)
 
     def case_timeline(
         self, ref: CaseRef, page_size: int, page_number: int, ascending: bool

@@ -16,6 +16,7 @@ from casedesk.adapters.db.case_side_tables import (
     write_custom_values,
     write_insights,
 )
+from casedesk.adapters.db.extra_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
 from casedesk.adapters.db.rows import (
     case_from_row,
     case_to_row,
@@ -57,6 +58,8 @@ def case_ref_clause(ref: CaseRef) -> ColumnElement[bool]:
     """Matches the case by id, by key, or by a key it had before it moved project."""
     if ref.id is not None:
         return t.cases.c.id == ref.id
+    if ref.number is not None:
+        return t.cases.c.number == ref.number
     aliased = select(t.case_key_aliases.c.case_id).where(t.case_key_aliases.c.key == ref.key)
     return or_(t.cases.c.key == ref.key, t.cases.c.id.in_(aliased.scalar_subquery()))
 
@@ -68,6 +71,7 @@ class _Stored:
     attributes: dict[str, list[str]]
     custom_attributes: dict[str, Any]
     insights: tuple[Insight, ...]
+    parts: tuple[Any, ...] = NO_PARTS  # assignees and record ids
 
     @classmethod
     def of(cls, case: Case) -> _Stored:
@@ -75,6 +79,7 @@ class _Stored:
             attributes=copy.deepcopy(case.attributes),
             custom_attributes=copy.deepcopy(case.custom_attributes),
             insights=tuple(case.insights),
+            parts=parts_snapshot(case),
         )
 
 
@@ -100,6 +105,7 @@ class SqlCaseRepository:
         if case is None:
             case = self.seen[row["id"]] = case_from_row(row)
             case.insights = load_insights(self.conn, [case.id]).get(case.id, [])
+            load_case_parts(self.conn, [case])
             self.stored[case.id] = _Stored.of(case)
         return case
 
@@ -124,6 +130,8 @@ class SqlCaseRepository:
                 write_custom_values(self.conn, case)
             if tuple(case.insights) != stored.insights:
                 write_insights(self.conn, case, case.modified_at or case.created_at)
+            if parts_snapshot(case) != stored.parts:
+                write_case_parts(self.conn, case)
             self.stored[case_id] = _Stored.of(case)
         self.new.clear()
 
@@ -140,7 +148,11 @@ class SqlProjectRepository:
             try:
                 query = query.where(t.projects.c.id == uuid.UUID(ref))
             except ValueError:
-                query = query.where(t.projects.c.key == ref.upper())
+                if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+                    # Digits alone are a project number (Tines' team id); keys start with a letter.
+                    query = query.where(t.projects.c.number == int(ref))
+                else:
+                    query = query.where(t.projects.c.key == ref.upper())
         row = self.conn.execute(query).mappings().first()
         if row is None:
             raise NotFound("project", ref)
@@ -150,7 +162,9 @@ class SqlProjectRepository:
         return project_from_row(row, list(members))
 
     def add(self, project: Project) -> None:
-        self.conn.execute(insert(t.projects).values(**project_to_row(project), last_case_number=0))
+        project.number = next_counter(self.conn, "project_number")
+        row = project_to_row(project)
+        self.conn.execute(insert(t.projects).values(**row, last_case_number=0, number=project.number))
         for user_id in project.member_ids:
             self.conn.execute(insert(t.project_members).values(project_id=project.id, user_id=user_id))
 
@@ -200,7 +214,8 @@ class SqlUserRepository:
         return user_from_row(row) if row else None
 
     def add(self, user: User) -> None:
-        self.conn.execute(insert(t.users).values(**user_to_row(user)))
+        user.number = next_counter(self.conn, "user_number")
+        self.conn.execute(insert(t.users).values(**user_to_row(user), number=user.number))
 
     def save(self, user: User) -> None:
         self.conn.execute(update(t.users).where(t.users.c.id == user.id).values(**user_to_row(user)))

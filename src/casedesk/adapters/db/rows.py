@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from casedesk.adapters.db.extra_rows import case_extras_from_row, case_extras_to_row
 from casedesk.domain.case_types import CaseType
 from casedesk.domain.cases import Case, Insight
 from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
@@ -37,6 +38,7 @@ def case_from_row(row: RowMapping) -> Case:
         resolved_reason=ResolvedReason(row["resolved_reason"]) if row["resolved_reason"] else None,
         attributes=dict(row["attributes"] or {}),
         custom_attributes=dict(row["custom_attributes"] or {}),
+        **case_extras_from_row(row),
     )
 
 
@@ -64,6 +66,7 @@ def case_to_row(case: Case) -> dict[str, Any]:
         "resolved_reason": case.resolved_reason.value if case.resolved_reason else None,
         "attributes": case.attributes,
         "custom_attributes": case.custom_attributes,
+        **case_extras_to_row(case),
     }
 
 
@@ -80,6 +83,7 @@ def project_from_row(row: RowMapping, member_ids: list[uuid.UUID]) -> Project:
         settings=dict(row["settings"] or {}),
         enabled_custom_case_types=list(row["enabled_custom_case_types"] or []),
         member_ids=member_ids,
+        number=row["number"],
     )
 
 
@@ -107,6 +111,7 @@ def user_from_row(row: RowMapping) -> User:
         disabled=row["disabled"],
         created_at=row["created_at"],
         modified_at=row["modified_at"],
+        number=row["number"],
     )
 
 

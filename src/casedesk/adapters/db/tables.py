@@ -47,6 +47,7 @@ users = Table(
     Column("name", String(200), nullable=False),
     Column("title", String(200)),
     Column("disabled", Boolean, nullable=False, default=False),
+    Column("number", BigInteger, unique=True),  # Tines' integer user id
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
 )
@@ -86,6 +87,7 @@ projects = Table(
     Column("settings", Json, nullable=False),
     Column("enabled_custom_case_types", Json, nullable=False),
     Column("last_case_number", BigInteger, nullable=False, default=0),
+    Column("number", BigInteger, unique=True),  # Tines' integer team id
     Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
@@ -144,6 +146,12 @@ cases = Table(
     Column("resolved_reason", String(32)),
     Column("attributes", Json, nullable=False),
     Column("custom_attributes", Json, nullable=False),
+    # Tines' parts of a case (migration 0005); the other ones are in extra_tables.py.
+    Column("metadata", Json),
+    Column("closure_conditions", Json),
+    Column("opened_at", UtcDateTime),
+    Column("opened_by", Uuid),
+    Column("closed_by", Uuid),
     Index("ix_cases_created_at", "created_at"),
     Index("ix_cases_project_created", "project_id", "created_at"),
     Index("ix_cases_priority_created", "priority_urgency", "created_at"),

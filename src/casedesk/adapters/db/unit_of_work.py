@@ -5,11 +5,18 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
 from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.case_relations import (
+    SqlCaseKeyAliasRepository,
+    SqlLinkRepository,
+    SqlWatcherRepository,
+)
 from casedesk.adapters.db.engine import WRITE
+from casedesk.adapters.db.extra_repositories import SqlCaseExtrasRepository
+from casedesk.adapters.db.incident_repositories import SqlIncidentRepository, SqlIncidentSettingRepository
 from casedesk.adapters.db.repositories import (
     SqlCaseRepository,
     SqlCaseTypeRepository,
@@ -19,8 +26,25 @@ from casedesk.adapters.db.repositories import (
     SqlTimelineRepository,
     SqlUserRepository,
 )
+from casedesk.adapters.db.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
+
+# PostgreSQL's deadlock_detected and serialization_failure: the database chose this transaction
+# to give way, so the caller may simply try again.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def lost_a_race(exc: BaseException | None) -> bool:
+    """Whether a concurrent transaction made this one fail: a uniqueness check it passed was
+    overtaken, the database broke a deadlock by cancelling it, or SQLite stayed locked past
+    the busy timeout."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, OperationalError):
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(exc.orig)
+    return False
 
 
 class SqlUnitOfWork:
@@ -40,6 +64,14 @@ class SqlUnitOfWork:
         self.case_types = SqlCaseTypeRepository(self.conn)
         self.timeline = SqlTimelineRepository(self.conn)
         self.custom_attributes = SqlCustomAttributeRepository(self.conn)
+        self.incidents = SqlIncidentRepository(self.conn)
+        self.incident_settings = SqlIncidentSettingRepository(self.conn)
+        self.links = SqlLinkRepository(self.conn)
+        self.watchers = SqlWatcherRepository(self.conn)
+        self.case_key_aliases = SqlCaseKeyAliasRepository(self.conn)
+        self.case_views = SqlCaseViewRepository(self.conn)
+        self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
+        self.case_extras = SqlCaseExtrasRepository(self.conn)
         return self
 
     def __exit__(
@@ -55,13 +87,13 @@ class SqlUnitOfWork:
         finally:
             self.conn.close()
             self.conn = None
-        if isinstance(exc, IntegrityError):
-            # The handler checked uniqueness, but a concurrent transaction won the race.
+        if lost_a_race(exc):
             raise Conflict("the change conflicts with a concurrent one; retry it") from exc
 
     def commit(self) -> None:
         assert self.conn is not None
         self.cases.flush()
+        self.incidents.flush()
         events = self._collect_events()
         append_timeline(self.conn, events)
         outbox.append(self.conn, events)
@@ -72,6 +104,9 @@ class SqlUnitOfWork:
         for case in self.cases.seen.values():
             events.extend(case.events)
             case.events.clear()
+        for incident in self.incidents.seen.values():
+            events.extend(incident.events)
+            incident.events.clear()
         events.sort(key=lambda e: e.at)
         return events
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from casedesk.entrypoints.api_datadog import case_details, case_types, cases, projects, users
+from casedesk.entrypoints.api_datadog import (
+    bulk,
+    case_details,
+    case_types,
+    cases,
+    counts,
+    links,
+    maintenance,
+    move,
+    projects,
+    users,
+    views,
+    watchers,
+)
+from casedesk.entrypoints.api_datadog.incident_routes import incident_routers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
@@ -15,7 +29,16 @@ def router() -> APIRouter:
     # Fixed paths first: `/cases/projects` and `/cases/types` must win over `/cases/{case_id}`.
     api.include_router(projects.router)
     api.include_router(case_types.router)
+    api.include_router(bulk.router)  # /cases/bulk
+    api.include_router(counts.router)  # /cases/count, /cases/aggregate
+    api.include_router(links.router)  # /cases/link
+    api.include_router(views.router)  # /cases/views
     api.include_router(cases.router)
     api.include_router(case_details.router)
+    api.include_router(watchers.router)
+    api.include_router(move.router)
+    api.include_router(maintenance.router)
     api.include_router(users.router)
+    for incident_router in incident_routers():
+        api.include_router(incident_router)
     return api

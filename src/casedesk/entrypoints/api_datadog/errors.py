@@ -21,6 +21,12 @@ from casedesk.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from casedesk.entrypoints.api_datadog.incident_errors import (
+    INCIDENT_FIELD_POINTERS,
+    INCIDENT_OPERATION_FIELD_POINTERS,
+    INCIDENT_PATH_PARAMETERS,
+    INCIDENT_QUERY_PARAMETERS,
+)
 
 OBJECT_ERROR_OPERATIONS = frozenset(
     {
@@ -46,20 +52,37 @@ FIELD_POINTERS = {
     "assignee": "/data/relationships/assignee/data/id",
     "project": "/data/relationships/project/data/id",
     "status": "/data/attributes/status",
+    **INCIDENT_FIELD_POINTERS,
 }
 # Fields that one operation carries somewhere else: UpdateProject takes the handle inside
 # the monitor integration's settings, where Datadog keeps it.
 OPERATION_FIELD_POINTERS = {
     ("UpdateProject", "handle"): "/data/attributes/settings/integration_monitor/handle",
     ("CreateCase", "status"): "/data/attributes/status_name",
+    # AggregateCases takes in its body what CountCases takes as a query parameter.
+    ("AggregateCases", "query_filter"): "/data/attributes/query_filter",
+    # A bulk update's shared value, refused while applying it to a case, is in its payload.
+    ("BulkUpdateCases", "assignee_id"): "/data/attributes/payload/assignee_id",
+    ("BulkUpdateCases", "project"): "/data/attributes/payload/project_id",
+    # Body members that share their name with another operation's query parameter.
+    ("CreateCaseLink", "relationship"): "/data/attributes/relationship",
+    ("CreateCaseView", "project_id"): "/data/attributes/project_id",
+    ("CreateCaseView", "query"): "/data/attributes/query",
+    ("UpdateCaseView", "query"): "/data/attributes/query",
+    ("CreateMaintenanceWindow", "query"): "/data/attributes/query",
+    ("UpdateMaintenanceWindow", "query"): "/data/attributes/query",
+    # MoveCaseToProject's body is the relationship itself: {"data": {"id", "type"}}.
+    ("MoveCaseToProject", "project"): "/data/id",
+    **INCIDENT_OPERATION_FIELD_POINTERS,
 }
 PATH_PARAMETERS = frozenset(
     {"case_id", "cell_id", "project_id", "user_id", "user_uuid", "case_type_id", "custom_attribute_id",
      "custom_attribute_key", "view_id", "link_id", "maintenance_window_id"}
-)  # fmt: skip
+) | INCIDENT_PATH_PARAMETERS  # fmt: skip
 QUERY_PARAMETERS = frozenset(
-    {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter"}
-)
+    {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter", "query_filter",
+     "group_bys", "entity_type", "entity_id", "relationship"}
+) | INCIDENT_QUERY_PARAMETERS  # fmt: skip
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
@@ -85,9 +108,9 @@ def error_response(
 
 
 def field_location(field: str, operation: str | None = None) -> dict[str, str]:
-    if field in PATH_PARAMETERS or field in QUERY_PARAMETERS:
-        return {"parameter": field}
     pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
+    if pointer is None and (field in PATH_PARAMETERS or field in QUERY_PARAMETERS):
+        return {"parameter": field}
     return {"pointer": pointer or FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
 
 

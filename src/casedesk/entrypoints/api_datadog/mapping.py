@@ -239,6 +239,9 @@ CHANGE_SENTENCES = {
     "case.insights_added": "added insights",
     "case.insights_removed": "removed insights",
     "case.custom_attribute_changed": "changed a custom attribute",
+    "case.linked": "linked",
+    "case.unlinked": "removed the link",
+    "case.moved": "moved the case",
 }
 
 
@@ -279,11 +282,24 @@ def _change_message(who: str, entry: TimelineEntry) -> str:
         return f"{who} {sentence}"
     if entry.kind == "case.custom_attribute_changed":
         return f"{who} {sentence} ({entry.data.get('key')})"
+    if entry.kind in ("case.linked", "case.unlinked"):
+        return f"{who} {sentence} {_link_phrase(entry.data)}"
     if old is None and new is None:
         return f"{who} {sentence}"
     if old is None:
         return f"{who} {sentence} to {new}"
     return f"{who} {sentence} from {old} to {new}"
+
+
+def _link_phrase(data: dict[str, Any]) -> str:
+    """`SEC-1 BLOCKS SEC-2`, or `SEC-1 RELATES_TO INCIDENT <uuid>` for other entities."""
+
+    def end(entity: Any) -> str:
+        if not isinstance(entity, dict):
+            return "?"
+        return str(entity.get("key") or f"{entity.get('type')} {entity.get('id')}")
+
+    return f"{end(data.get('parent'))} {data.get('relationship')} {end(data.get('child'))}"
 
 
 def custom_attribute_resource(config: CustomAttributeConfig) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from casedesk.domain.cases import (
 from casedesk.domain.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
+from casedesk.services.closure import closure_view
 from casedesk.services.ports import UnitOfWork
 
 
@@ -98,7 +99,8 @@ def remove_insights(uow: UnitOfWork, cmd: c.RemoveCaseInsights, who: Principal, 
 
 def change_status(uow: UnitOfWork, cmd: c.ChangeCaseStatus, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
-    case.change_status(cmd.status, uow.case_types.get(case.type_id), who.user_id, now)
+    case_type = uow.case_types.get(case.type_id)
+    case.change_status(cmd.status, case_type, who.user_id, now, view=lambda: closure_view(uow, case))
     return case.id
 
 

@@ -1,0 +1,53 @@
+"""Who is calling, in Tines' terms: `Authorization: Bearer <key>` or `X-User-Token: <key>`
+(the key is a casedesk application key), and optionally `X-User-Email`, which must then be
+the key's user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from casedesk.bootstrap import Container
+from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.users import Principal
+from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.http.deps import Context, get_container
+from casedesk.services import authz
+from casedesk.services.keys import authenticate
+
+
+def tines_principal(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_user_token: Annotated[str | None, Header(alias="X-User-Token")] = None,
+    x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
+) -> Principal:
+    token = None
+    if authorization and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    elif x_user_token:
+        token = x_user_token.strip()
+    if not token:
+        raise Unauthenticated("an API key is required (Authorization: Bearer <key> or X-User-Token)")
+    with get_container(request).read_uow() as uow:
+        principal = authenticate(uow, None, token)
+    if x_user_email is not None and x_user_email.strip().lower() != principal.email:
+        raise Unauthenticated("X-User-Email is not the email of the key's user")
+    return principal
+
+
+def tines_context(scope: Scope) -> Callable[..., Context]:
+    def dependency(
+        container: Annotated[Container, Depends(get_container)],
+        principal: Annotated[Principal, Depends(tines_principal)],
+    ) -> Context:
+        authz.require(principal, scope)
+        return Context(container, principal)
+
+    return dependency
+
+
+Reader = Annotated[Context, Depends(tines_context(Scope.CASES_READ))]
+Writer = Annotated[Context, Depends(tines_context(Scope.CASES_WRITE))]

@@ -1,0 +1,54 @@
+"""Tines dialect: teams (casedesk projects, by number) and records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from casedesk.domain.projects import Project
+from casedesk.entrypoints.api_tines import mapping as m
+from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines.deps import Reader, Writer
+
+router = APIRouter()
+Doc = dict[str, Any]
+
+
+def team(project: Project) -> Doc:
+    return {"id": project.number, "name": project.name, "key": project.key}
+
+
+@router.get("/teams")
+@router.get("/teams/", include_in_schema=False)
+def list_teams(ctx: Reader) -> Doc:
+    teams = ctx.container.extras.teams()
+    base = f"{ctx.container.settings.base_url.rstrip('/')}/api/v1/teams"
+    return {
+        "teams": [team(p) for p in teams],
+        "meta": {
+            "current_page": f"{base}?page=1&per_page={max(len(teams), 1)}",
+            "previous_page": None,
+            "next_page": None,
+            "next_page_number": None,
+            "per_page": max(len(teams), 1),
+            "pages": 1,
+            "count": len(teams),
+        },
+    }
+
+
+@router.get("/teams/{team_id}")
+def get_team(team_id: str, ctx: Reader) -> Doc:
+    return team(ctx.container.extras.team(m.number(team_id, "team_id")))
+
+
+@router.post("/records", status_code=201)
+@router.post("/records/", status_code=201, include_in_schema=False)
+def create_record(body: s.RecordIn, ctx: Writer) -> Doc:
+    return m.record(ctx.container.extras.record(ctx.handle(m.create_record(body))))
+
+
+@router.get("/records/{record_id}")
+def get_record(record_id: str, ctx: Reader) -> Doc:
+    return m.record(ctx.container.extras.record(m.number(record_id, "record_id")))
