@@ -266,7 +266,7 @@ class FakeUnitOfWork:
         self.custom_attributes = FakeCustomAttributeRepository(self.work)
         self.incidents = FakeIncidentRepository(self.work)
         self.incident_settings = FakeIncidentSettingRepository(self.work)
-        self.links = FakeLinkRepository(self.work.links)
+        self.links = FakeLinkRepository(self.work.links, {c.id: c.number for c in self.work.cases.values()})
         self.watchers = FakeWatcherRepository(self.work.watchers)
         self.case_key_aliases = FakeCaseKeyAliasRepository(self.work.key_aliases)
         self.case_views = FakeCaseViewRepository(self.work.views)

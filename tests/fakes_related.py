@@ -14,8 +14,11 @@ from casedesk.domain.views import CaseView
 
 
 class FakeLinkRepository:
-    def __init__(self, links: dict[uuid.UUID, CaseLink]) -> None:
+    def __init__(
+        self, links: dict[uuid.UUID, CaseLink], case_numbers: dict[uuid.UUID, int] | None = None
+    ) -> None:
         self.links = links
+        self.case_numbers = case_numbers or {}
 
     def get(self, link_id: uuid.UUID) -> CaseLink:
         if link_id not in self.links:
@@ -33,6 +36,16 @@ class FakeLinkRepository:
 
     def delete(self, link: CaseLink) -> None:
         self.links.pop(link.id, None)
+
+    def linked_case_numbers(self, case_id: uuid.UUID) -> list[int]:
+        others = set()
+        for link in self.links.values():
+            ends = {link.parent, link.child}
+            if all(end.type.value == "CASE" for end in ends):
+                ids = {end.id for end in ends}
+                if case_id in ids:
+                    others |= ids - {case_id}
+        return sorted(self.case_numbers[o] for o in others if o in self.case_numbers)
 
 
 class FakeWatcherRepository:

@@ -23,12 +23,11 @@ def close_v2(http: httpx.Client, key: str) -> httpx.Response:
 
 
 def v2_key(http: httpx.Client, number: int) -> str:
-    found = http.get("/api/v2/cases", params={"filter": f"case_number:{number}"})
-    if found.status_code == 200 and found.json()["data"]:
-        return str(found.json()["data"][0]["attributes"]["key"])
-    # Without a case-number search, find it by listing.
-    cases = http.get("/api/v2/cases", params={"page[size]": 100}).json()["data"]
-    return next(str(c["attributes"]["key"]) for c in cases if c["attributes"]["case_number"] == number)
+    """The Datadog key of the case Tines numbers `number`."""
+    found = http.get("/api/v2/cases", params={"filter": f"number:{number}"})
+    assert found.status_code == 200, found.text
+    [case] = found.json()["data"]
+    return str(case["attributes"]["key"])
 
 
 def test_a_tines_case_closed_over_datadog_obeys_its_conditions(
@@ -92,3 +91,31 @@ def test_datadog_unassign_empties_the_assignees_a_condition_counts(
     assert http.post(f"/api/v2/cases/{key}/unassign", json={"data": {"type": "case"}}).status_code == 200
     assert tines.get(f"/api/v1/cases/{case['case_id']}").json()["assignees"] == []
     assert close_v2(http, key).status_code == 400
+
+
+def test_a_condition_can_require_a_linked_case(
+    http: httpx.Client, tines: httpx.Client, team: dict[str, Any]
+) -> None:
+    rule = [{"name": "linked to its parent", "formula": "=SIZE(team_case.linked_cases) > 0"}]
+    case = t.create(tines, team, "Child", closure_conditions=rule)
+    other = t.create(tines, team, "Parent")
+    refusal = t.error(tines.put(f"/api/v1/cases/{case['case_id']}", json={"status": "closed"}), 422)
+    assert [c["name"] for c in refusal["failing_conditions"]] == ["linked to its parent"]
+
+    link = {
+        "data": {
+            "type": "link",
+            "attributes": {
+                "parent_entity_type": "CASE",
+                "parent_entity_id": v2_key(http, other["case_id"]),
+                "child_entity_type": "CASE",
+                "child_entity_id": v2_key(http, case["case_id"]),
+                "relationship": "PARENT_OF",
+            },
+        }
+    }
+    assert http.post("/api/v2/cases/link", json=link).status_code == 201
+    closed = tines.put(f"/api/v1/cases/{case['case_id']}", json={"status": "closed"})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "CLOSED"
+    assert closed.json()["linked_cases"] == [other["case_id"]]

@@ -14,8 +14,8 @@ from casedesk.services.ports import UnitOfWork
 
 
 def closure_view(uow: UnitOfWork, case: Case) -> dict[str, Any]:
-    """`team_case` for formulas: the case as the Tines dialect presents it (without the
-    parts that are not the case's own state: buttons, links, activities)."""
+    """`team_case` for formulas: the case as the Tines dialect presents it, linked cases
+    included (buttons and activities are not something a condition can sensibly test)."""
     people = {case.created_by, case.opened_by, case.closed_by, *case.assignee_ids}
     users: dict[uuid.UUID, User] = {}
     for user_id in people:
@@ -30,4 +30,7 @@ def closure_view(uow: UnitOfWork, case: Case) -> dict[str, Any]:
     except NotFound:
         project = None  # a deleted project's cases stay closable
     records = uow.case_extras.record_results(case.record_ids) if case.record_ids else {}
-    return case_view(case, users, project, records)
+    view = case_view(case, users, project, records)
+    # Linked cases are not the case's own state, but Tines shows them on the case.
+    view["linked_cases"] = uow.links.linked_case_numbers(case.id)
+    return view

@@ -125,6 +125,9 @@ class LinkRepository(Protocol):
 
     def delete(self, link: CaseLink) -> None: ...
 
+    def linked_case_numbers(self, case_id: uuid.UUID) -> list[int]:
+        """Numbers of the cases linked to this one, either way round, in ascending order."""
+
 
 class WatcherRepository(Protocol):
     def watching(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool: ...

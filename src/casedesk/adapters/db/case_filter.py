@@ -47,6 +47,8 @@ def compile_predicate(predicate: p.Predicate) -> ColumnElement[bool]:
             # A key the case had before it moved project still finds it.
             moved = select(t.case_key_aliases.c.case_id).where(t.case_key_aliases.c.key == key)
             return or_(C.key == key, C.id.in_(moved.scalar_subquery()))
+        case p.NumberIs(number):
+            return C.number == number
         case p.RefIs():
             return _ref(predicate)
         case p.IsSet(column):

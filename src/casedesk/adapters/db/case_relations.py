@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, insert, or_, select, union
 
 from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.repositories import case_ref_clause
@@ -76,6 +76,20 @@ class SqlLinkRepository:
 
     def delete(self, link: CaseLink) -> None:
         self.conn.execute(delete(t.case_links).where(L.id == link.id))
+
+    def linked_case_numbers(self, case_id: uuid.UUID) -> list[int]:
+        me = str(case_id)
+        as_parent = select(L.child_entity_id.label("other")).where(
+            L.parent_entity_type == "CASE", L.parent_entity_id == me, L.child_entity_type == "CASE"
+        )
+        as_child = select(L.parent_entity_id.label("other")).where(
+            L.child_entity_type == "CASE", L.child_entity_id == me, L.parent_entity_type == "CASE"
+        )
+        others = {uuid.UUID(o) for o in self.conn.execute(union(as_parent, as_child)).scalars()}
+        if not others:
+            return []
+        query = select(t.cases.c.number).where(t.cases.c.id.in_(others)).order_by(t.cases.c.number)
+        return [int(n) for n in self.conn.execute(query).scalars()]
 
 
 class SqlWatcherRepository:

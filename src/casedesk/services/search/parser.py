@@ -228,6 +228,13 @@ def _key(node: Any, ctx: Context) -> p.Predicate:
     return p.KeyIs(word.upper())
 
 
+def _number(node: Any, ctx: Context) -> p.Predicate:
+    word = _word(node, ctx, "number").strip()
+    if not word.isdigit() or len(word) > 18:
+        raise ctx.fail(f"number takes a case number such as 42, not {word!r}", node)
+    return p.NumberIs(int(word))
+
+
 def _text(column: p.TextColumn) -> Callable[[Any, Context], p.Predicate]:
     def resolve(node: Any, ctx: Context) -> p.Predicate:
         _word(node, ctx, column)
@@ -314,6 +321,8 @@ FIELDS: dict[str, Callable[[Any, Context], p.Predicate]] = {
     "project": _named_ref("project"),
     "project_id": _named_ref("project"),
     "key": _key,
+    "number": _number,
+    "case_number": _number,
     "assignee": _user("assignee", allow_none=True),
     "assignee_id": _user("assignee", allow_none=True),
     "creator": _user("creator", allow_none=False),

@@ -47,6 +47,13 @@ class KeyIs:
 
 
 @dataclass(frozen=True)
+class NumberIs:
+    """A case's global number (Tines' `case_id`)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
 class RefIs:
     """`column` refers to the thing named by id, email (users), key (projects) or name (types)."""
 
@@ -121,6 +128,6 @@ class Not:
 
 
 Predicate = Union[  # noqa: UP007 -- a runtime alias used before the classes' own annotations
-    EnumIn, TextMatch, KeyIs, RefIs, IsSet, TimeRange, DateRange, AttributeMatch,
+    EnumIn, TextMatch, KeyIs, NumberIs, RefIs, IsSet, TimeRange, DateRange, AttributeMatch,
     CustomAttributeMatch, InsightMatch, Everything, And, Or, Not,
 ]  # fmt: skip
