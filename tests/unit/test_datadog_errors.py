@@ -31,8 +31,10 @@ def body(response: JSONResponse) -> Any:
     return json.loads(bytes(response.body))
 
 
-def answer(operation: str | None, exc: DomainError) -> tuple[int, Any]:
-    response = errors.from_domain(operation, exc)
+def answer(
+    operation: str | None, exc: DomainError, parameters: frozenset[str] = frozenset()
+) -> tuple[int, Any]:
+    response = errors.from_domain(operation, exc, parameters)
     return response.status_code, body(response)
 
 
@@ -98,8 +100,17 @@ def test_invalid_transitions_are_validation_errors() -> None:
 @pytest.mark.parametrize("parameter", ["case_id", "project_id", "user_id", "cell_id", "page[size]", "filter"])
 def test_path_and_query_values_are_named_as_parameters(parameter: str) -> None:
     exc = ValidationFailed(parameter, "'x' is not a UUID")
-    assert answer(STRINGS, exc) == (400, {"errors": [f"parameter \"{parameter}\": 'x' is not a UUID"]})
-    assert answer(OBJECTS, exc)[1]["errors"][0]["source"] == {"parameter": parameter}
+    sent = frozenset({parameter, "other"})
+    assert answer(STRINGS, exc, sent) == (400, {"errors": [f"parameter \"{parameter}\": 'x' is not a UUID"]})
+    assert answer(OBJECTS, exc, sent)[1]["errors"][0]["source"] == {"parameter": parameter}
+
+
+def test_a_body_member_named_like_another_operations_parameter_is_a_pointer() -> None:
+    exc = ValidationFailed("query", "does not parse")
+    assert answer("CreateCaseView", exc)[1] == {"errors": ["/data/attributes/query: does not parse"]}
+    assert answer("SearchIncidents", exc, frozenset({"query"}))[1] == {
+        "errors": ['parameter "query": does not parse']
+    }
 
 
 def test_the_project_handle_is_pointed_at_where_each_operation_takes_it() -> None:

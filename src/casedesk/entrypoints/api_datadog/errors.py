@@ -7,6 +7,7 @@ operations below declare `JSONAPIErrorResponse`, whose objects carry `source.poi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
@@ -24,8 +25,6 @@ from casedesk.domain.errors import (
 from casedesk.entrypoints.api_datadog.incident_errors import (
     INCIDENT_FIELD_POINTERS,
     INCIDENT_OPERATION_FIELD_POINTERS,
-    INCIDENT_PATH_PARAMETERS,
-    INCIDENT_QUERY_PARAMETERS,
 )
 
 OBJECT_ERROR_OPERATIONS = frozenset(
@@ -59,31 +58,13 @@ FIELD_POINTERS = {
 OPERATION_FIELD_POINTERS = {
     ("UpdateProject", "handle"): "/data/attributes/settings/integration_monitor/handle",
     ("CreateCase", "status"): "/data/attributes/status_name",
-    # AggregateCases takes in its body what CountCases takes as a query parameter.
-    ("AggregateCases", "query_filter"): "/data/attributes/query_filter",
     # A bulk update's shared value, refused while applying it to a case, is in its payload.
     ("BulkUpdateCases", "assignee_id"): "/data/attributes/payload/assignee_id",
     ("BulkUpdateCases", "project"): "/data/attributes/payload/project_id",
-    # Body members that share their name with another operation's query parameter.
-    ("CreateCaseLink", "relationship"): "/data/attributes/relationship",
-    ("CreateCaseView", "project_id"): "/data/attributes/project_id",
-    ("CreateCaseView", "query"): "/data/attributes/query",
-    ("UpdateCaseView", "query"): "/data/attributes/query",
-    ("CreateMaintenanceWindow", "query"): "/data/attributes/query",
-    ("UpdateMaintenanceWindow", "query"): "/data/attributes/query",
     # MoveCaseToProject's body is the relationship itself: {"data": {"id", "type"}}.
     ("MoveCaseToProject", "project"): "/data/id",
     **INCIDENT_OPERATION_FIELD_POINTERS,
 }
-PATH_PARAMETERS = frozenset(
-    {"case_id", "cell_id", "project_id", "user_id", "user_uuid", "case_type_id", "custom_attribute_id",
-     "custom_attribute_key", "view_id", "link_id", "maintenance_window_id"}
-) | INCIDENT_PATH_PARAMETERS  # fmt: skip
-QUERY_PARAMETERS = frozenset(
-    {"page[size]", "page[number]", "sort[field]", "sort[asc]", "sort[ascending]", "filter", "query_filter",
-     "group_bys", "entity_type", "entity_id", "relationship"}
-) | INCIDENT_QUERY_PARAMETERS  # fmt: skip
-
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 
@@ -107,16 +88,22 @@ def error_response(
     return JSONResponse({"errors": [text]}, status_code=status)
 
 
-def field_location(field: str, operation: str | None = None) -> dict[str, str]:
+def field_location(
+    field: str, operation: str | None = None, parameters: Collection[str] = ()
+) -> dict[str, str]:
+    """Where the refused value was: a path or query parameter the request carried under that
+    name, else a place in the body (the operation's own, a known one, or an attribute)."""
     pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
-    if pointer is None and (field in PATH_PARAMETERS or field in QUERY_PARAMETERS):
+    if pointer is None and field in parameters:
         return {"parameter": field}
     return {"pointer": pointer or FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
 
 
-def from_domain(operation: str | None, exc: DomainError) -> JSONResponse:
+def from_domain(operation: str | None, exc: DomainError, parameters: Collection[str] = ()) -> JSONResponse:
+    """`parameters` names the request's path and query parameters."""
     if isinstance(exc, ValidationFailed):
-        return error_response(operation, 400, exc.message, **field_location(exc.field, operation))
+        location = field_location(exc.field, operation, parameters)
+        return error_response(operation, 400, exc.message, **location)
     if isinstance(exc, NotFound):
         return error_response(operation, 404, exc.message)
     if isinstance(exc, Unauthenticated):

@@ -17,11 +17,3 @@ INCIDENT_OPERATION_FIELD_POINTERS = {
     # LinkIncident's body is the relationship itself: {"data": {"id", "type"}}.
     ("LinkIncident", "incident_id"): "/data/id",
 }
-INCIDENT_PATH_PARAMETERS = frozenset(
-    {"incident_id", "todo_id", "attachment_id", "impact_id", "responder_id", "integration_metadata_id",
-     "incident_type_id", "field_id", "role_id", "rule_id", "template_id", "id"}
-)  # fmt: skip
-INCIDENT_QUERY_PARAMETERS = frozenset(
-    {"page[offset]", "include", "query", "sort", "filter[attachment_type]", "include_deleted",
-     "filter[incident-type]", "filter[incident_type]"}
-)  # fmt: skip

@@ -24,6 +24,10 @@ def operation_name(request: Request) -> str | None:
     return getattr(route, "name", None)
 
 
+def request_parameters(request: Request) -> frozenset[str]:
+    return frozenset(request.path_params) | frozenset(request.query_params.keys())
+
+
 def is_tines(request: Request) -> bool:
     """Errors answer in the dialect of the path: `/api/v1` is Tines', the rest Datadog's."""
     return request.url.path.startswith(api_tines.PREFIX + "/")
@@ -39,7 +43,7 @@ def create_app(container: Container) -> FastAPI:
     def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if is_tines(request):
             return tines_errors.from_domain(exc)
-        return dd_errors.from_domain(operation_name(request), exc)
+        return dd_errors.from_domain(operation_name(request), exc, request_parameters(request))
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
