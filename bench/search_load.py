@@ -81,12 +81,14 @@ class Options:
     database_url: str
     repeat: int
     warmup: int
+    budget: float
     seed: int
     keep: bool
     phases: tuple[str, ...]
     ddl: tuple[str, ...]
     group_bys: tuple[str, ...]
     explain: Path | None
+    plan_cache_mode: str
 
 
 @dataclass
@@ -165,7 +167,17 @@ async def _measure(
 ) -> None:
     http = HttpConnection("127.0.0.1", server.port)
     try:
-        await measure(http, keys, server.port, raw, timing, options.group_bys, options.warmup, options.repeat)
+        await measure(
+            http,
+            keys,
+            server.port,
+            raw,
+            timing,
+            options.group_bys,
+            options.warmup,
+            options.repeat,
+            options.budget,
+        )
     finally:
         await http.close()
 
@@ -174,12 +186,13 @@ def write_plans(path: Path, phase: Phase, raw: psycopg.Connection[Any]) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each count and page statement, appended to `path`."""
     with path.open("a") as out:
         for timing in phase.timings:
-            # A search's count is the count row's statement again; its page is its own.
-            wanted = [s for s in timing.statements if s.is_count == (timing.shape == COUNT)]
-            for statement in wanted if timing.shape == COUNT else wanted[:1]:
-                out.write(f"\n## {phase.name} | {timing.query.name} | {timing.shape}\n")
-                out.write(f"{statement.sql}\n-- {statement.params!r}\n")
-                out.write(explain(raw, statement) + "\n")
+            for side, statements in (("casedesk", timing.statements), ("proposed", timing.proposed)):
+                # A search's count is the count row's statement again; its page is its own.
+                wanted = [s for s in statements if s.is_count == (timing.shape == COUNT)]
+                for statement in wanted if timing.shape == COUNT else wanted[:1]:
+                    out.write(f"\n## {phase.name} | {timing.query.name} | {timing.shape} | {side}\n")
+                    out.write(f"{statement.sql}\n-- {statement.params!r}\n")
+                    out.write(explain(raw, statement) + "\n")
 
 
 def apply_ddl(database_url: str, statements: Sequence[str]) -> list[str]:
@@ -215,6 +228,13 @@ def run(options: Options) -> tuple[data.LoadReport, list[Query], list[Phase], li
     ):
         database = make_url(database_url).database
         say(f"database {database}{' (kept)' if options.keep else ''}; server log in {logs}")
+        if options.plan_cache_mode != "auto":
+            # Set on the database before anything connects, so every session has it, the
+            # server's pooled ones included.
+            with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+                conn.execute(
+                    f'ALTER DATABASE "{database}" SET plan_cache_mode = {options.plan_cache_mode}'.encode()
+                )
         keys = casedesk_init(database_url, ADMIN_EMAIL)
         argv = [sys.executable, "-m", "casedesk", "serve", "--workers", "1"]
         with running_server("casedesk", argv, database_url, Path(logs)) as server:
@@ -242,8 +262,9 @@ def phase_table(phase: Phase) -> list[str]:
     lines = [
         "",
         f"{phase.name} ({'; '.join(phase.notes)})",
-        f"{'':<23}{'':>8}{'---------- casedesk ----------':>38}{'':>7}{'-- proposed SQL --':>19}",
-        f"{'query':<12}{'sort':<11}{'rows':>8}{'API p50':>9}{'API p99':>9}{'SQL p50':>9}{'SQL p99':>9}"
+        f"{'':<23}{'':>12}{'---------- casedesk ----------':>38}{'':>7}{'-- proposed SQL --':>19}",
+        f"{'query':<12}{'sort':<11}{'rows':>8}{'n':>4}"
+        f"{'API p50':>9}{'API p99':>9}{'SQL p50':>9}{'SQL p99':>9}"
         f"{'ratio':>7}{'count':>8}{'p50':>8}{'p99':>8}{'capped':>8}  load",
     ]
     for t in phase.timings:
@@ -251,7 +272,8 @@ def phase_table(phase: Phase) -> list[str]:
         shape = "(count)" if t.shape == COUNT else t.shape
         capped = f"{t.p('cap', 50):>8.2f}" if t.shape == COUNT else f"{'':>8}"
         lines.append(
-            f"{t.query.name:<12}{shape:<11}{rows:>8}{t.p('api', 50):>9.2f}{t.p('api', 99):>9.2f}"
+            f"{t.query.name:<12}{shape:<11}{rows:>8}{len(t.api_ms):>4}"
+            f"{t.p('api', 50):>9.2f}{t.p('api', 99):>9.2f}"
             f"{t.p('sql', 50):>9.2f}{t.p('sql', 99):>9.2f}{t.ratio:>7.2f}{t.p('count', 50):>8.2f}"
             f"{t.p('proposed', 50):>8.2f}{t.p('proposed', 99):>8.2f}{capped}  {t.load}"
         )
@@ -287,7 +309,8 @@ def report(
     lines = [
         "",
         f"casedesk search bench: {loaded.cases} cases, page size 25, one client, "
-        f"{options.repeat} repetitions after {options.warmup} warm-up, p99 = nearest rank",
+        f"{options.repeat} repetitions (n: fewer once a row took {options.budget:g} s) after "
+        f"{options.warmup} warm-up, p99 = nearest rank, plan_cache_mode {options.plan_cache_mode}",
         f"load: {loaded.cases} cases + {loaded.attribute_rows} attribute rows + {loaded.assignee_rows} "
         f"assignee rows by COPY in {loaded.copy_s:.1f} s, VACUUM ANALYZE {loaded.vacuum_s:.1f} s, "
         f"cases with its indexes {loaded.table_mb:.0f} MB",
@@ -329,6 +352,12 @@ def parse_args(argv: list[str] | None) -> Options:
     )
     parser.add_argument("--repeat", type=int, default=30, help="measured repetitions per row (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured repetitions first (default 3)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60,
+        help="seconds per row after which it stops repeating, once 10 are measured (default 60)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--phases", default="before,after", help="before, after or both (default)")
@@ -339,6 +368,12 @@ def parse_args(argv: list[str] | None) -> Options:
         "(for the SQL of search_shapes.py), or a file of ;-separated statements",
     )
     parser.add_argument("--group-bys", default="", help="facets for the count rows, e.g. status,priority")
+    parser.add_argument(
+        "--plan-cache-mode",
+        choices=("auto", "force_custom_plan"),
+        default="auto",
+        help="PostgreSQL's plan_cache_mode for the run's database (default auto, PostgreSQL's own)",
+    )
     parser.add_argument("--explain", type=Path, help="append EXPLAIN (ANALYZE, BUFFERS) of each query here")
     args = parser.parse_args(argv)
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
@@ -351,12 +386,14 @@ def parse_args(argv: list[str] | None) -> Options:
         database_url=args.database_url,
         repeat=args.repeat,
         warmup=args.warmup,
+        budget=args.budget,
         seed=args.seed,
         keep=args.keep,
         phases=phases,
         ddl=read_ddl(args.ddl),
         group_bys=tuple(g.strip() for g in args.group_bys.split(",") if g.strip()),
         explain=args.explain,
+        plan_cache_mode=args.plan_cache_mode,
     )
 
 

@@ -27,6 +27,10 @@ class FakeIncidentRepository:
     def add(self, incident: Incident) -> None:
         self.state.incidents[incident.id] = incident
 
+    def linked_to_case(self, case_id: uuid.UUID) -> list[Incident]:
+        linked = [i for i in self.state.incidents.values() if i.case_id == case_id]
+        return sorted(linked, key=lambda i: i.public_id)
+
     def next_public_id(self) -> int:
         self.state.incident_public_id += 1
         return self.state.incident_public_id

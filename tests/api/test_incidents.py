@@ -225,9 +225,10 @@ def test_get_unknown_incident_is_404(incidents_api: IncidentsApi, http: httpx.Cl
         incidents_api.get_incident(idd.SOME_UUID)
     assert caught.value.status == 404
     assert dd.error_messages(caught.value) == ["incident not found"]
-    response = http.get("/api/v2/incidents/not-an-id")
-    assert response.status_code == 400
-    assert dd.only_message(response).startswith('parameter "incident_id"')
+    for malformed in ("not-an-id", "\u00b2", "IR-\u00b2"):
+        response = http.get(f"/api/v2/incidents/{malformed}")
+        assert response.status_code == 400, malformed
+        assert dd.only_message(response).startswith('parameter "incident_id"')
     response = http.get(f"/api/v2/incidents/{idd.SOME_UUID}?include=teams")
     assert response.status_code == 400
     assert dd.only_message(response).startswith('parameter "include"')
@@ -415,7 +416,8 @@ def test_search_incidents_by_field_and_paginates(incidents_api: IncidentsApi) ->
 
 
 def test_search_incidents_refuses_bad_queries(http: httpx.Client) -> None:
-    for query in ("state:(active", "state:closed", "created:>someday"):
+    bad = ("state:(active", "state:closed", "created:>someday", "public_id:\u00b2", "created:<now-999999y")
+    for query in bad:
         response = http.get("/api/v2/incidents/search", params={"query": query})
         assert response.status_code == 400, query
         assert dd.only_message(response).startswith('parameter "query"'), response.text
@@ -482,6 +484,28 @@ def test_link_incident_errors_are_json_api_objects(
     response = http.post(f"/api/v2/cases/{other.id}/relationships/incidents", json=body)
     assert response.status_code == 400
     assert response.json()["errors"][0]["source"] == {"pointer": "/data/id"}
+
+
+def test_deleting_a_linked_case_keeps_the_incident(
+    incidents_api: IncidentsApi,
+    cases_api: CaseManagementApi,
+    project: dict[str, Any],
+    http: httpx.Client,
+    container: Container,
+    server: Server,
+) -> None:
+    case = dd.create_case(cases_api, project["id"]).data
+    incident = idd.create(incidents_api).data
+    body = {"data": {"id": incident.id, "type": "incidents"}}
+    assert http.post(f"/api/v2/cases/{case.id}/relationships/incidents", json=body).status_code == 201
+    tines_headers = {"Authorization": f"Bearer {server.admin.app_key}"}
+    number = case.attributes["case_number"]
+    deleted = httpx.delete(f"{server.url}/api/v1/cases/{number}", headers=tines_headers)
+    assert deleted.status_code in (200, 204), deleted.text
+    assert http.get(f"/api/v2/cases/{case.id}").status_code == 404
+    kept = incidents_api.get_incident(incident.id).data.attributes
+    assert kept.case_id is None
+    assert "incident.case_unlinked" in events_of(container, incident.id)[0]
 
 
 # -- ImportIncident ----------------------------------------------------------------------

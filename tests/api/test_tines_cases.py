@@ -443,6 +443,7 @@ def test_list_takes_a_json_body_on_get(tines: httpx.Client, team: dict[str, Any]
     [
         ({"filters[colour]": "red"}, "filters[colour]"),
         ({"per_page": "501"}, "per_page"),
+        ({"per_page": "0000000000010000"}, "per_page"),
         ({"page": "0"}, "page"),
         ({"order": "SIDEWAYS"}, "order"),
         ({"filters[priority]": "urgent"}, "filters[priority]"),
@@ -465,6 +466,8 @@ def test_teams(tines: httpx.Client, team: dict[str, Any]) -> None:
     assert tines.get(f"/api/v1/teams/{team['id']}").json() == team
     assert t.error(tines.get("/api/v1/teams/987654321"), 404)
     assert t.error(tines.get("/api/v1/teams/x"), 400)["field"] == "team_id"
+    assert t.error(tines.get("/api/v1/teams/" + "9" * 5000), 400)["field"] == "team_id"
+    assert t.error(tines.get("/api/v1/cases/" + "9" * 5000), 400)["field"] == "case_id"
 
 
 def test_records(tines: httpx.Client) -> None:

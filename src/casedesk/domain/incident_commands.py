@@ -32,7 +32,7 @@ class IncidentRef:
         except ValueError:
             pass
         digits = text.upper().removeprefix("IR-")
-        if digits.isdigit() and 0 < len(digits) <= 18 and int(digits) > 0:
+        if digits.isascii() and digits.isdigit() and 0 < len(digits) <= 18 and int(digits) > 0:
             return cls(public_id=int(digits))
         raise ValidationFailed(field, f"{text!r} is neither an incident UUID nor a public id like 42")
 

@@ -37,6 +37,7 @@ DETECTED_CHANGED = "incident.detected_changed"
 HANDLES_CHANGED = "incident.notification_handles_changed"
 CELL_ADDED = "incident.cell_added"
 CASE_LINKED = "incident.case_linked"
+CASE_UNLINKED = "incident.case_unlinked"
 DELETED = "incident.deleted"
 
 
@@ -226,6 +227,12 @@ class Incident:
             )
         self.case_id = case_id
         self._record(CASE_LINKED, actor, now, {"case_id": str(case_id), "case_key": case_key})
+
+    def unlink_case(self, actor: uuid.UUID, now: datetime) -> None:
+        """The linked case is going away (deleted); the incident outlives it."""
+        if self.case_id is not None:
+            old, self.case_id = self.case_id, None
+            self._record(CASE_UNLINKED, actor, now, {"case_id": str(old)})
 
     def delete(self, actor: uuid.UUID, now: datetime) -> None:
         if self.deleted_at is None:

@@ -19,6 +19,9 @@ class IncidentRepository(Protocol):
 
     def add(self, incident: Incident) -> None: ...
 
+    def linked_to_case(self, case_id: uuid.UUID) -> list[Incident]:
+        """Every incident linked to the case, deleted ones too (they still reference it)."""
+
     def next_public_id(self) -> int:
         """The next public id; ids are never handed out twice, not even after a delete."""
 

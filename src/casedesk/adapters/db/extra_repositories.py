@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
 
 from casedesk.adapters.db import extra_tables as x
+from casedesk.adapters.db import incident_tables as it
 from casedesk.adapters.db import tables as t
 from casedesk.domain import events as ev
 from casedesk.domain.case_parts import Button, ButtonSpec, RecordField
@@ -204,6 +205,10 @@ class SqlCaseExtrasRepository:
         )
 
     def delete_case(self, case_id: uuid.UUID) -> None:
+        # The handler unlinked the case's incidents; their rows are written at commit, after
+        # this delete, so release the reference now for the foreign key.
+        incidents = it.incidents
+        self.conn.execute(update(incidents).where(incidents.c.case_id == case_id).values(case_id=None))
         for table in CASE_TABLES:
             self.conn.execute(delete(table).where(table.c.case_id == case_id))
         links = t.case_links.c

@@ -70,6 +70,20 @@ class SqlIncidentRepository:
         self.seen[incident.id] = incident
         self.new.add(incident.id)
 
+    def linked_to_case(self, case_id: uuid.UUID) -> list[Incident]:
+        query = (
+            select(it.incidents).where(it.incidents.c.case_id == case_id).order_by(it.incidents.c.public_id)
+        )
+        linked = []
+        for row in self.conn.execute(query.with_for_update()).mappings():
+            incident = self.seen.get(row["id"])
+            if incident is None:
+                incident = self.seen[row["id"]] = incident_from_row(row)
+                incident.items = load_items(self.conn, [incident.id]).get(incident.id, [])
+                self.stored[incident.id] = _Stored.of(incident)
+            linked.append(incident)
+        return linked
+
     def next_public_id(self) -> int:
         return next_counter(self.conn, "incident_public_id")
 

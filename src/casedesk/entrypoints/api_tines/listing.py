@@ -82,7 +82,7 @@ def _date(text: str, field: str) -> datetime:
 
 def _int(text: str, field: str, low: int, high: int) -> int:
     raw = text.strip()
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw[:12]) <= high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not low <= int(raw) <= high:
         raise ValidationFailed(field, f"{field} must be an integer from {low} to {high}")
     return int(raw)
 

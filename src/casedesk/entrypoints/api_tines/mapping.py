@@ -41,7 +41,7 @@ def case_ref(text: str, field: str = "case_id") -> CaseRef:
 
 def number(text: str, field: str) -> int:
     raw = text.strip()
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < NUMBER_MAX:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or not 0 < int(raw) < NUMBER_MAX:
         raise ValidationFailed(field, f"{text[:40]!r} is not an id (a positive integer)")
     return int(raw)
 

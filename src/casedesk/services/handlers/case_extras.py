@@ -189,6 +189,8 @@ def _update_assignees(
 
 def delete_case(uow: UnitOfWork, cmd: x.DeleteCase, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
+    for incident in uow.incidents.linked_to_case(case.id):
+        incident.unlink_case(who.user_id, now)
     case.deleted(who.user_id, now)
     uow.case_extras.delete_case(case.id)
     return case.id

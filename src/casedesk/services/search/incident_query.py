@@ -154,7 +154,7 @@ def _flag(column: q.FlagColumn) -> Callable[[Any, Context], q.IncidentPredicate]
 
 def _public_id(node: Any, ctx: Context) -> q.IncidentPredicate:
     word = _word(node, ctx, "public_id").upper().removeprefix("IR-")
-    if not word.isdigit() or len(word) > 18:
+    if not (word.isascii() and word.isdigit()) or len(word) > 18:
         raise ctx.fail("public_id is a number such as 42", node)
     return q.PublicIdIs(int(word))
 

@@ -230,7 +230,7 @@ def _key(node: Any, ctx: Context) -> p.Predicate:
 
 def _number(node: Any, ctx: Context) -> p.Predicate:
     word = _word(node, ctx, "number").strip()
-    if not word.isdigit() or len(word) > 18:
+    if not (word.isascii() and word.isdigit()) or len(word) > 18:
         raise ctx.fail(f"number takes a case number such as 42, not {word!r}", node)
     return p.NumberIs(int(word))
 

@@ -28,6 +28,9 @@ class TimeValue:
 
     @property
     def day_end(self) -> datetime:
+        # The last representable day ends at the end of time rather than overflowing.
+        if self.at.date() == date.max:
+            return datetime.max.replace(tzinfo=UTC)
         return self.at + timedelta(days=1)
 
 
@@ -38,7 +41,10 @@ def parse_time(text: str, now: datetime) -> TimeValue | None:
         if sign is None:
             return TimeValue(now)
         offset = UNITS[unit] * int(amount)
-        return TimeValue(now + offset if sign == "+" else now - offset)
+        try:
+            return TimeValue(now + offset if sign == "+" else now - offset)
+        except OverflowError:
+            return None  # before year 1 or after 9999: not a time we can compare with
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -49,4 +55,7 @@ def parse_time(text: str, now: datetime) -> TimeValue | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    return TimeValue(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    try:
+        return TimeValue(moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC))
+    except OverflowError:
+        return None  # its offset takes it out of the years 1 to 9999 in UTC
