@@ -46,7 +46,7 @@ class FakeIncidentSettingRepository:
             raise NotFound(kind.label, setting_id)
         return setting
 
-    def all(self, kind: SettingKind) -> list[Setting]:
+    def all(self, kind: SettingKind, *, lock: bool = True) -> list[Setting]:
         found = [s for s in self.state.incident_settings.values() if s.kind is kind and s.deleted_at is None]
         return sorted(found, key=lambda s: s.created_at)
 

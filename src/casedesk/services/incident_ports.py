@@ -30,7 +30,7 @@ class IncidentSettingRepository(Protocol):
     def get(self, kind: SettingKind, setting_id: uuid.UUID) -> Setting:
         """A live (not deleted) setting; raises NotFound."""
 
-    def all(self, kind: SettingKind) -> list[Setting]:
+    def all(self, kind: SettingKind, *, lock: bool = True) -> list[Setting]:
         """The live settings of a kind, oldest first."""
 
     def add(self, setting: Setting) -> None: ...

@@ -116,14 +116,15 @@ class SqlIncidentSettingRepository:
             raise NotFound(kind.label, setting_id)
         return setting_from_row(row)
 
-    def all(self, kind: SettingKind) -> list[Setting]:
+    def all(self, kind: SettingKind, *, lock: bool = True) -> list[Setting]:
+        """`lock` when the caller may change them (settings edits); incident writes that
+        only read them (default type, field definitions) must not queue behind each other."""
         s = it.incident_settings
         query = (
-            select(s)
-            .where(s.c.kind == kind.value, s.c.deleted_at.is_(None))
-            .order_by(s.c.created_at, s.c.id)
-            .with_for_update()
+            select(s).where(s.c.kind == kind.value, s.c.deleted_at.is_(None)).order_by(s.c.created_at, s.c.id)
         )
+        if lock:
+            query = query.with_for_update()
         return [setting_from_row(r) for r in self.conn.execute(query).mappings()]
 
     def add(self, setting: Setting) -> None:

@@ -33,7 +33,7 @@ def incident_type(uow: UnitOfWork, type_id: uuid.UUID | None) -> uuid.UUID:
             return uow.incident_settings.get(SettingKind.INCIDENT_TYPE, type_id).id
         except NotFound:
             raise ValidationFailed("incident_type_uuid", f"incident type {type_id} does not exist") from None
-    types = uow.incident_settings.all(SettingKind.INCIDENT_TYPE)
+    types = uow.incident_settings.all(SettingKind.INCIDENT_TYPE, lock=False)
     default = next((t for t in types if t.attributes.get("is_default")), None)
     return default.id if default else (types[0].id if types else DEFAULT_INCIDENT_TYPE_ID)
 
@@ -45,7 +45,7 @@ def check_fields(uow: UnitOfWork, type_id: uuid.UUID, fields: dict[str, FieldInp
         return
     definitions = {
         d.name: d
-        for d in uow.incident_settings.all(SettingKind.USER_DEFINED_FIELD)
+        for d in uow.incident_settings.all(SettingKind.USER_DEFINED_FIELD, lock=False)
         if d.incident_type_id == type_id
     }
     for name in custom:
