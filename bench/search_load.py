@@ -5,9 +5,10 @@
 
 Creates a throwaway PostgreSQL database, runs `casedesk init` and `casedesk serve`, creates
 users and projects through the API, COPYs the cases in (bench/search_data.py), then times each
-query (one client, one request at a time) through the API and as the SQL casedesk emits for
-it (bench/search_measure.py), on the migrated schema and again with candidate indexes. See
-bench/README.md for how to read the tables.
+query (one client, one request at a time) through the API, as the SQL casedesk emits for it
+(bench/search_measure.py) and as the SQL this benchmark proposes (bench/search_shapes.py), on
+the migrated schema and again after a set of DDL (`DDL_SETS`). See bench/README.md for how
+to read the tables.
 """
 
 from __future__ import annotations
@@ -55,17 +56,23 @@ ATTRIBUTE_DDL = (
     "DROP INDEX ix_case_attributes_lookup",
 )
 DDL_SETS = {
-    # For the SQL casedesk emits today: it filters on the text columns `status` and `priority`
-    # (no index) and breaks priority ties by `number` (not in the priority index).
+    # For the SQL casedesk emits today.
     "current": (
         *TRIGRAM_DDL,
+        # `status:` and `priority:` compare the text columns, which have no index (the
+        # existing ones are on status_rank and priority_urgency): counts read the whole table.
         "CREATE INDEX ix_cases_status_priority ON cases (status, priority)",
+        # The priority sort is `priority_urgency DESC, number DESC`; the existing
+        # (priority_urgency, created_at) index makes PostgreSQL sort a whole priority's rows.
         "CREATE INDEX ix_cases_priority_number ON cases (priority_urgency, number)",
+        # "My open cases" (`assignee:me status:open`), counted from the index alone; it
+        # replaces the (assignee_id) index it extends.
         "CREATE INDEX ix_cases_assignee_status ON cases (assignee_id, status)",
         "DROP INDEX ix_cases_assignee",
         *ATTRIBUTE_DDL,
     ),
-    # For the SQL of search_shapes.py, which the existing rank and priority indexes serve.
+    # For the SQL of search_shapes.py: the existing (status_rank, created_at) and
+    # (priority_urgency, created_at) indexes then serve the filters and the sort.
     "proposed": (
         *TRIGRAM_DDL,
         "CREATE INDEX ix_cases_assignee_status ON cases (assignee_id, status_rank)",

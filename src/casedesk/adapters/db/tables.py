@@ -156,7 +156,12 @@ cases = Table(
     Index("ix_cases_project_created", "project_id", "created_at"),
     Index("ix_cases_priority_created", "priority_urgency", "created_at"),
     Index("ix_cases_status_created", "status_rank", "created_at"),
-    Index("ix_cases_assignee", "assignee_id"),
+    Index("ix_cases_status_priority", "status", "priority"),
+    Index("ix_cases_priority_number", "priority_urgency", "number"),
+    Index("ix_cases_assignee_status", "assignee_id", "status"),
+    # On PostgreSQL, migration 0006 also adds trigram GIN indexes on lower(title),
+    # lower(description) and lower(key) for free text; they are not declared here because
+    # they exist only where the pg_trgm extension does.
 )
 
 # One row per attribute value of a case (`env: [prod, eu]` → two rows), so `env:prod` is an
@@ -168,7 +173,7 @@ case_attributes = Table(
     Column("key", String(100), primary_key=True),
     Column("value", String(200), primary_key=True),
     Column("value_folded", String(200), nullable=False),
-    Index("ix_case_attributes_lookup", "key", "value_folded"),
+    Index("ix_case_attributes_key_value_case", "key", "value_folded", "case_id"),
 )
 
 # Custom attributes a case type defines (`URL`, `TEXT`, `NUMBER`, `SELECT`; single or multi).
