@@ -13,22 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from luqum import tree
-from luqum.exceptions import ParseError
-from luqum.parser import parser as lucene
 
 from casedesk.domain.incident_vocab import IncidentState, Severity, Visibility
 from casedesk.services.search import incident_predicates as q
-from casedesk.services.search.parser import (
-    MAX_DEPTH,
-    MAX_TERMS,
-    Context,
-    QueryError,
-    _bounds,
-    _luqum_message,
-    _parse_lock,
-    _pattern,
-    _value,
-)
+from casedesk.services.search.grammar import Context, Grammar, parse
+from casedesk.services.search.parser import _bounds, _pattern, _value
 
 
 def parse_incident_query(
@@ -37,39 +26,7 @@ def parse_incident_query(
     """Parses `text`; raises ValidationFailed(field, ...) saying where it broke."""
     if text is None or not text.strip():
         return q.Everything()
-    try:
-        # luqum's parser is shared module state; the case parser's lock covers both.
-        with _parse_lock:
-            node = lucene.parse(text)
-    except ParseError as exc:
-        raise QueryError(f"the query does not parse: {_luqum_message(exc)}", field) from None
-    return _resolve(node, None, Context(now, me, field), 0)
-
-
-def _resolve(node: Any, field: str | None, ctx: Context, depth: int) -> q.IncidentPredicate:
-    if depth > MAX_DEPTH:
-        raise ctx.fail(f"the query nests deeper than {MAX_DEPTH} levels", node)
-    deeper = depth + 1
-    if isinstance(node, tree.SearchField):
-        if field is not None:
-            raise ctx.fail(f"field {node.name!r} inside the value of field {field!r}", node)
-        return _resolve(node.expr, node.name, ctx, deeper)
-    if isinstance(node, (tree.Group, tree.FieldGroup)):
-        return _resolve(node.expr, field, ctx, deeper)
-    if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
-        return q.And(tuple(_resolve(child, field, ctx, deeper) for child in node.children))
-    if isinstance(node, tree.OrOperation):
-        return q.Or(tuple(_resolve(child, field, ctx, deeper) for child in node.children))
-    if isinstance(node, (tree.Not, tree.Prohibit)):
-        return q.Not(_resolve(node.a, field, ctx, deeper))
-    if isinstance(node, tree.Plus):
-        return _resolve(node.a, field, ctx, deeper)
-    if isinstance(node, (tree.Word, tree.Phrase, tree.From, tree.To, tree.Range)):
-        ctx.terms += 1
-        if ctx.terms > MAX_TERMS:
-            raise ctx.fail(f"the query has more than {MAX_TERMS} terms", node)
-        return _term(node, field, ctx)
-    raise ctx.fail(f"unsupported query syntax {type(node).__name__}", node)
+    return parse(text, INCIDENT_GRAMMAR, now=now, me=me, field=field)
 
 
 def _term(node: Any, field: str | None, ctx: Context) -> q.IncidentPredicate:
@@ -172,6 +129,8 @@ def _time(column: q.TimeColumn) -> Callable[[Any, Context], q.IncidentPredicate]
 
     return resolve
 
+
+INCIDENT_GRAMMAR: Grammar[q.IncidentPredicate] = Grammar(term=_term, all_of=q.And, any_of=q.Or, negate=q.Not)
 
 FIELDS: dict[str, Callable[[Any, Context], q.IncidentPredicate]] = {
     "state": _values("state", STATES),

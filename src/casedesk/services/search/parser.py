@@ -7,47 +7,19 @@ created_at:>now-7d`. Terms side by side must all hold; `OR`, `NOT`/`-`, parenthe
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from luqum import tree
-from luqum.exceptions import ParseError
-from luqum.parser import parser as lucene
 
-from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import CaseStatus, Priority
 from casedesk.services.search import predicates as p
+from casedesk.services.search.grammar import Context, Grammar, parse
 from casedesk.services.search.times import TimeValue, parse_time
 
-MAX_DEPTH = 32
-MAX_TERMS = 200
 FREE_TEXT_COLUMNS: tuple[p.TextColumn, ...] = ("title", "description", "key")
-
-# luqum's parser object keeps state between tokens; one query at a time.
-_parse_lock = threading.Lock()
-
-
-class QueryError(ValidationFailed):
-    def __init__(self, message: str, field: str = "filter") -> None:
-        super().__init__(field, message)
-
-
-class Context:
-    """What a query is resolved against: who asks (for `me`) and when (for `now-7d`)."""
-
-    def __init__(self, now: datetime, me: uuid.UUID | None, field: str) -> None:
-        self.now = now
-        self.me = me
-        self.field = field
-        self.terms = 0
-
-    def fail(self, message: str, node: Any = None) -> QueryError:
-        position = getattr(node, "pos", None)
-        where = f" at position {position}" if position is not None else ""
-        return QueryError(f"{message}{where}", self.field)
 
 
 def parse_case_query(
@@ -56,43 +28,7 @@ def parse_case_query(
     """Parses `text`; raises ValidationFailed(field, ...) saying where it broke."""
     if text is None or not text.strip():
         return p.Everything()
-    try:
-        with _parse_lock:
-            node = lucene.parse(text)
-    except ParseError as exc:
-        raise QueryError(f"the query does not parse: {_luqum_message(exc)}", field) from None
-    return _resolve(node, None, Context(now, me, field), 0)
-
-
-def _luqum_message(exc: ParseError) -> str:
-    message = str(exc).replace("Syntax error in input : ", "").rstrip("!")
-    return " ".join(message.split())
-
-
-def _resolve(node: Any, field: str | None, ctx: Context, depth: int) -> p.Predicate:
-    if depth > MAX_DEPTH:
-        raise ctx.fail(f"the query nests deeper than {MAX_DEPTH} levels", node)
-    deeper = depth + 1
-    if isinstance(node, tree.SearchField):
-        if field is not None:
-            raise ctx.fail(f"field {node.name!r} inside the value of field {field!r}", node)
-        return _resolve(node.expr, node.name, ctx, deeper)
-    if isinstance(node, (tree.Group, tree.FieldGroup)):
-        return _resolve(node.expr, field, ctx, deeper)
-    if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
-        return p.And(tuple(_resolve(child, field, ctx, deeper) for child in node.children))
-    if isinstance(node, tree.OrOperation):
-        return p.Or(tuple(_resolve(child, field, ctx, deeper) for child in node.children))
-    if isinstance(node, (tree.Not, tree.Prohibit)):
-        return p.Not(_resolve(node.a, field, ctx, deeper))
-    if isinstance(node, tree.Plus):
-        return _resolve(node.a, field, ctx, deeper)
-    if isinstance(node, (tree.Word, tree.Phrase, tree.From, tree.To, tree.Range)):
-        ctx.terms += 1
-        if ctx.terms > MAX_TERMS:
-            raise ctx.fail(f"the query has more than {MAX_TERMS} terms", node)
-        return _term(node, field, ctx)
-    raise ctx.fail(f"unsupported query syntax {type(node).__name__}", node)
+    return parse(text, CASE_GRAMMAR, now=now, me=me, field=field)
 
 
 # -- terms -------------------------------------------------------------------------------
@@ -311,6 +247,8 @@ def _insight(field: str) -> Callable[[Any, Context], p.Predicate]:
 
     return resolve
 
+
+CASE_GRAMMAR: Grammar[p.Predicate] = Grammar(term=_term, all_of=p.And, any_of=p.Or, negate=p.Not)
 
 FIELDS: dict[str, Callable[[Any, Context], p.Predicate]] = {
     "status": _enum("status", STATUS_NAMES),
