@@ -32,10 +32,13 @@ from casedesk.services.ports import CaseDetail, CasePage, CaseSearch, TimelineEn
 from casedesk.services.queries.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.search.predicates import Predicate
 
+# Each sort ends in the case number so pages are stable. The status sort breaks ties by
+# creation time first (numbers follow it) so that the (status_rank, created_at) index serves
+# it: ordering straight by (status_rank, number) sorted a whole status's rows per page.
 SORT_COLUMNS = {
-    "created_at": t.cases.c.created_at,
-    "priority": t.cases.c.priority_urgency,
-    "status": t.cases.c.status_rank,
+    "created_at": (t.cases.c.created_at,),
+    "priority": (t.cases.c.priority_urgency,),
+    "status": (t.cases.c.status_rank, t.cases.c.created_at),
 }
 
 
@@ -56,15 +59,8 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
 
     def search_cases(self, search: CaseSearch) -> CasePage:
         condition = compile_predicate(search.filter)
-        column = SORT_COLUMNS[search.sort_field]
-        order = (
-            [column.asc(), t.cases.c.number.asc()]
-            if search.ascending
-            else [
-                column.desc(),
-                t.cases.c.number.desc(),
-            ]
-        )
+        columns = (*SORT_COLUMNS[search.sort_field], t.cases.c.number)
+        order = [c.asc() if search.ascending else c.desc() for c in columns]
         offset = (max(search.page_number, 1) - 1) * search.page_size
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
