@@ -17,7 +17,7 @@ from luqum import tree
 from casedesk.domain.incident_vocab import IncidentState, Severity, Visibility
 from casedesk.services.search import incident_predicates as q
 from casedesk.services.search.grammar import Context, Grammar, parse
-from casedesk.services.search.parser import _bounds, _pattern, _value
+from casedesk.services.search.parser import term_bounds, term_pattern, term_value
 
 
 def parse_incident_query(
@@ -33,7 +33,7 @@ def _term(node: Any, field: str | None, ctx: Context) -> q.IncidentPredicate:
     if field is None:
         if not isinstance(node, (tree.Word, tree.Phrase)):
             raise ctx.fail("a comparison needs a field, as in created:>now-7d", node)
-        return q.TitleMatch(_pattern(node))
+        return q.TitleMatch(term_pattern(node))
     name = field.lower()
     resolver = FIELDS.get(name)
     if resolver is not None:
@@ -43,7 +43,7 @@ def _term(node: Any, field: str | None, ctx: Context) -> q.IncidentPredicate:
         raise ctx.fail("a field needs a name, as in fields.services:api", node)
     if isinstance(node, tree.Word) and node.value == "*":
         return q.FieldMatch(key, None)
-    return q.FieldMatch(key, _pattern(_word_node(node, ctx, key)))
+    return q.FieldMatch(key, term_pattern(_word_node(node, ctx, key)))
 
 
 def _word_node(node: Any, ctx: Context, field: str) -> Any:
@@ -53,7 +53,7 @@ def _word_node(node: Any, ctx: Context, field: str) -> Any:
 
 
 def _word(node: Any, ctx: Context, field: str) -> str:
-    return _value(_word_node(node, ctx, field)).strip()
+    return term_value(_word_node(node, ctx, field)).strip()
 
 
 def _values(column: q.ValueColumn, names: dict[str, str]) -> Callable[[Any, Context], q.IncidentPredicate]:
@@ -118,7 +118,7 @@ def _public_id(node: Any, ctx: Context) -> q.IncidentPredicate:
 
 def _time(column: q.TimeColumn) -> Callable[[Any, Context], q.IncidentPredicate]:
     def resolve(node: Any, ctx: Context) -> q.IncidentPredicate:
-        low, high, include_low, include_high = _bounds(node, ctx, column)
+        low, high, include_low, include_high = term_bounds(node, ctx, column)
         return q.TimeRange(
             column,
             low=None if low is None else (low.day_end if low.whole_day and not include_low else low.at),
@@ -139,7 +139,7 @@ FIELDS: dict[str, Callable[[Any, Context], q.IncidentPredicate]] = {
     "severity": _values("severity", SEVERITIES),
     "fields.severity": _values("severity", SEVERITIES),
     "visibility": _values("visibility", VISIBILITIES),
-    "title": lambda node, ctx: q.TitleMatch(_pattern(_word_node(node, ctx, "title"))),
+    "title": lambda node, ctx: q.TitleMatch(term_pattern(_word_node(node, ctx, "title"))),
     "commander": _user("commander"),
     "commander_user": _user("commander"),
     "created_by": _user("created_by"),

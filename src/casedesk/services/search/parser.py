@@ -38,7 +38,7 @@ def _term(node: Any, field: str | None, ctx: Context) -> p.Predicate:
     if field is None:
         if not isinstance(node, (tree.Word, tree.Phrase)):
             raise ctx.fail("a comparison needs a field, as in created_at:>now-7d", node)
-        return p.TextMatch(FREE_TEXT_COLUMNS, _pattern(node))
+        return p.TextMatch(FREE_TEXT_COLUMNS, term_pattern(node))
     name = field.lower()
     resolver = FIELDS.get(name)
     if resolver is not None:
@@ -51,7 +51,7 @@ def _term(node: Any, field: str | None, ctx: Context) -> p.Predicate:
     return _attribute(field, node, ctx)
 
 
-def _value(node: Any) -> str:
+def term_value(node: Any) -> str:
     if isinstance(node, tree.Phrase):
         return str(node.value[1:-1]).replace('\\"', '"')
     return _unescape(str(node.value))
@@ -68,9 +68,9 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-def _pattern(node: Any) -> p.Pattern:
+def term_pattern(node: Any) -> p.Pattern:
     if isinstance(node, tree.Phrase):
-        return p.Pattern(_value(node))
+        return p.Pattern(term_value(node))
     raw = str(node.value)
     # An escaped star is a literal star; only bare ones are wildcards.
     glob = any(c in "*?" and (i == 0 or raw[i - 1] != "\\") for i, c in enumerate(raw))
@@ -80,7 +80,7 @@ def _pattern(node: Any) -> p.Pattern:
 def _word(node: Any, ctx: Context, field: str) -> str:
     if not isinstance(node, (tree.Word, tree.Phrase)):
         raise ctx.fail(f"{field} takes a value, not a comparison", node)
-    return _value(node)
+    return term_value(node)
 
 
 def _optional_pattern(node: Any, ctx: Context, field: str) -> p.Pattern | None:
@@ -88,7 +88,7 @@ def _optional_pattern(node: Any, ctx: Context, field: str) -> p.Pattern | None:
         return None
     if not isinstance(node, (tree.Word, tree.Phrase)):
         raise ctx.fail(f"{field} takes a value, not a comparison", node)
-    return _pattern(node)
+    return term_pattern(node)
 
 
 def _attribute(key: str, node: Any, ctx: Context) -> p.Predicate:
@@ -158,7 +158,7 @@ def _named_ref(column: p.RefColumn) -> Callable[[Any, Context], p.Predicate]:
 
 def _key(node: Any, ctx: Context) -> p.Predicate:
     word = _word(node, ctx, "key").strip()
-    pattern = _pattern(node)
+    pattern = term_pattern(node)
     if pattern.glob:
         return p.TextMatch(("key",), pattern)
     return p.KeyIs(word.upper())
@@ -174,7 +174,7 @@ def _number(node: Any, ctx: Context) -> p.Predicate:
 def _text(column: p.TextColumn) -> Callable[[Any, Context], p.Predicate]:
     def resolve(node: Any, ctx: Context) -> p.Predicate:
         _word(node, ctx, column)
-        return p.TextMatch((column,), _pattern(node))
+        return p.TextMatch((column,), term_pattern(node))
 
     return resolve
 
@@ -190,7 +190,7 @@ def _time(column: p.TimeColumn) -> Callable[[Any, Context], p.Predicate]:
     def resolve(node: Any, ctx: Context) -> p.Predicate:
         if isinstance(node, tree.Word) and node.value == "*" and column in ("closed_at", "archived_at"):
             return p.IsSet(column)
-        low, high, include_low, include_high = _bounds(node, ctx, column)
+        low, high, include_low, include_high = term_bounds(node, ctx, column)
         return p.TimeRange(
             column,
             low=None if low is None else (low.day_end if low.whole_day and not include_low else low.at),
@@ -205,7 +205,7 @@ def _time(column: p.TimeColumn) -> Callable[[Any, Context], p.Predicate]:
 def _due_date(node: Any, ctx: Context) -> p.Predicate:
     if isinstance(node, tree.Word) and node.value == "*":
         return p.IsSet("due_date")
-    low, high, include_low, include_high = _bounds(node, ctx, "due_date")
+    low, high, include_low, include_high = term_bounds(node, ctx, "due_date")
     return p.DateRange(
         "due_date",
         low=low.at.date() if low else None,
@@ -215,11 +215,13 @@ def _due_date(node: Any, ctx: Context) -> p.Predicate:
     )
 
 
-def _bounds(node: Any, ctx: Context, column: str) -> tuple[TimeValue | None, TimeValue | None, bool, bool]:
+def term_bounds(
+    node: Any, ctx: Context, column: str
+) -> tuple[TimeValue | None, TimeValue | None, bool, bool]:
     """(low, high, include_low, include_high) of a time term; a bare day is that whole day."""
 
     def at(value_node: Any) -> TimeValue | None:
-        text = _value(value_node).strip()
+        text = term_value(value_node).strip()
         if text == "*":
             return None
         parsed = parse_time(text, ctx.now)
@@ -268,7 +270,7 @@ FIELDS: dict[str, Callable[[Any, Context], p.Predicate]] = {
     "author": _user("creator", allow_none=False),
     "title": _text("title"),
     "description": _text("description"),
-    "text": lambda node, ctx: p.TextMatch(FREE_TEXT_COLUMNS, _pattern(node)),
+    "text": lambda node, ctx: p.TextMatch(FREE_TEXT_COLUMNS, term_pattern(node)),
     "archived": _archived,
     "created_at": _time("created_at"),
     "created": _time("created_at"),
