@@ -13,14 +13,13 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import TracebackType
 
-from casedesk.domain import events as ev
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.cases.links import CaseLink
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import NotFound
-from casedesk.domain.events import Event
+from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.incidents.incident import Incident
 from casedesk.domain.incidents.settings import Setting
@@ -288,7 +287,7 @@ class FakeUnitOfWork:
         for aggregate in aggregates:
             aggregate.events.clear()
         for e in events:
-            if e.kind == ev.CASE_COMMENTED:
+            if e.kind == CaseEvent.COMMENTED:
                 self.work.comments[e.id] = CommentCell(
                     id=e.id,
                     case_id=e.subject_id,

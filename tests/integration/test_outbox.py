@@ -14,7 +14,7 @@ from casedesk.adapters.db.engine import WRITE
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import commands as c
-from casedesk.domain.events import Event
+from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID
@@ -36,7 +36,7 @@ def writer(db: Container) -> Connection:
 
 def enqueue(db: Container, count: int, at: datetime = T0) -> list[int]:
     events = [
-        Event(kind="case.commented", subject_type="case", subject_id=uuid.uuid4(), actor_id=None, at=at)
+        Event(kind=CaseEvent.COMMENTED, subject_type="case", subject_id=uuid.uuid4(), actor_id=None, at=at)
         for _ in range(count)
     ]
     with writer(db) as conn, conn.begin():

@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from casedesk.domain import commands as c
-from casedesk.domain import events as ev
 from casedesk.domain.errors import Forbidden, InvalidTransition, ValidationFailed
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, Priority, Scope
@@ -53,7 +53,7 @@ def test_every_case_changes_in_one_commit(bus: MessageBus, store: Store, admin: 
     assert store.commits == commits + 1
     assert all(store.cases[ref.id].priority is Priority.P1 for ref in refs if ref.id)
     added = store.outbox[outbox:]
-    assert [e.kind for e in added] == [ev.CASE_PRIORITY_CHANGED] * 3
+    assert [e.kind for e in added] == [CaseEvent.PRIORITY_CHANGED] * 3
     assert {e.subject_id for e in added} == {ref.id for ref in refs}
 
 

@@ -24,6 +24,7 @@ from casedesk.domain.cases.case import (
 )
 from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
     STANDARD_CASE_TYPE_ID,
@@ -83,7 +84,7 @@ def test_open_records_a_created_event() -> None:
     assert (case.created_by, case.created_at) == (CREATOR, T0)
     assert (case.modified_by, case.modified_at) == (CREATOR, T0)
     [created] = case.events
-    assert created.kind == ev.CASE_CREATED
+    assert created.kind == CaseEvent.CREATED
     assert (created.subject_type, created.subject_id, created.actor_id, created.at) == (
         "case",
         case.id,
@@ -137,7 +138,7 @@ def test_closing_sets_closed_at_and_reopening_clears_it() -> None:
     case.change_status(CaseStatus.CLOSED, STANDARD, EDITOR, later(5))
     assert case.status is CaseStatus.CLOSED
     assert case.closed_at == later(5)
-    assert last_event(case).kind == ev.CASE_STATUS_CHANGED
+    assert last_event(case).kind == CaseEvent.STATUS_CHANGED
     assert last_event(case).data == {"old": "OPEN", "new": "CLOSED"}
     assert (case.modified_by, case.modified_at) == (EDITOR, later(5))
 
@@ -160,9 +161,9 @@ def test_a_security_case_needs_a_reason_to_close() -> None:
     case.change_status(CaseStatus.CLOSED, SECURITY, EDITOR, later(3))
     assert case.status is CaseStatus.CLOSED
     assert [e.kind for e in case.events] == [
-        ev.CASE_CREATED,
-        ev.CASE_RESOLVED_REASON_CHANGED,
-        ev.CASE_STATUS_CHANGED,
+        CaseEvent.CREATED,
+        CaseEvent.RESOLVED_REASON_CHANGED,
+        CaseEvent.STATUS_CHANGED,
     ]
 
 
@@ -185,19 +186,19 @@ def test_only_the_security_type_requires_a_reason() -> None:
 
 
 CHANGES = [
-    ("priority", lambda case: case.change_priority(Priority.P1, EDITOR, later()), ev.CASE_PRIORITY_CHANGED,
+    ("priority", lambda case: case.change_priority(Priority.P1, EDITOR, later()), CaseEvent.PRIORITY_CHANGED,
      {"old": "P2", "new": "P1"}),
-    ("title", lambda case: case.retitle(" New title ", EDITOR, later()), ev.CASE_TITLE_CHANGED,
+    ("title", lambda case: case.retitle(" New title ", EDITOR, later()), CaseEvent.TITLE_CHANGED,
      {"old": "Disk full on db-1", "new": "New title"}),
-    ("description", lambda case: case.describe("more", EDITOR, later()), ev.CASE_DESCRIPTION_CHANGED,
+    ("description", lambda case: case.describe("more", EDITOR, later()), CaseEvent.DESCRIPTION_CHANGED,
      {"old": "", "new": "more"}),
-    ("due date", lambda case: case.set_due_date(date(2030, 2, 1), EDITOR, later()), ev.CASE_DUE_DATE_CHANGED,
-     {"old": None, "new": "2030-02-01"}),
+    ("due date", lambda case: case.set_due_date(date(2030, 2, 1), EDITOR, later()),
+     CaseEvent.DUE_DATE_CHANGED, {"old": None, "new": "2030-02-01"}),
     ("attributes", lambda case: case.set_attributes({"team": ["a"]}, EDITOR, later()),
-     ev.CASE_ATTRIBUTES_CHANGED, {"old": {}, "new": {"team": ["a"]}}),
+     CaseEvent.ATTRIBUTES_CHANGED, {"old": {}, "new": {"team": ["a"]}}),
     ("reason", lambda case: case.set_resolved_reason(ResolvedReason.TESTING, EDITOR, later()),
-     ev.CASE_RESOLVED_REASON_CHANGED, {"old": None, "new": "TESTING"}),
-    ("archive", lambda case: case.archive(EDITOR, later()), ev.CASE_ARCHIVED,
+     CaseEvent.RESOLVED_REASON_CHANGED, {"old": None, "new": "TESTING"}),
+    ("archive", lambda case: case.archive(EDITOR, later()), CaseEvent.ARCHIVED,
      {"old": None, "new": later().isoformat()}),
 ]  # fmt: skip
 
@@ -234,9 +235,9 @@ def test_assign_and_unassign() -> None:
     case.unassign(EDITOR, later(4))
     assert case.assignee_id is None
     assert [(e.kind, e.data) for e in case.events[1:]] == [
-        (ev.CASE_ASSIGNED, {"old": None, "new": str(first)}),
-        (ev.CASE_ASSIGNED, {"old": str(first), "new": str(second)}),
-        (ev.CASE_UNASSIGNED, {"old": str(second), "new": None}),
+        (CaseEvent.ASSIGNED, {"old": None, "new": str(first)}),
+        (CaseEvent.ASSIGNED, {"old": str(first), "new": str(second)}),
+        (CaseEvent.UNASSIGNED, {"old": str(second), "new": None}),
     ]
 
 
@@ -247,7 +248,7 @@ def test_archive_and_unarchive() -> None:
     case.unarchive(EDITOR, later(2))
     case.unarchive(EDITOR, later(3))
     assert case.archived_at is None
-    assert last_event(case).kind == ev.CASE_UNARCHIVED
+    assert last_event(case).kind == CaseEvent.UNARCHIVED
     assert last_event(case).data == {"old": later(1).isoformat(), "new": None}
     assert len(case.events) == 3
 
@@ -284,7 +285,7 @@ def test_comment_returns_the_cell_event() -> None:
     case = open_case()
     cell = case.comment("looking into it", EDITOR, later())
     assert cell is last_event(case)
-    assert cell.kind == ev.CASE_COMMENTED
+    assert cell.kind == CaseEvent.COMMENTED
     assert cell.data == {"message": "looking into it"}
     assert cell.appends_timeline
 
@@ -295,9 +296,9 @@ def test_comment_edits_and_deletions_do_not_add_cells() -> None:
     case.comment_updated(cell.id, "first", "second", EDITOR, later(2))
     case.comment_deleted(cell.id, "second", EDITOR, later(3))
     updated, deleted = case.events[-2:]
-    assert (updated.kind, updated.appends_timeline) == (ev.CASE_COMMENT_UPDATED, False)
+    assert (updated.kind, updated.appends_timeline) == (CaseEvent.COMMENT_UPDATED, False)
     assert updated.data == {"cell_id": str(cell.id), "old": "first", "new": "second"}
-    assert (deleted.kind, deleted.appends_timeline) == (ev.CASE_COMMENT_DELETED, False)
+    assert (deleted.kind, deleted.appends_timeline) == (CaseEvent.COMMENT_DELETED, False)
     assert deleted.data == {"cell_id": str(cell.id), "message": "second"}
     assert case.modified_at == later(3)
 

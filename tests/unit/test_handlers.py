@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from casedesk.domain import commands as c
-from casedesk.domain import events as ev
 from casedesk.domain.errors import Forbidden, InvalidTransition, NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
@@ -83,7 +83,7 @@ def test_a_command_commits_once_with_its_events(
     assert ref.id is not None
     case = store.cases[ref.id]
     assert (case.key, case.number, case.created_at) == ("OPS-1", 1, NOW)
-    assert [e.kind for e in store.timeline] == [ev.CASE_CREATED]
+    assert [e.kind for e in store.timeline] == [CaseEvent.CREATED]
     assert [e.id for e in store.outbox] == [e.id for e in store.timeline]
     assert case.events == []
 
@@ -245,16 +245,16 @@ def test_comment_lifecycle(bus: MessageBus, store: Store, admin: Principal, proj
     with pytest.raises(NotFound):
         bus.handle(c.UpdateCaseComment(other, live, "not yours"), admin)
     assert [e.kind for e in store.outbox if e.subject_id == ref.id] == [
-        ev.CASE_CREATED,
-        ev.CASE_COMMENTED,
-        ev.CASE_COMMENT_UPDATED,
-        ev.CASE_COMMENT_DELETED,
-        ev.CASE_COMMENTED,
+        CaseEvent.CREATED,
+        CaseEvent.COMMENTED,
+        CaseEvent.COMMENT_UPDATED,
+        CaseEvent.COMMENT_DELETED,
+        CaseEvent.COMMENTED,
     ]
     assert [e.kind for e in store.timeline if e.subject_id == ref.id] == [
-        ev.CASE_CREATED,
-        ev.CASE_COMMENTED,
-        ev.CASE_COMMENTED,
+        CaseEvent.CREATED,
+        CaseEvent.COMMENTED,
+        CaseEvent.COMMENTED,
     ]
 
 

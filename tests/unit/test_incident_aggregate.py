@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.events import IncidentEvent
 from casedesk.domain.incidents.fields import FieldInput
 from casedesk.domain.incidents.incident import Incident
 from casedesk.domain.incidents.items import ItemKind
@@ -146,4 +147,10 @@ def test_linking_to_a_second_case_is_refused() -> None:
     incident.link_case(first, "OPS-1", ACTOR, NOW)
     with pytest.raises(ValidationFailed):
         incident.link_case(uuid.uuid4(), "OPS-2", ACTOR, NOW)
-    assert [e.kind for e in incident.events].count("incident.case_linked") == 1
+    assert [e.kind for e in incident.events].count(IncidentEvent.CASE_LINKED) == 1
+
+
+@pytest.mark.parametrize("kind", list(ItemKind))
+def test_every_change_to_every_item_kind_has_a_kind_in_the_catalogue(kind: ItemKind) -> None:
+    for change in ("added", "updated", "removed"):
+        assert IncidentEvent.of_item(kind.value, change) == f"incident.{kind.value}_{change}"

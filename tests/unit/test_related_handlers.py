@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from casedesk.domain import commands as c
-from casedesk.domain import events as ev
 from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, Scope
@@ -59,7 +59,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
     )
     link = store.links[link_id]
     assert (link.parent.id, link.child.id) == (first, second)
-    assert kinds(store, first)[-1] == kinds(store, second)[-1] == ev.CASE_LINKED
+    assert kinds(store, first)[-1] == kinds(store, second)[-1] == CaseEvent.LINKED
     assert store.timeline[-1].data["parent"] == {"type": "CASE", "id": str(first), "key": "OPS-1"}
 
     commits = store.commits
@@ -70,7 +70,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
 
     bus.handle(c.DeleteCaseLink(link_id), admin)
     assert store.links == {}
-    assert kinds(store, first)[-1] == kinds(store, second)[-1] == ev.CASE_UNLINKED
+    assert kinds(store, first)[-1] == kinds(store, second)[-1] == CaseEvent.UNLINKED
 
 
 def test_link_ends_are_checked_before_lookup(bus: MessageBus, admin: Principal) -> None:
@@ -94,8 +94,8 @@ def test_watching_is_idempotent_and_outbox_only(
     for _ in range(2):
         bus.handle(c.WatchCase(CaseRef(id=first), admin.user_id), admin)
     assert list(store.watchers) == [(first, admin.user_id)]
-    assert [e.kind for e in store.outbox if e.subject_id == first].count(ev.CASE_WATCHER_ADDED) == 1
-    assert ev.CASE_WATCHER_ADDED not in kinds(store, first)
+    assert [e.kind for e in store.outbox if e.subject_id == first].count(CaseEvent.WATCHER_ADDED) == 1
+    assert CaseEvent.WATCHER_ADDED not in kinds(store, first)
     assert store.cases[first].modified_at == before
     with pytest.raises(NotFound):
         bus.handle(c.WatchCase(CaseRef(id=first), uuid.uuid4()), admin)
@@ -108,7 +108,7 @@ def test_a_moved_case_keeps_its_old_key(
     bus.handle(c.MoveCaseToProject(CaseRef(key="OPS-1"), "sec"), admin)
     assert store.cases[first].key == "SEC-1"
     assert store.key_aliases == {"OPS-1": first}
-    assert store.timeline[-1].kind == ev.CASE_MOVED
+    assert store.timeline[-1].kind == CaseEvent.MOVED
     assert store.timeline[-1].data["old"] == "OPS-1"
     bus.handle(c.MoveCaseToProject(CaseRef(key="OPS-1"), "SEC"), admin)  # already there
     assert store.cases[first].key == "SEC-1"

@@ -33,6 +33,7 @@ from casedesk.domain.cases.case import Case, Insight
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
@@ -358,7 +359,7 @@ class SqlTimelineRepository:
                     tl.c.id == cell_id,
                     tl.c.subject_type == "case",
                     tl.c.subject_id == case_id,
-                    tl.c.kind == "case.commented",
+                    tl.c.kind == CaseEvent.COMMENTED.value,
                     tl.c.deleted_at.is_(None),
                 )
             )

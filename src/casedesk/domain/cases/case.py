@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.domain import events as ev
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.links import CaseLink
 from casedesk.domain.cases.mixin import CaseExtras, ClosureCondition, ViewSource
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
-from casedesk.domain.events import Event
+from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
 TITLE_MAX = 500
@@ -171,7 +170,7 @@ class Case(CaseExtras):
             created_at=now,
         )
         case._record(
-            ev.CASE_CREATED,
+            CaseEvent.CREATED,
             actor,
             now,
             {
@@ -215,59 +214,59 @@ class Case(CaseExtras):
         self.status = status
         self.closed_at = now if status is CaseStatus.CLOSED else None
         self.note_status(status, actor, now)
-        self._changed(ev.CASE_STATUS_CHANGED, actor, now, old.value, status.value)
+        self._changed(CaseEvent.STATUS_CHANGED, actor, now, old.value, status.value)
 
     def change_priority(self, priority: Priority, actor: uuid.UUID, now: datetime) -> None:
         if priority is not self.priority:
             old = self.priority
             self.priority = priority
-            self._changed(ev.CASE_PRIORITY_CHANGED, actor, now, old.value, priority.value)
+            self._changed(CaseEvent.PRIORITY_CHANGED, actor, now, old.value, priority.value)
 
     def retitle(self, title: str, actor: uuid.UUID, now: datetime) -> None:
         title = clean_title(title)
         if title != self.title:
             old, self.title = self.title, title
-            self._changed(ev.CASE_TITLE_CHANGED, actor, now, old, title)
+            self._changed(CaseEvent.TITLE_CHANGED, actor, now, old, title)
 
     def describe(self, description: str, actor: uuid.UUID, now: datetime) -> None:
         description = clean_description(description)
         if description != self.description:
             old, self.description = self.description, description
-            self._changed(ev.CASE_DESCRIPTION_CHANGED, actor, now, old, description)
+            self._changed(CaseEvent.DESCRIPTION_CHANGED, actor, now, old, description)
 
     def assign(self, assignee_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         if assignee_id != self.assignee_id:
             old, self.assignee_id = self.assignee_id, assignee_id
-            self._changed(ev.CASE_ASSIGNED, actor, now, str(old) if old else None, str(assignee_id))
+            self._changed(CaseEvent.ASSIGNED, actor, now, str(old) if old else None, str(assignee_id))
 
     def unassign(self, actor: uuid.UUID, now: datetime) -> None:
         if self.assignee_id is not None:
             old, self.assignee_id = self.assignee_id, None
-            self._changed(ev.CASE_UNASSIGNED, actor, now, str(old), None)
+            self._changed(CaseEvent.UNASSIGNED, actor, now, str(old), None)
         self.drop_co_assignees(actor, now)
 
     def archive(self, actor: uuid.UUID, now: datetime) -> None:
         if self.archived_at is None:
             self.archived_at = now
-            self._changed(ev.CASE_ARCHIVED, actor, now, None, now.isoformat())
+            self._changed(CaseEvent.ARCHIVED, actor, now, None, now.isoformat())
 
     def unarchive(self, actor: uuid.UUID, now: datetime) -> None:
         if self.archived_at is not None:
             old, self.archived_at = self.archived_at, None
-            self._changed(ev.CASE_UNARCHIVED, actor, now, old.isoformat(), None)
+            self._changed(CaseEvent.UNARCHIVED, actor, now, old.isoformat(), None)
 
     def set_attributes(self, attributes: dict[str, list[str]], actor: uuid.UUID, now: datetime) -> None:
         """Replaces the whole attribute map, as Datadog's endpoint does."""
         attributes = clean_attributes(attributes)
         if attributes != self.attributes:
             old, self.attributes = self.attributes, attributes
-            self._changed(ev.CASE_ATTRIBUTES_CHANGED, actor, now, old, attributes)
+            self._changed(CaseEvent.ATTRIBUTES_CHANGED, actor, now, old, attributes)
 
     def set_due_date(self, due: date | None, actor: uuid.UUID, now: datetime) -> None:
         if due != self.due_date:
             old, self.due_date = self.due_date, due
             self._changed(
-                ev.CASE_DUE_DATE_CHANGED,
+                CaseEvent.DUE_DATE_CHANGED,
                 actor,
                 now,
                 old.isoformat() if old else None,
@@ -278,7 +277,7 @@ class Case(CaseExtras):
         if reason is not self.resolved_reason:
             old, self.resolved_reason = self.resolved_reason, reason
             self._changed(
-                ev.CASE_RESOLVED_REASON_CHANGED,
+                CaseEvent.RESOLVED_REASON_CHANGED,
                 actor,
                 now,
                 old.value if old else None,
@@ -297,14 +296,14 @@ class Case(CaseExtras):
             raise ValidationFailed("insights", f"a case holds at most {INSIGHTS_MAX} insights")
         if added:
             self.insights.extend(added)
-            self._record(ev.CASE_INSIGHTS_ADDED, actor, now, {"insights": [i.as_data() for i in added]})
+            self._record(CaseEvent.INSIGHTS_ADDED, actor, now, {"insights": [i.as_data() for i in added]})
 
     def remove_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
         gone = {i.identity for i in insights}
         removed = [i for i in self.insights if i.identity in gone]
         if removed:
             self.insights = [i for i in self.insights if i.identity not in gone]
-            self._record(ev.CASE_INSIGHTS_REMOVED, actor, now, {"insights": [i.as_data() for i in removed]})
+            self._record(CaseEvent.INSIGHTS_REMOVED, actor, now, {"insights": [i.as_data() for i in removed]})
 
     def set_custom_attribute(
         self,
@@ -328,25 +327,27 @@ class Case(CaseExtras):
         if stored != old:
             self.custom_attributes = {**self.custom_attributes, config.key: stored}
             self._record(
-                ev.CASE_CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": config.key, "old": old, "new": stored}
+                CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": config.key, "old": old, "new": stored}
             )
 
     def remove_custom_attribute(self, key: str, actor: uuid.UUID, now: datetime) -> None:
         if key in self.custom_attributes:
             old = self.custom_attributes[key]
             self.custom_attributes = {k: v for k, v in self.custom_attributes.items() if k != key}
-            self._record(ev.CASE_CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": key, "old": old, "new": None})
+            self._record(
+                CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": key, "old": old, "new": None}
+            )
 
     def comment(self, message: str, actor: uuid.UUID, now: datetime) -> Event:
         """Adds a comment; the returned event's id is the comment's timeline cell id."""
         message = clean_comment(message)
-        return self._record(ev.CASE_COMMENTED, actor, now, {"message": message})
+        return self._record(CaseEvent.COMMENTED, actor, now, {"message": message})
 
     def comment_updated(
         self, cell_id: uuid.UUID, old: str, new: str, actor: uuid.UUID, now: datetime
     ) -> None:
         self._record(
-            ev.CASE_COMMENT_UPDATED,
+            CaseEvent.COMMENT_UPDATED,
             actor,
             now,
             {"cell_id": str(cell_id), "old": old, "new": new},
@@ -355,7 +356,7 @@ class Case(CaseExtras):
 
     def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
         self._record(
-            ev.CASE_COMMENT_DELETED,
+            CaseEvent.COMMENT_DELETED,
             actor,
             now,
             {"cell_id": str(cell_id), "message": message},
@@ -365,10 +366,10 @@ class Case(CaseExtras):
     # -- links, watchers, moves ----------------------------------------------------------
 
     def linked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
-        self._record(ev.CASE_LINKED, actor, now, link.as_data(keys))
+        self._record(CaseEvent.LINKED, actor, now, link.as_data(keys))
 
     def unlinked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
-        self._record(ev.CASE_UNLINKED, actor, now, link.as_data(keys))
+        self._record(CaseEvent.UNLINKED, actor, now, link.as_data(keys))
 
     def move_to(self, project_id: uuid.UUID, key: str, actor: uuid.UUID, now: datetime) -> None:
         """Joins another project under `key`, a number from that project's counter."""
@@ -380,31 +381,31 @@ class Case(CaseExtras):
             "old_project_id": str(old_project),
             "new_project_id": str(project_id),
         }
-        self._record(ev.CASE_MOVED, actor, now, data)
+        self._record(CaseEvent.MOVED, actor, now, data)
 
     def watched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         data = {"user_id": str(user_id)}
-        self._record(ev.CASE_WATCHER_ADDED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.WATCHER_ADDED, actor, now, data, appends_timeline=False, touches=False)
 
     def unwatched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         data = {"user_id": str(user_id)}
-        self._record(ev.CASE_WATCHER_REMOVED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.WATCHER_REMOVED, actor, now, data, appends_timeline=False, touches=False)
 
     def incident_linked(
         self, incident_id: uuid.UUID, public_id: int, actor: uuid.UUID, now: datetime
     ) -> None:
         self._record(
-            "case.incident_linked", actor, now, {"incident_id": str(incident_id), "public_id": public_id}
+            CaseEvent.INCIDENT_LINKED, actor, now, {"incident_id": str(incident_id), "public_id": public_id}
         )
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _changed(self, kind: str, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
+    def _changed(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
         self._record(kind, actor, now, {"old": old, "new": new})
 
     def _record(
         self,
-        kind: str,
+        kind: CaseEvent,
         actor: uuid.UUID,
         now: datetime,
         data: dict[str, Any],

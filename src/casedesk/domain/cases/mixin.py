@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from casedesk.domain import events as ev
 from casedesk.domain.cases.closure import case_view
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
-from casedesk.domain.events import Event
+from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.formulas import parser as formulas
 from casedesk.domain.vocab import CaseStatus, Priority
 
@@ -46,23 +45,6 @@ CONDITION_NAME_MAX = 200
 ASSIGNEES_MAX = 50
 RECORDS_MAX = 1000
 
-# Event kinds (stable: stored, sent to receivers and read back as Tines activities).
-CASE_ASSIGNEE_ADDED = "case.assignee_added"
-CASE_ASSIGNEE_REMOVED = "case.assignee_removed"
-CASE_TAGS_ADDED = "case.tags_added"
-CASE_TAGS_REMOVED = "case.tags_removed"
-CASE_METADATA_CHANGED = "case.metadata_changed"
-CASE_RECORDS_ADDED = "case.records_added"
-CASE_RECORDS_REMOVED = "case.records_removed"
-CASE_CLOSURE_CONDITIONS_CHANGED = "case.closure_conditions_changed"
-CASE_TIMES_CHANGED = "case.times_changed"
-CASE_BUTTONS_CHANGED = "case.buttons_changed"
-CASE_FILE_ATTACHED = "case.file_attached"
-CASE_FILE_DELETED = "case.file_deleted"
-CASE_COMMENT_REACTED = "case.comment_reacted"
-CASE_DELETED = "case.deleted"
-# Outbox only: the users a description or comment mentions, for the worker to notify.
-CASE_USERS_MENTIONED = "case.users_mentioned"
 
 # `<@user-2435>` (Tines' user number) or `<@user-<uuid>>`.
 MENTION = re.compile(
@@ -202,7 +184,7 @@ class CaseExtras:
 
         def _record(
             self,
-            kind: str,
+            kind: CaseEvent,
             actor: uuid.UUID,
             now: datetime,
             data: dict[str, Any],
@@ -211,7 +193,7 @@ class CaseExtras:
             touches: bool = True,
         ) -> Event: ...
 
-        def _changed(self, kind: str, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None: ...
+        def _changed(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None: ...
 
         def assign(self, assignee_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None: ...
 
@@ -233,18 +215,18 @@ class CaseExtras:
             self.assign(new_first, actor, now)
         elif new_first is None and old_first is not None:
             self.assignee_id = None
-            self._changed(ev.CASE_UNASSIGNED, actor, now, str(old_first), None)
+            self._changed(CaseEvent.UNASSIGNED, actor, now, str(old_first), None)
         self.co_assignee_ids = wanted[1:]
         for user_id in current:
             if user_id not in wanted and not (user_id == old_first and new_first is None):
-                self._record(CASE_ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
+                self._record(CaseEvent.ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
         for user_id in wanted[1:]:
             if user_id not in current:
-                self._record(CASE_ASSIGNEE_ADDED, actor, now, {"user_id": str(user_id)})
+                self._record(CaseEvent.ASSIGNEE_ADDED, actor, now, {"user_id": str(user_id)})
 
     def drop_co_assignees(self, actor: uuid.UUID, now: datetime) -> None:
         for user_id in self.co_assignee_ids:
-            self._record(CASE_ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
+            self._record(CaseEvent.ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
         self.co_assignee_ids = []
 
     # -- tags, metadata, records, conditions ---------------------------------------------
@@ -260,16 +242,16 @@ class CaseExtras:
         attributes = {k: v for k, v in self.attributes.items() if k != TAGS_KEY}
         self.attributes = {**attributes, TAGS_KEY: wanted} if wanted else attributes
         if removed:
-            self._record(CASE_TAGS_REMOVED, actor, now, {"tags": removed})
+            self._record(CaseEvent.TAGS_REMOVED, actor, now, {"tags": removed})
         if added:
-            self._record(CASE_TAGS_ADDED, actor, now, {"tags": added})
+            self._record(CaseEvent.TAGS_ADDED, actor, now, {"tags": added})
 
     def set_metadata(self, metadata: Mapping[str, Any], actor: uuid.UUID, now: datetime) -> None:
         new = clean_metadata(metadata)
         if new != self.metadata:
             old, self.metadata = self.metadata, new
             changed = sorted(k for k in {*old, *new} if old.get(k, ...) != new.get(k, ...))
-            self._record(CASE_METADATA_CHANGED, actor, now, {"old": old, "new": new, "keys": changed})
+            self._record(CaseEvent.METADATA_CHANGED, actor, now, {"old": old, "new": new, "keys": changed})
 
     def set_records(self, record_ids: list[int], actor: uuid.UUID, now: datetime) -> None:
         wanted, current = clean_record_ids(record_ids), self.record_ids
@@ -277,9 +259,9 @@ class CaseExtras:
         added = [r for r in wanted if r not in current]
         self.record_ids = wanted
         if removed:
-            self._record(CASE_RECORDS_REMOVED, actor, now, {"record_ids": removed})
+            self._record(CaseEvent.RECORDS_REMOVED, actor, now, {"record_ids": removed})
         if added:
-            self._record(CASE_RECORDS_ADDED, actor, now, {"record_ids": added})
+            self._record(CaseEvent.RECORDS_ADDED, actor, now, {"record_ids": added})
 
     def set_closure_conditions(
         self, conditions: list[ClosureCondition], actor: uuid.UUID, now: datetime
@@ -288,7 +270,7 @@ class CaseExtras:
         if new != self.closure_conditions:
             old, self.closure_conditions = self.closure_conditions, new
             self._changed(
-                CASE_CLOSURE_CONDITIONS_CHANGED,
+                CaseEvent.CLOSURE_CONDITIONS_CHANGED,
                 actor,
                 now,
                 [c.as_data() for c in old],
@@ -310,7 +292,7 @@ class CaseExtras:
         if self.closed_at is not None and self.closed_at < start:
             raise ValidationFailed("resolved_at", "a case cannot be resolved before it was opened")
         if self.times_data() != old:
-            self._changed(CASE_TIMES_CHANGED, actor, now, old, self.times_data())
+            self._changed(CaseEvent.TIMES_CHANGED, actor, now, old, self.times_data())
 
     def times_data(self) -> dict[str, str | None]:
         return {
@@ -346,21 +328,21 @@ class CaseExtras:
     # -- events on the case's other parts ------------------------------------------------
 
     def buttons_changed(self, action: str, button: dict[str, Any], actor: uuid.UUID, now: datetime) -> None:
-        self._record(CASE_BUTTONS_CHANGED, actor, now, {"action": action, "button": button})
+        self._record(CaseEvent.BUTTONS_CHANGED, actor, now, {"action": action, "button": button})
 
     def file_attached(self, file: dict[str, Any], comment: str, actor: uuid.UUID, now: datetime) -> Event:
-        return self._record(CASE_FILE_ATTACHED, actor, now, {"file": file, "comment": comment})
+        return self._record(CaseEvent.FILE_ATTACHED, actor, now, {"file": file, "comment": comment})
 
     def comment_reacted(
         self, comment_id: uuid.UUID, emoji: str, added: bool, actor: uuid.UUID, now: datetime
     ) -> None:
         data = {"cell_id": str(comment_id), "emoji": emoji, "added": added}
-        self._record(CASE_COMMENT_REACTED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.COMMENT_REACTED, actor, now, data, appends_timeline=False, touches=False)
 
     def mentioned(self, user_ids: list[uuid.UUID], where: str, actor: uuid.UUID, now: datetime) -> None:
         if user_ids:
             data = {"user_ids": [str(u) for u in user_ids], "in": where}
-            self._record(CASE_USERS_MENTIONED, actor, now, data, appends_timeline=False, touches=False)
+            self._record(CaseEvent.USERS_MENTIONED, actor, now, data, appends_timeline=False, touches=False)
 
     def deleted(self, actor: uuid.UUID, now: datetime) -> None:
-        self._record(CASE_DELETED, actor, now, {"number": self.number, "title": self.title})
+        self._record(CaseEvent.DELETED, actor, now, {"number": self.number, "title": self.title})

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from casedesk.domain.errors import NotFound, ValidationFailed
-from casedesk.domain.events import Event
+from casedesk.domain.events import Event, IncidentEvent
 from casedesk.domain.incidents.fields import BUILTIN_FIELDS, FieldInput, clean_fields
 from casedesk.domain.incidents.items import ItemKind, clean, identity
 from casedesk.domain.incidents.metrics import IncidentMetrics, IncidentTimes, compute_metrics
@@ -24,21 +24,6 @@ from casedesk.domain.incidents.values import (
 from casedesk.domain.incidents.vocab import IncidentState, Severity, TimestampKind, Visibility
 
 CELLS_MAX = 50
-
-# Event kinds; the values are stable: they are stored and sent to receivers.
-CREATED = "incident.created"
-TITLE_CHANGED = "incident.title_changed"
-STATE_CHANGED = "incident.state_changed"
-SEVERITY_CHANGED = "incident.severity_changed"
-FIELDS_CHANGED = "incident.fields_changed"
-COMMANDER_CHANGED = "incident.commander_changed"
-CUSTOMER_IMPACT_CHANGED = "incident.customer_impact_changed"
-DETECTED_CHANGED = "incident.detected_changed"
-HANDLES_CHANGED = "incident.notification_handles_changed"
-CELL_ADDED = "incident.cell_added"
-CASE_LINKED = "incident.case_linked"
-CASE_UNLINKED = "incident.case_unlinked"
-DELETED = "incident.deleted"
 
 
 @dataclass
@@ -127,9 +112,11 @@ class Incident:
             if not incident.state.is_closed:
                 incident.state = IncidentState.RESOLVED
             incident.resolved = resolved
-        incident._record(CREATED, actor, now, incident._summary())
+        incident._record(IncidentEvent.CREATED, actor, now, incident._summary())
         for cell in cells:
-            incident._record(CELL_ADDED, actor, now, {"content": cell.content, "important": cell.important})
+            incident._record(
+                IncidentEvent.CELL_ADDED, actor, now, {"content": cell.content, "important": cell.important}
+            )
         return incident
 
     # -- derived values --------------------------------------------------------------------
@@ -170,7 +157,7 @@ class Incident:
         title = clean_title(title)
         if title != self.title:
             old, self.title = self.title, title
-            self._changed(TITLE_CHANGED, actor, now, old, title)
+            self._changed(IncidentEvent.TITLE_CHANGED, actor, now, old, title)
 
     def change_state(self, state: IncidentState, actor: uuid.UUID, now: datetime) -> None:
         if state is self.state:
@@ -181,12 +168,12 @@ class Incident:
         elif not state.is_closed:
             # Reopened: the incident is not resolved any more, so time_to_resolve is unknown.
             self.resolved = None
-        self._changed(STATE_CHANGED, actor, now, old.value, state.value)
+        self._changed(IncidentEvent.STATE_CHANGED, actor, now, old.value, state.value)
 
     def change_severity(self, severity: Severity, actor: uuid.UUID, now: datetime) -> None:
         if severity is not self.severity:
             old, self.severity = self.severity, severity
-            self._changed(SEVERITY_CHANGED, actor, now, old.value, severity.value)
+            self._changed(IncidentEvent.SEVERITY_CHANGED, actor, now, old.value, severity.value)
 
     def set_fields(self, fields: dict[str, FieldInput], actor: uuid.UUID, now: datetime) -> None:
         """Sets the fields named; the others keep their values."""
@@ -195,18 +182,20 @@ class Incident:
     def set_commander(self, commander_id: uuid.UUID | None, actor: uuid.UUID, now: datetime) -> None:
         if commander_id != self.commander_id:
             old, self.commander_id = self.commander_id, commander_id
-            self._changed(COMMANDER_CHANGED, actor, now, _text(old), _text(commander_id))
+            self._changed(IncidentEvent.COMMANDER_CHANGED, actor, now, _text(old), _text(commander_id))
 
     def set_customer_impact(self, impact: CustomerImpact, actor: uuid.UUID, now: datetime) -> None:
         impact = impact.checked(now)
         if impact != self.impact:
             old, self.impact = self.impact, impact
-            self._changed(CUSTOMER_IMPACT_CHANGED, actor, now, _impact_data(old), _impact_data(impact))
+            self._changed(
+                IncidentEvent.CUSTOMER_IMPACT_CHANGED, actor, now, _impact_data(old), _impact_data(impact)
+            )
 
     def set_detected(self, detected: datetime | None, actor: uuid.UUID, now: datetime) -> None:
         if detected != self.detected:
             old, self.detected = self.detected, detected
-            self._changed(DETECTED_CHANGED, actor, now, _iso(old), _iso(detected))
+            self._changed(IncidentEvent.DETECTED_CHANGED, actor, now, _iso(old), _iso(detected))
 
     def set_notification_handles(
         self, handles: tuple[NotificationHandle, ...], actor: uuid.UUID, now: datetime
@@ -215,7 +204,11 @@ class Incident:
         if cleaned != self.notification_handles:
             old, self.notification_handles = self.notification_handles, cleaned
             self._changed(
-                HANDLES_CHANGED, actor, now, [h.as_data() for h in old], [h.as_data() for h in cleaned]
+                IncidentEvent.HANDLES_CHANGED,
+                actor,
+                now,
+                [h.as_data() for h in old],
+                [h.as_data() for h in cleaned],
             )
 
     def link_case(self, case_id: uuid.UUID, case_key: str, actor: uuid.UUID, now: datetime) -> None:
@@ -226,18 +219,20 @@ class Incident:
                 "incident_id", f"incident {self.public_id} is already linked to another case"
             )
         self.case_id = case_id
-        self._record(CASE_LINKED, actor, now, {"case_id": str(case_id), "case_key": case_key})
+        self._record(IncidentEvent.CASE_LINKED, actor, now, {"case_id": str(case_id), "case_key": case_key})
 
     def unlink_case(self, actor: uuid.UUID, now: datetime) -> None:
         """The linked case is going away (deleted); the incident outlives it."""
         if self.case_id is not None:
             old, self.case_id = self.case_id, None
-            self._record(CASE_UNLINKED, actor, now, {"case_id": str(old)})
+            self._record(IncidentEvent.CASE_UNLINKED, actor, now, {"case_id": str(old)})
 
     def delete(self, actor: uuid.UUID, now: datetime) -> None:
         if self.deleted_at is None:
             self.deleted_at = now
-            self._record(DELETED, actor, now, {"public_id": self.public_id, "title": self.title})
+            self._record(
+                IncidentEvent.DELETED, actor, now, {"public_id": self.public_id, "title": self.title}
+            )
 
     # -- sub-resources ---------------------------------------------------------------------
 
@@ -262,7 +257,10 @@ class Incident:
         item = IncidentItem(uuid.uuid4(), kind, attributes, now, actor, now, actor)
         self.items.append(item)
         self._record(
-            f"incident.{kind.value}_added", actor, now, {"id": str(item.id), "attributes": attributes}
+            IncidentEvent.of_item(kind.value, "added"),
+            actor,
+            now,
+            {"id": str(item.id), "attributes": attributes},
         )
         return item
 
@@ -275,7 +273,7 @@ class Incident:
             old, item.attributes = item.attributes, merged
             item.modified_at, item.modified_by = now, actor
             self._record(
-                f"incident.{kind.value}_updated",
+                IncidentEvent.of_item(kind.value, "updated"),
                 actor,
                 now,
                 {"id": str(item.id), "old": old, "new": merged},
@@ -286,7 +284,10 @@ class Incident:
         item = self.item(kind, item_id)
         self.items.remove(item)
         self._record(
-            f"incident.{kind.value}_removed", actor, now, {"id": str(item.id), "attributes": item.attributes}
+            IncidentEvent.of_item(kind.value, "removed"),
+            actor,
+            now,
+            {"id": str(item.id), "attributes": item.attributes},
         )
 
     # -- helpers ---------------------------------------------------------------------------
@@ -310,7 +311,7 @@ class Incident:
                 changed[name] = {"old": self.fields.get(name), "new": given.as_data()}
                 self.fields = {**self.fields, name: given.as_data()}
         if changed and record:
-            self._record(FIELDS_CHANGED, actor, now, {"fields": changed})
+            self._record(IncidentEvent.FIELDS_CHANGED, actor, now, {"fields": changed})
 
     def _set_state(self, state: IncidentState, now: datetime) -> None:
         self.state = state
@@ -327,10 +328,10 @@ class Incident:
             "is_test": self.is_test,
         }
 
-    def _changed(self, kind: str, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
+    def _changed(self, kind: IncidentEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
         self._record(kind, actor, now, {"old": old, "new": new})
 
-    def _record(self, kind: str, actor: uuid.UUID, now: datetime, data: dict[str, Any]) -> Event:
+    def _record(self, kind: IncidentEvent, actor: uuid.UUID, now: datetime, data: dict[str, Any]) -> Event:
         self.modified_by = actor
         self.modified_at = now
         event = Event(

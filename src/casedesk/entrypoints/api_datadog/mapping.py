@@ -11,6 +11,7 @@ from casedesk.domain.cases.case import Case, Insight
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef, parse_uuid
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
@@ -223,32 +224,33 @@ def author(user: User | None) -> dict[str, Any] | None:
     }
 
 
-CHANGE_SENTENCES = {
-    "case.created": "created the case",
-    "case.status_changed": "changed the status",
-    "case.priority_changed": "changed the priority",
-    "case.title_changed": "changed the title",
-    "case.description_changed": "changed the description",
-    "case.assigned": "assigned the case",
-    "case.unassigned": "unassigned the case",
-    "case.archived": "archived the case",
-    "case.unarchived": "unarchived the case",
-    "case.attributes_changed": "changed the attributes",
-    "case.due_date_changed": "changed the due date",
-    "case.resolved_reason_changed": "set the resolved reason",
-    "case.insights_added": "added insights",
-    "case.insights_removed": "removed insights",
-    "case.custom_attribute_changed": "changed a custom attribute",
-    "case.linked": "linked",
-    "case.unlinked": "removed the link",
-    "case.moved": "moved the case",
+# Keyed by the kinds' stored values, which is what timeline rows hold.
+CHANGE_SENTENCES: dict[str, str] = {
+    CaseEvent.CREATED: "created the case",
+    CaseEvent.STATUS_CHANGED: "changed the status",
+    CaseEvent.PRIORITY_CHANGED: "changed the priority",
+    CaseEvent.TITLE_CHANGED: "changed the title",
+    CaseEvent.DESCRIPTION_CHANGED: "changed the description",
+    CaseEvent.ASSIGNED: "assigned the case",
+    CaseEvent.UNASSIGNED: "unassigned the case",
+    CaseEvent.ARCHIVED: "archived the case",
+    CaseEvent.UNARCHIVED: "unarchived the case",
+    CaseEvent.ATTRIBUTES_CHANGED: "changed the attributes",
+    CaseEvent.DUE_DATE_CHANGED: "changed the due date",
+    CaseEvent.RESOLVED_REASON_CHANGED: "set the resolved reason",
+    CaseEvent.INSIGHTS_ADDED: "added insights",
+    CaseEvent.INSIGHTS_REMOVED: "removed insights",
+    CaseEvent.CUSTOM_ATTRIBUTE_CHANGED: "changed a custom attribute",
+    CaseEvent.LINKED: "linked",
+    CaseEvent.UNLINKED: "removed the link",
+    CaseEvent.MOVED: "moved the case",
 }
 
 
 def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
     """The contract's cell type enum only has COMMENT; a change is a cell whose message says
     what changed and whose `event` member carries the kind and the old and new values."""
-    if entry.kind == "case.commented":
+    if entry.kind == CaseEvent.COMMENTED:
         message = str(entry.data.get("message", ""))
         event = None
     else:
@@ -273,16 +275,16 @@ def _change_message(who: str, entry: TimelineEntry) -> str:
     sentence = CHANGE_SENTENCES.get(entry.kind, entry.kind)
     old, new = entry.data.get("old"), entry.data.get("new")
     if entry.kind in (
-        "case.created",
-        "case.description_changed",
-        "case.attributes_changed",
-        "case.insights_added",
-        "case.insights_removed",
+        CaseEvent.CREATED,
+        CaseEvent.DESCRIPTION_CHANGED,
+        CaseEvent.ATTRIBUTES_CHANGED,
+        CaseEvent.INSIGHTS_ADDED,
+        CaseEvent.INSIGHTS_REMOVED,
     ):
         return f"{who} {sentence}"
-    if entry.kind == "case.custom_attribute_changed":
+    if entry.kind == CaseEvent.CUSTOM_ATTRIBUTE_CHANGED:
         return f"{who} {sentence} ({entry.data.get('key')})"
-    if entry.kind in ("case.linked", "case.unlinked"):
+    if entry.kind in (CaseEvent.LINKED, CaseEvent.UNLINKED):
         return f"{who} {sentence} {_link_phrase(entry.data)}"
     if old is None and new is None:
         return f"{who} {sentence}"

@@ -13,9 +13,9 @@ from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, 
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.db.schema import incidents as it
-from casedesk.domain import events as ev
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.errors import NotFound
+from casedesk.domain.events import CaseEvent
 from casedesk.services.ports.case_bundle import RecordResults
 
 # Tables holding a case's rows, deleted with it (their foreign keys may not cascade on
@@ -152,7 +152,7 @@ class SqlCaseExtrasRepository:
                 tl.c.seq == number,
                 tl.c.subject_type == "case",
                 tl.c.subject_id == case_id,
-                tl.c.kind == ev.CASE_COMMENTED,
+                tl.c.kind == CaseEvent.COMMENTED,
                 tl.c.deleted_at.is_(None),
             )
         ).scalar_one_or_none()

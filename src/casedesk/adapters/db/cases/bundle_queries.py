@@ -15,10 +15,10 @@ from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import case_from_row, project_from_row, user_from_row
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
-from casedesk.domain import events as ev
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.mixin import TAGS_KEY
 from casedesk.domain.errors import NotFound
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
@@ -115,7 +115,7 @@ class SqlCaseExtrasReads:
                     select(tl).where(
                         match,
                         tl.c.subject_id == case_id,
-                        tl.c.kind == ev.CASE_COMMENTED,
+                        tl.c.kind == CaseEvent.COMMENTED,
                         tl.c.deleted_at.is_(None),
                     )
                 )

@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from casedesk.domain import events as ev
 from casedesk.domain.cases import mixin as ce
 from casedesk.domain.cases.closure import priority_word, user_view
+from casedesk.domain.events import CaseEvent
 from casedesk.domain.vocab import CaseStatus, Priority
 from casedesk.services.ports.case_bundle import Activity, CaseBundle
 
@@ -84,24 +84,24 @@ def _simple(kind: str, value: Callable[[Activity], str]) -> Value:
 
 
 ACTIONS: dict[str, Value] = {
-    ev.CASE_CREATED: lambda a, b: ("CREATED", str(b.case.number)),
-    ev.CASE_ASSIGNED: lambda a, b: ("ASSIGNED", _email(b, a.data.get("new"))),
-    ev.CASE_UNASSIGNED: lambda a, b: ("UNASSIGNED", _email(b, a.data.get("old"))),
-    ce.CASE_ASSIGNEE_ADDED: lambda a, b: ("ASSIGNED", _email(b, a.data.get("user_id"))),
-    ce.CASE_ASSIGNEE_REMOVED: lambda a, b: ("UNASSIGNED", _email(b, a.data.get("user_id"))),
-    ev.CASE_STATUS_CHANGED: _status,
-    ev.CASE_PRIORITY_CHANGED: _priority,
-    ev.CASE_COMMENTED: _simple("COMMENTED", lambda a: str(a.data.get("message", ""))),
-    ce.CASE_TAGS_ADDED: _simple("TAGS_ADDED", _joined("tags")),
-    ce.CASE_TAGS_REMOVED: _simple("TAGS_REMOVED", _joined("tags")),
-    ev.CASE_ATTRIBUTES_CHANGED: _tags_in_attributes,
-    ce.CASE_RECORDS_ADDED: _simple("RECORD_RESULT_SET_ADDED", _joined("record_ids")),
-    ce.CASE_RECORDS_REMOVED: _simple("RECORD_RESULT_SET_REMOVED", _joined("record_ids")),
-    ce.CASE_METADATA_CHANGED: _simple("METADATA_UPDATED", _joined("keys")),
-    ce.CASE_FILE_ATTACHED: _file,
-    ev.CASE_CUSTOM_ATTRIBUTE_CHANGED: _simple("FIELD_UPDATED", lambda a: str(a.data.get("key", ""))),
-    "case.linked": _link("LINKED_CASE_ADDED"),
-    "case.unlinked": _link("LINKED_CASE_REMOVED"),
+    CaseEvent.CREATED: lambda a, b: ("CREATED", str(b.case.number)),
+    CaseEvent.ASSIGNED: lambda a, b: ("ASSIGNED", _email(b, a.data.get("new"))),
+    CaseEvent.UNASSIGNED: lambda a, b: ("UNASSIGNED", _email(b, a.data.get("old"))),
+    CaseEvent.ASSIGNEE_ADDED: lambda a, b: ("ASSIGNED", _email(b, a.data.get("user_id"))),
+    CaseEvent.ASSIGNEE_REMOVED: lambda a, b: ("UNASSIGNED", _email(b, a.data.get("user_id"))),
+    CaseEvent.STATUS_CHANGED: _status,
+    CaseEvent.PRIORITY_CHANGED: _priority,
+    CaseEvent.COMMENTED: _simple("COMMENTED", lambda a: str(a.data.get("message", ""))),
+    CaseEvent.TAGS_ADDED: _simple("TAGS_ADDED", _joined("tags")),
+    CaseEvent.TAGS_REMOVED: _simple("TAGS_REMOVED", _joined("tags")),
+    CaseEvent.ATTRIBUTES_CHANGED: _tags_in_attributes,
+    CaseEvent.RECORDS_ADDED: _simple("RECORD_RESULT_SET_ADDED", _joined("record_ids")),
+    CaseEvent.RECORDS_REMOVED: _simple("RECORD_RESULT_SET_REMOVED", _joined("record_ids")),
+    CaseEvent.METADATA_CHANGED: _simple("METADATA_UPDATED", _joined("keys")),
+    CaseEvent.FILE_ATTACHED: _file,
+    CaseEvent.CUSTOM_ATTRIBUTE_CHANGED: _simple("FIELD_UPDATED", lambda a: str(a.data.get("key", ""))),
+    CaseEvent.LINKED: _link("LINKED_CASE_ADDED"),
+    CaseEvent.UNLINKED: _link("LINKED_CASE_REMOVED"),
 }
 
 
