@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from casedesk.domain import events as ev
-from casedesk.domain.cases.case import (
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case_types import CaseType, builtin_case_types
+from casedesk.domain.cases.values import (
     ATTRIBUTE_KEY_MAX,
     ATTRIBUTE_VALUE_LENGTH_MAX,
     ATTRIBUTE_VALUES_MAX,
     COMMENT_MAX,
     DESCRIPTION_MAX,
     TITLE_MAX,
-    Case,
     clean_attributes,
     clean_comment,
     clean_description,
     clean_title,
 )
-from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent
+from casedesk.domain.ids import UserRef
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
     STANDARD_CASE_TYPE_ID,
@@ -41,6 +43,11 @@ STANDARD = TYPES[STANDARD_CASE_TYPE_ID]
 SECURITY = TYPES[SECURITY_CASE_TYPE_ID]
 
 
+def nobody(refs: Sequence[UserRef]) -> list[uuid.UUID]:
+    """A lookup for mentions that knows no one."""
+    return []
+
+
 def open_case(case_type: CaseType = STANDARD, **overrides: Any) -> Case:
     fields: dict[str, Any] = {
         "number": 7,
@@ -51,10 +58,10 @@ def open_case(case_type: CaseType = STANDARD, **overrides: Any) -> Case:
         "description": "",
         "priority": Priority.P2,
         "status": CaseStatus.OPEN,
-        "assignee_id": None,
         "attributes": {},
         "actor": CREATOR,
         "now": T0,
+        "mentions": nobody,
     }
     return Case.open(**{**fields, **overrides})
 
@@ -76,15 +83,16 @@ def last_event(case: Case) -> ev.Event:
 
 def test_open_records_a_created_event() -> None:
     assignee = uuid.uuid4()
-    case = open_case(assignee_id=assignee, attributes={"env": ["prod", "prod", "eu"]})
+    case = open_case(assignee_ids=[assignee], attributes={"env": ["prod", "prod", "eu"]})
 
     assert case.title == "Disk full on db-1"
     assert (case.number, case.key, case.type_id) == (7, "OPS-3", STANDARD_CASE_TYPE_ID)
     assert case.attributes == {"env": ["prod", "eu"]}
     assert (case.created_by, case.created_at) == (CREATOR, T0)
     assert (case.modified_by, case.modified_at) == (CREATOR, T0)
-    [created] = case.events
+    created, assigned = case.events
     assert created.kind == CaseEvent.CREATED
+    assert (assigned.kind, assigned.data) == (CaseEvent.ASSIGNED, {"old": None, "new": str(assignee)})
     assert (created.subject_type, created.subject_id, created.actor_id, created.at) == (
         "case",
         case.id,
@@ -105,8 +113,8 @@ def test_open_gives_each_case_its_own_id() -> None:
     assert open_case().id != open_case().id
 
 
-def test_a_case_cannot_be_created_closed() -> None:
-    with pytest.raises(ValidationFailed) as refused:
+def test_a_case_is_opened_before_it_is_closed() -> None:
+    with pytest.raises(InvalidTransition) as refused:
         open_case(status=CaseStatus.CLOSED)
     assert refused.value.field == "status"
 
@@ -190,8 +198,8 @@ CHANGES = [
      {"old": "P2", "new": "P1"}),
     ("title", lambda case: case.retitle(" New title ", EDITOR, later()), CaseEvent.TITLE_CHANGED,
      {"old": "Disk full on db-1", "new": "New title"}),
-    ("description", lambda case: case.describe("more", EDITOR, later()), CaseEvent.DESCRIPTION_CHANGED,
-     {"old": "", "new": "more"}),
+    ("description", lambda case: case.describe("more", EDITOR, later(), nobody),
+     CaseEvent.DESCRIPTION_CHANGED, {"old": "", "new": "more"}),
     ("due date", lambda case: case.set_due_date(date(2030, 2, 1), EDITOR, later()),
      CaseEvent.DUE_DATE_CHANGED, {"old": None, "new": "2030-02-01"}),
     ("attributes", lambda case: case.set_attributes({"team": ["a"]}, EDITOR, later()),
@@ -237,8 +245,79 @@ def test_assign_and_unassign() -> None:
     assert [(e.kind, e.data) for e in case.events[1:]] == [
         (CaseEvent.ASSIGNED, {"old": None, "new": str(first)}),
         (CaseEvent.ASSIGNED, {"old": str(first), "new": str(second)}),
+        (CaseEvent.ASSIGNEE_REMOVED, {"user_id": str(first)}),
         (CaseEvent.UNASSIGNED, {"old": str(second), "new": None}),
     ]
+
+
+def test_the_primary_assignee_is_the_first_of_an_ordered_list() -> None:
+    case = open_case()
+    ann, bob, cy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    case.set_assignees([ann, bob, cy], EDITOR, later(1))
+    assert (case.assignee_id, case.assignee_ids) == (ann, [ann, bob, cy])
+    # Making someone the primary keeps the others, in order.
+    case.assign(cy, EDITOR, later(2))
+    assert case.assignee_ids == [cy, bob]
+    assert [(e.kind, e.data) for e in case.events[1:]] == [
+        (CaseEvent.ASSIGNED, {"old": None, "new": str(ann)}),
+        (CaseEvent.ASSIGNEE_ADDED, {"user_id": str(bob)}),
+        (CaseEvent.ASSIGNEE_ADDED, {"user_id": str(cy)}),
+        (CaseEvent.ASSIGNED, {"old": str(ann), "new": str(cy)}),
+        (CaseEvent.ASSIGNEE_REMOVED, {"user_id": str(ann)}),
+    ]
+    case.unassign(EDITOR, later(3))
+    assert case.assignee_ids == []
+    assert [(e.kind, e.data) for e in case.events[-2:]] == [
+        (CaseEvent.UNASSIGNED, {"old": str(cy), "new": None}),
+        (CaseEvent.ASSIGNEE_REMOVED, {"user_id": str(bob)}),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        case.set_assignees([uuid.uuid4() for _ in range(51)], EDITOR, later(4))
+    assert refused.value.field == "assignees"
+
+
+def test_tags_sent_as_the_tags_attribute_are_a_tag_change() -> None:
+    case = open_case(attributes={"env": ["prod"], "tags": ["a"]})
+    assert [e.kind for e in case.events] == [CaseEvent.CREATED, CaseEvent.TAGS_ADDED]
+    case.set_attributes({"env": ["prod"], "tags": [" b ", "a"]}, EDITOR, later(1))
+    assert case.attributes == {"env": ["prod"], "tags": ["b", "a"]}
+    assert (last_event(case).kind, last_event(case).data) == (CaseEvent.TAGS_ADDED, {"tags": ["b"]})
+    case.set_attributes({"team": ["x"]}, EDITOR, later(2))
+    assert case.attributes == {"team": ["x"]}
+    assert [(e.kind, e.data) for e in case.events[-2:]] == [
+        (CaseEvent.TAGS_REMOVED, {"tags": ["b", "a"]}),
+        (CaseEvent.ATTRIBUTES_CHANGED, {"old": {"env": ["prod"]}, "new": {"team": ["x"]}}),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        case.set_attributes({"tags": [""]}, EDITOR, later(3))
+    assert refused.value.field == "tags"
+
+
+def test_mentions_are_detected_wherever_text_is_written() -> None:
+    ann, bob = uuid.uuid4(), uuid.uuid4()
+    known = {UserRef(number=12): ann, UserRef(id=bob): bob}
+
+    def lookup(refs: Sequence[UserRef]) -> list[uuid.UUID]:
+        return [known[r] for r in refs if r in known]
+
+    def mentions(case: Case) -> list[tuple[list[str], str]]:
+        return [
+            (e.data["user_ids"], e.data["in"]) for e in case.events if e.kind == CaseEvent.USERS_MENTIONED
+        ]
+
+    case = open_case(description="for <@user-12> and <@user-99>", mentions=lookup)
+    case.describe(f"for <@user-12>, then <@user-{bob}>", EDITOR, later(1), lookup)
+    cell = case.comment(f"ping <@user-{bob}> <@user-{bob}>", EDITOR, later(2), lookup)
+    case.comment_updated(cell.id, cell.data["message"], "ping <@user-12>", EDITOR, later(3), lookup)
+    assert mentions(case) == [
+        ([str(ann)], "description"),
+        # An edit names only who it newly mentions.
+        ([str(bob)], "description"),
+        ([str(bob)], "comment"),
+        ([str(ann)], "comment"),
+    ]
+    mention = next(e for e in case.events if e.kind == CaseEvent.USERS_MENTIONED)
+    assert not mention.appends_timeline
 
 
 def test_archive_and_unarchive() -> None:
@@ -283,7 +362,7 @@ def test_a_refused_change_leaves_the_case_alone() -> None:
 
 def test_comment_returns_the_cell_event() -> None:
     case = open_case()
-    cell = case.comment("looking into it", EDITOR, later())
+    cell = case.comment("looking into it", EDITOR, later(), nobody)
     assert cell is last_event(case)
     assert cell.kind == CaseEvent.COMMENTED
     assert cell.data == {"message": "looking into it"}
@@ -292,8 +371,8 @@ def test_comment_returns_the_cell_event() -> None:
 
 def test_comment_edits_and_deletions_do_not_add_cells() -> None:
     case = open_case()
-    cell = case.comment("first", EDITOR, later(1))
-    case.comment_updated(cell.id, "first", "second", EDITOR, later(2))
+    cell = case.comment("first", EDITOR, later(1), nobody)
+    case.comment_updated(cell.id, "first", "second", EDITOR, later(2), nobody)
     case.comment_deleted(cell.id, "second", EDITOR, later(3))
     updated, deleted = case.events[-2:]
     assert (updated.kind, updated.appends_timeline) == (CaseEvent.COMMENT_UPDATED, False)
@@ -307,7 +386,7 @@ def test_comment_edits_and_deletions_do_not_add_cells() -> None:
 def test_bad_comments_are_refused(message: str) -> None:
     case = open_case()
     with pytest.raises(ValidationFailed) as refused:
-        case.comment(message, EDITOR, later())
+        case.comment(message, EDITOR, later(), nobody)
     assert refused.value.field == "comment"
     assert len(case.events) == 1
 

@@ -9,13 +9,13 @@ import pytest
 
 from casedesk.domain import commands as c
 from casedesk.domain.cases import commands as x
-from casedesk.domain.cases.closure import priority_from_word, priority_word
-from casedesk.domain.cases.mixin import ClosureCondition, ClosureRefused
+from casedesk.domain.cases.closure import ClosureCondition, ClosureRefused, priority_word
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority, Scope
+from casedesk.entrypoints.api_tines.mapping import priority_from_word
 from tests.fakes import NOW, Store, fake_bus, principal
 
 
@@ -109,7 +109,7 @@ def test_malformed_values_are_refused_before_the_project_is_looked_up() -> None:
     who = principal(people[0].id, Scope.CASES_WRITE)
     for command, field in (
         (x.OpenCase(project="NOPE", title=""), "title"),
-        (x.OpenCase(project="NOPE", title="t", tags=("",)), "tag_names"),
+        (x.OpenCase(project="NOPE", title="t", tags=("",)), "tags"),
         (x.OpenCase(project="NOPE", title="t", assignee_emails=("bad",)), "assignee_emails"),
         (x.OpenCase(project="NOPE", title="t", record_ids=(-1,)), "record_ids"),
         (x.OpenCase(project="NOPE", title="t", resolved_at=NOW), "resolved_at"),

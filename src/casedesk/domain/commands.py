@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.domain.cases.case import Insight
 from casedesk.domain.cases.custom_attributes import CustomAttributeType
 from casedesk.domain.cases.links import EntityRef, Relationship
+from casedesk.domain.cases.values import Insight
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 

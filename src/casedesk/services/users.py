@@ -1,15 +1,71 @@
-"""User and key use cases."""
+"""User and key use cases, and `resolve`: the one way a use case finds the user a caller named."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from casedesk.domain import commands as c
+from casedesk.domain.cases.mentions import MentionLookup
 from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.ids import UserRef
 from casedesk.domain.users import Principal, User, clean_email
 from casedesk.services.keys import IssuedKeys, issue_keys
 from casedesk.services.ports.uow import UnitOfWork
+
+
+def resolve(uow: UnitOfWork, ref: UserRef, field: str | None = None, *, active: bool = True) -> User:
+    """The user `ref` names. Unknown, it is a ValidationFailed naming `field`, the request
+    member that named it, or NotFound when `field` is None (the user is what the request is
+    about, as in a path). Disabled, it is refused naming `field` (or `user`) unless `active` is
+    False, as for taking someone who left off a list."""
+    user = _find(uow, ref)
+    if user is None:
+        if field is None:
+            raise NotFound("user", ref)
+        raise ValidationFailed(field, _unknown(ref))
+    if active and user.disabled:
+        raise ValidationFailed(field or "user", f"user {user.email} is disabled")
+    return user
+
+
+def resolve_all(uow: UnitOfWork, refs: Sequence[UserRef], field: str) -> list[uuid.UUID]:
+    return [resolve(uow, ref, field).id for ref in refs]
+
+
+def mentionable(uow: UnitOfWork) -> MentionLookup:
+    """The aggregate's lookup for mentions: the active users among the refs; a mention of
+    anyone else is left as text."""
+
+    def lookup(refs: Sequence[UserRef]) -> list[uuid.UUID]:
+        found = [_find(uow, ref) for ref in refs]
+        return list(dict.fromkeys(u.id for u in found if u is not None and not u.disabled))
+
+    return lookup
+
+
+def _find(uow: UnitOfWork, ref: UserRef) -> User | None:
+    if ref.email is not None:
+        return uow.users.find_by_email(ref.email)
+    user_id = ref.id
+    if ref.number is not None:
+        # Numbers are how Tines names users; only active users answer to theirs.
+        user_id = next(iter(uow.case_extras.user_ids([ref.number])), None)
+    if user_id is None:
+        return None
+    try:
+        return uow.users.get(user_id)
+    except NotFound:
+        return None
+
+
+def _unknown(ref: UserRef) -> str:
+    if ref.email is not None:
+        return f"no user has the email {ref.email}"
+    if ref.number is not None:
+        return f"no user has the id {ref.number}"
+    return f"user {ref.id} does not exist"
 
 
 def create_user(uow: UnitOfWork, cmd: c.CreateUser, who: Principal | None, now: datetime) -> uuid.UUID:

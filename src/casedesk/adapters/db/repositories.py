@@ -29,9 +29,10 @@ from casedesk.adapters.db.rows import (
     user_to_row,
 )
 from casedesk.adapters.db.schema import core as t
-from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
+from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef

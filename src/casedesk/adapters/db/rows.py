@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from casedesk.adapters.db.cases.side_rows import case_extras_from_row, case_extras_to_row
-from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.values import Insight
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
@@ -27,7 +28,8 @@ def case_from_row(row: RowMapping) -> Case:
         description=row["description"],
         priority=Priority(row["priority"]),
         status=CaseStatus(row["status"]),
-        assignee_id=row["assignee_id"],
+        # The primary only; the repositories that need the others load them from case_assignees.
+        assignee_ids=[row["assignee_id"]] if row["assignee_id"] else [],
         created_by=row["created_by"],
         modified_by=row["modified_by"],
         created_at=row["created_at"],

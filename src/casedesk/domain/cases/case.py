@@ -1,108 +1,46 @@
-"""The Case aggregate: its state, the rules for changing it, and the events each change records."""
+"""The Case aggregate: its state, the rules for changing it, and the events each change records.
+
+One model serves every dialect. Assignees are an ordered list whose first is the primary (the
+one Datadog shows); tags are the attribute `tags` and change only through `set_tags`; mentions
+are detected whenever a description or comment is written; metadata, records, closure
+conditions and the opened/resolved stamps change only through their methods, and closure
+conditions are checked by `change_status`, so every close obeys them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.closure import ClosureCondition, ViewSource, check_closure, clean_conditions
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.links import CaseLink
-from casedesk.domain.cases.mixin import CaseExtras, ClosureCondition, ViewSource
+from casedesk.domain.cases.mentions import MentionLookup, mentioned, newly_mentioned
+from casedesk.domain.cases.values import (
+    ASSIGNEES_MAX,
+    INSIGHTS_MAX,
+    TAGS_KEY,
+    Insight,
+    clean_attributes,
+    clean_comment,
+    clean_description,
+    clean_metadata,
+    clean_record_ids,
+    clean_tags,
+    clean_title,
+)
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent, Event
-from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
-
-TITLE_MAX = 500
-DESCRIPTION_MAX = 100_000
-COMMENT_MAX = 100_000
-ATTRIBUTE_KEY_MAX = 100
-ATTRIBUTE_VALUES_MAX = 100
-ATTRIBUTE_VALUE_LENGTH_MAX = 200
-INSIGHTS_MAX = 1000
-INSIGHT_REF_MAX = 2000
-INSIGHT_RESOURCE_ID_MAX = 500
-
-
-@dataclass(frozen=True)
-class Insight:
-    """A reference to a resource the case is about; (type, resource_id) identifies it."""
-
-    type: InsightType
-    ref: str
-    resource_id: str
-    added_at: datetime | None = field(default=None, compare=False)
-
-    def __post_init__(self) -> None:
-        if not self.resource_id.strip() or len(self.resource_id) > INSIGHT_RESOURCE_ID_MAX:
-            raise ValidationFailed(
-                "resource_id", f"resource_id must be 1 to {INSIGHT_RESOURCE_ID_MAX} characters"
-            )
-        if len(self.ref) > INSIGHT_REF_MAX:
-            raise ValidationFailed("ref", f"ref must be at most {INSIGHT_REF_MAX} characters")
-
-    @property
-    def identity(self) -> tuple[InsightType, str]:
-        return self.type, self.resource_id
-
-    def as_data(self) -> dict[str, str]:
-        return {"type": self.type.value, "ref": self.ref, "resource_id": self.resource_id}
-
-
-def clean_title(title: str) -> str:
-    stripped = title.strip()
-    if not stripped:
-        raise ValidationFailed("title", "title must not be empty")
-    if len(stripped) > TITLE_MAX:
-        raise ValidationFailed("title", f"title must be at most {TITLE_MAX} characters")
-    return stripped
-
-
-def clean_description(description: str) -> str:
-    if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed("description", f"description must be at most {DESCRIPTION_MAX} characters")
-    return description
-
-
-def clean_comment(message: str) -> str:
-    if not message.strip():
-        raise ValidationFailed("comment", "comment must not be empty")
-    if len(message) > COMMENT_MAX:
-        raise ValidationFailed("comment", f"comment must be at most {COMMENT_MAX} characters")
-    return message
-
-
-def refuse_closed_creation(status: CaseStatus) -> None:
-    if status is CaseStatus.CLOSED:
-        raise ValidationFailed("status", "a case cannot be created closed")
-
-
-def clean_attributes(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
-    cleaned: dict[str, list[str]] = {}
-    for key, values in attributes.items():
-        if not key.strip() or len(key) > ATTRIBUTE_KEY_MAX:
-            raise ValidationFailed(
-                "attributes", f"attribute key {key!r} must be 1 to {ATTRIBUTE_KEY_MAX} characters"
-            )
-        if len(values) > ATTRIBUTE_VALUES_MAX:
-            raise ValidationFailed(
-                "attributes", f"attribute {key!r} has more than {ATTRIBUTE_VALUES_MAX} values"
-            )
-        if any(len(value) > ATTRIBUTE_VALUE_LENGTH_MAX for value in values):
-            raise ValidationFailed(
-                "attributes",
-                f"values of attribute {key!r} must be at most {ATTRIBUTE_VALUE_LENGTH_MAX} characters",
-            )
-        # Order is kept, repeats are dropped: attributes behave like tag sets.
-        cleaned[key.strip()] = list(dict.fromkeys(values))
-    return cleaned
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
 
 
 @dataclass
-class Case(CaseExtras):
+class Case:
     id: uuid.UUID
     number: int
     project_id: uuid.UUID
@@ -114,7 +52,8 @@ class Case(CaseExtras):
     description: str = ""
     priority: Priority = Priority.NOT_DEFINED
     status: CaseStatus = CaseStatus.OPEN
-    assignee_id: uuid.UUID | None = None
+    # In order; the first is the primary assignee (`assignee_id`).
+    assignee_ids: list[uuid.UUID] = field(default_factory=list)
     modified_by: uuid.UUID | None = None
     modified_at: datetime | None = None
     closed_at: datetime | None = None
@@ -124,8 +63,6 @@ class Case(CaseExtras):
     attributes: dict[str, list[str]] = field(default_factory=dict)
     custom_attributes: dict[str, Any] = field(default_factory=dict)
     insights: list[Insight] = field(default_factory=list)
-    # What Tines also needs (rules in `CaseExtras`).
-    co_assignee_ids: list[uuid.UUID] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     record_ids: list[int] = field(default_factory=list)
     closure_conditions: list[ClosureCondition] = field(default_factory=list)
@@ -146,14 +83,24 @@ class Case(CaseExtras):
         description: str,
         priority: Priority,
         status: CaseStatus,
-        assignee_id: uuid.UUID | None,
-        attributes: dict[str, list[str]],
         actor: uuid.UUID,
         now: datetime,
+        mentions: MentionLookup,
+        assignee_ids: Sequence[uuid.UUID] = (),
+        attributes: Mapping[str, list[str]] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        closure_conditions: Sequence[ClosureCondition] = (),
+        opened_at: datetime | None = None,
     ) -> Case:
+        """A new case, open or in progress (close it with `change_status`). Its assignees and
+        tags are changes of their own, as a feed shows them; metadata, closure conditions and
+        the other attributes are part of the creation."""
         if case_type.deleted_at is not None:
             raise ValidationFailed("type_id", f"case type {case_type.id} is deleted")
-        refuse_closed_creation(status)
+        if status is CaseStatus.CLOSED:
+            raise InvalidTransition("status", "a case is opened before it is closed")
+        given = clean_attributes(attributes or {})
+        tags = given.pop(TAGS_KEY, [])
         case = cls(
             id=uuid.uuid4(),
             number=number,
@@ -164,26 +111,22 @@ class Case(CaseExtras):
             description=clean_description(description),
             priority=priority,
             status=status,
-            assignee_id=assignee_id,
-            attributes=clean_attributes(attributes),
+            attributes=given,
+            metadata=clean_metadata(metadata or {}),
+            closure_conditions=clean_conditions(closure_conditions),
+            opened_at=opened_at,
             created_by=actor,
             created_at=now,
         )
-        case._record(
-            CaseEvent.CREATED,
-            actor,
-            now,
-            {
-                "key": key,
-                "title": case.title,
-                "priority": priority.value,
-                "status": status.value,
-                "assignee_id": str(assignee_id) if assignee_id else None,
-            },
-        )
+        data = {"key": key, "title": case.title, "priority": priority.value, "status": status.value}
+        first = assignee_ids[0] if assignee_ids else None
+        case._record(CaseEvent.CREATED, actor, now, {**data, "assignee_id": str(first) if first else None})
+        case.set_assignees(list(assignee_ids), actor, now)
+        case.set_tags(tags, actor, now)
+        case._mentioned(mentions(mentioned(case.description)), "description", actor, now)
         return case
 
-    # -- changes -------------------------------------------------------------------------
+    # -- status, priority, text ----------------------------------------------------------
 
     def change_status(
         self,
@@ -193,11 +136,11 @@ class Case(CaseExtras):
         now: datetime,
         view: ViewSource | None = None,
     ) -> None:
-        """`view` presents the case to its closure conditions (see `CaseExtras.check_closure`)."""
+        """`view` presents the case to its closure conditions (see `closure.check_closure`)."""
         if status is self.status:
             return
         if status is CaseStatus.CLOSED:
-            self.check_closure(view)
+            check_closure(self, view)
         if (
             status is CaseStatus.CLOSED
             and case_type.requires_resolved_reason
@@ -213,7 +156,8 @@ class Case(CaseExtras):
         old = self.status
         self.status = status
         self.closed_at = now if status is CaseStatus.CLOSED else None
-        self.note_status(status, actor, now)
+        # Who resolved the case is kept while it stays closed.
+        self.closed_by = actor if status is CaseStatus.CLOSED else None
         self._changed(CaseEvent.STATUS_CHANGED, actor, now, old.value, status.value)
 
     def change_priority(self, priority: Priority, actor: uuid.UUID, now: datetime) -> None:
@@ -228,22 +172,149 @@ class Case(CaseExtras):
             old, self.title = self.title, title
             self._changed(CaseEvent.TITLE_CHANGED, actor, now, old, title)
 
-    def describe(self, description: str, actor: uuid.UUID, now: datetime) -> None:
+    def describe(self, description: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup) -> None:
         description = clean_description(description)
         if description != self.description:
             old, self.description = self.description, description
             self._changed(CaseEvent.DESCRIPTION_CHANGED, actor, now, old, description)
+            self._mentioned(mentions(newly_mentioned(old, description)), "description", actor, now)
 
-    def assign(self, assignee_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
-        if assignee_id != self.assignee_id:
-            old, self.assignee_id = self.assignee_id, assignee_id
-            self._changed(CaseEvent.ASSIGNED, actor, now, str(old) if old else None, str(assignee_id))
+    def comment(self, message: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup) -> Event:
+        """Adds a comment; the returned event's id is the comment's timeline cell id."""
+        message = clean_comment(message)
+        event = self._record(CaseEvent.COMMENTED, actor, now, {"message": message})
+        self._mentioned(mentions(mentioned(message)), "comment", actor, now)
+        return event
+
+    def comment_updated(
+        self, cell_id: uuid.UUID, old: str, new: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup
+    ) -> None:
+        data = {"cell_id": str(cell_id), "old": old, "new": new}
+        self._record(CaseEvent.COMMENT_UPDATED, actor, now, data, appends_timeline=False)
+        self._mentioned(mentions(newly_mentioned(old, new)), "comment", actor, now)
+
+    def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
+        data = {"cell_id": str(cell_id), "message": message}
+        self._record(CaseEvent.COMMENT_DELETED, actor, now, data, appends_timeline=False)
+
+    # -- assignees -----------------------------------------------------------------------
+
+    @property
+    def assignee_id(self) -> uuid.UUID | None:
+        """The primary assignee."""
+        return self.assignee_ids[0] if self.assignee_ids else None
+
+    def set_assignees(self, user_ids: list[uuid.UUID], actor: uuid.UUID, now: datetime) -> None:
+        """Replaces the assignees; the first becomes the primary. A new primary is `assigned`
+        (old → new), everyone else who joins or leaves the list is `assignee_added/removed`."""
+        wanted = list(dict.fromkeys(user_ids))
+        if len(wanted) > ASSIGNEES_MAX:
+            raise ValidationFailed("assignees", f"a case has at most {ASSIGNEES_MAX} assignees")
+        current, old_first = self.assignee_ids, self.assignee_id
+        new_first = wanted[0] if wanted else None
+        self.assignee_ids = wanted
+        if new_first is not None and new_first != old_first:
+            self._changed(
+                CaseEvent.ASSIGNED, actor, now, str(old_first) if old_first else None, str(new_first)
+            )
+        elif new_first is None and old_first is not None:
+            self._changed(CaseEvent.UNASSIGNED, actor, now, str(old_first), None)
+        for user_id in current:
+            if user_id not in wanted and not (user_id == old_first and new_first is None):
+                self._record(CaseEvent.ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
+        for user_id in wanted[1:]:
+            if user_id not in current:
+                self._record(CaseEvent.ASSIGNEE_ADDED, actor, now, {"user_id": str(user_id)})
+
+    def assign(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
+        """Makes `user_id` the primary assignee in place of the current one."""
+        self.set_assignees([user_id, *(u for u in self.assignee_ids[1:] if u != user_id)], actor, now)
 
     def unassign(self, actor: uuid.UUID, now: datetime) -> None:
-        if self.assignee_id is not None:
-            old, self.assignee_id = self.assignee_id, None
-            self._changed(CaseEvent.UNASSIGNED, actor, now, str(old), None)
-        self.drop_co_assignees(actor, now)
+        self.set_assignees([], actor, now)
+
+    # -- attributes, tags, metadata, records, conditions, stamps -------------------------
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.attributes.get(TAGS_KEY, []))
+
+    def set_tags(self, tags: Sequence[str], actor: uuid.UUID, now: datetime) -> None:
+        wanted, current = clean_tags(tags), self.tags
+        added = [t for t in wanted if t not in current]
+        removed = [t for t in current if t not in wanted]
+        others = {k: v for k, v in self.attributes.items() if k != TAGS_KEY}
+        self.attributes = {**others, TAGS_KEY: wanted} if wanted else others
+        if removed:
+            self._record(CaseEvent.TAGS_REMOVED, actor, now, {"tags": removed})
+        if added:
+            self._record(CaseEvent.TAGS_ADDED, actor, now, {"tags": added})
+
+    def set_attributes(self, attributes: Mapping[str, list[str]], actor: uuid.UUID, now: datetime) -> None:
+        """Replaces the whole attribute map, as Datadog's endpoint does; its `tags` go through
+        `set_tags`, so `attributes_changed` describes the other attributes only."""
+        given = clean_attributes(attributes)
+        self.set_tags(given.pop(TAGS_KEY, []), actor, now)
+        old = {k: v for k, v in self.attributes.items() if k != TAGS_KEY}
+        if given != old:
+            tags = {TAGS_KEY: self.tags} if self.tags else {}
+            self.attributes = {**given, **tags}
+            self._changed(CaseEvent.ATTRIBUTES_CHANGED, actor, now, old, given)
+
+    def set_metadata(self, metadata: Mapping[str, Any], actor: uuid.UUID, now: datetime) -> None:
+        new = clean_metadata(metadata)
+        if new != self.metadata:
+            old, self.metadata = self.metadata, new
+            changed = sorted(k for k in {*old, *new} if old.get(k, ...) != new.get(k, ...))
+            self._record(CaseEvent.METADATA_CHANGED, actor, now, {"old": old, "new": new, "keys": changed})
+
+    def set_records(self, record_ids: Sequence[int], actor: uuid.UUID, now: datetime) -> None:
+        wanted, current = clean_record_ids(record_ids), self.record_ids
+        removed = [r for r in current if r not in wanted]
+        added = [r for r in wanted if r not in current]
+        self.record_ids = wanted
+        if removed:
+            self._record(CaseEvent.RECORDS_REMOVED, actor, now, {"record_ids": removed})
+        if added:
+            self._record(CaseEvent.RECORDS_ADDED, actor, now, {"record_ids": added})
+
+    def set_closure_conditions(
+        self, conditions: Sequence[ClosureCondition], actor: uuid.UUID, now: datetime
+    ) -> None:
+        new = clean_conditions(conditions)
+        if new != self.closure_conditions:
+            old, self.closure_conditions = self.closure_conditions, new
+            data = ([c.as_data() for c in old], [c.as_data() for c in new])
+            self._changed(CaseEvent.CLOSURE_CONDITIONS_CHANGED, actor, now, *data)
+
+    def set_times(
+        self, opened_at: datetime | None, resolved_at: datetime | None, actor: uuid.UUID, now: datetime
+    ) -> None:
+        """Backdates when the case was opened and (if closed) resolved, as importers do."""
+        if resolved_at is not None and self.status is not CaseStatus.CLOSED:
+            raise ValidationFailed("resolved_at", "only a closed case has a resolution time")
+        old = self._times()
+        if opened_at is not None:
+            self.opened_at = opened_at
+        if resolved_at is not None:
+            self.closed_at = resolved_at
+        start = self.opened_at or self.created_at
+        if self.closed_at is not None and self.closed_at < start:
+            raise ValidationFailed("resolved_at", "a case cannot be resolved before it was opened")
+        if self._times() != old:
+            self._changed(CaseEvent.TIMES_CHANGED, actor, now, old, self._times())
+
+    def set_due_date(self, due: date | None, actor: uuid.UUID, now: datetime) -> None:
+        if due != self.due_date:
+            old, self.due_date = self.due_date, due
+            data = (old.isoformat() if old else None, due.isoformat() if due else None)
+            self._changed(CaseEvent.DUE_DATE_CHANGED, actor, now, *data)
+
+    def set_resolved_reason(self, reason: ResolvedReason, actor: uuid.UUID, now: datetime) -> None:
+        if reason is not self.resolved_reason:
+            old, self.resolved_reason = self.resolved_reason, reason
+            data = (old.value if old else None, reason.value)
+            self._changed(CaseEvent.RESOLVED_REASON_CHANGED, actor, now, *data)
 
     def archive(self, actor: uuid.UUID, now: datetime) -> None:
         if self.archived_at is None:
@@ -255,34 +326,7 @@ class Case(CaseExtras):
             old, self.archived_at = self.archived_at, None
             self._changed(CaseEvent.UNARCHIVED, actor, now, old.isoformat(), None)
 
-    def set_attributes(self, attributes: dict[str, list[str]], actor: uuid.UUID, now: datetime) -> None:
-        """Replaces the whole attribute map, as Datadog's endpoint does."""
-        attributes = clean_attributes(attributes)
-        if attributes != self.attributes:
-            old, self.attributes = self.attributes, attributes
-            self._changed(CaseEvent.ATTRIBUTES_CHANGED, actor, now, old, attributes)
-
-    def set_due_date(self, due: date | None, actor: uuid.UUID, now: datetime) -> None:
-        if due != self.due_date:
-            old, self.due_date = self.due_date, due
-            self._changed(
-                CaseEvent.DUE_DATE_CHANGED,
-                actor,
-                now,
-                old.isoformat() if old else None,
-                due.isoformat() if due else None,
-            )
-
-    def set_resolved_reason(self, reason: ResolvedReason, actor: uuid.UUID, now: datetime) -> None:
-        if reason is not self.resolved_reason:
-            old, self.resolved_reason = self.resolved_reason, reason
-            self._changed(
-                CaseEvent.RESOLVED_REASON_CHANGED,
-                actor,
-                now,
-                old.value if old else None,
-                reason.value,
-            )
+    # -- insights and custom attributes --------------------------------------------------
 
     def add_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
         """Adds the insights not already on the case; adding one twice keeps one."""
@@ -296,14 +340,16 @@ class Case(CaseExtras):
             raise ValidationFailed("insights", f"a case holds at most {INSIGHTS_MAX} insights")
         if added:
             self.insights.extend(added)
-            self._record(CaseEvent.INSIGHTS_ADDED, actor, now, {"insights": [i.as_data() for i in added]})
+            data = {"insights": [i.as_data() for i in added]}
+            self._record(CaseEvent.INSIGHTS_ADDED, actor, now, data)
 
     def remove_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
         gone = {i.identity for i in insights}
         removed = [i for i in self.insights if i.identity in gone]
         if removed:
             self.insights = [i for i in self.insights if i.identity not in gone]
-            self._record(CaseEvent.INSIGHTS_REMOVED, actor, now, {"insights": [i.as_data() for i in removed]})
+            data = {"insights": [i.as_data() for i in removed]}
+            self._record(CaseEvent.INSIGHTS_REMOVED, actor, now, data)
 
     def set_custom_attribute(
         self,
@@ -326,44 +372,17 @@ class Case(CaseExtras):
         old = self.custom_attributes.get(config.key)
         if stored != old:
             self.custom_attributes = {**self.custom_attributes, config.key: stored}
-            self._record(
-                CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": config.key, "old": old, "new": stored}
-            )
+            data = {"key": config.key, "old": old, "new": stored}
+            self._record(CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, data)
 
     def remove_custom_attribute(self, key: str, actor: uuid.UUID, now: datetime) -> None:
         if key in self.custom_attributes:
             old = self.custom_attributes[key]
             self.custom_attributes = {k: v for k, v in self.custom_attributes.items() if k != key}
-            self._record(
-                CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, {"key": key, "old": old, "new": None}
-            )
+            data = {"key": key, "old": old, "new": None}
+            self._record(CaseEvent.CUSTOM_ATTRIBUTE_CHANGED, actor, now, data)
 
-    def comment(self, message: str, actor: uuid.UUID, now: datetime) -> Event:
-        """Adds a comment; the returned event's id is the comment's timeline cell id."""
-        message = clean_comment(message)
-        return self._record(CaseEvent.COMMENTED, actor, now, {"message": message})
-
-    def comment_updated(
-        self, cell_id: uuid.UUID, old: str, new: str, actor: uuid.UUID, now: datetime
-    ) -> None:
-        self._record(
-            CaseEvent.COMMENT_UPDATED,
-            actor,
-            now,
-            {"cell_id": str(cell_id), "old": old, "new": new},
-            appends_timeline=False,
-        )
-
-    def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
-        self._record(
-            CaseEvent.COMMENT_DELETED,
-            actor,
-            now,
-            {"cell_id": str(cell_id), "message": message},
-            appends_timeline=False,
-        )
-
-    # -- links, watchers, moves ----------------------------------------------------------
+    # -- what happens around the case: links, moves, watchers, attachments ---------------
 
     def linked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
         self._record(CaseEvent.LINKED, actor, now, link.as_data(keys))
@@ -371,17 +390,18 @@ class Case(CaseExtras):
     def unlinked(self, link: CaseLink, keys: dict[uuid.UUID, str], actor: uuid.UUID, now: datetime) -> None:
         self._record(CaseEvent.UNLINKED, actor, now, link.as_data(keys))
 
+    def incident_linked(
+        self, incident_id: uuid.UUID, public_id: int, actor: uuid.UUID, now: datetime
+    ) -> None:
+        data = {"incident_id": str(incident_id), "public_id": public_id}
+        self._record(CaseEvent.INCIDENT_LINKED, actor, now, data)
+
     def move_to(self, project_id: uuid.UUID, key: str, actor: uuid.UUID, now: datetime) -> None:
         """Joins another project under `key`, a number from that project's counter."""
         old_project, old_key = self.project_id, self.key
         self.project_id, self.key = project_id, key
-        data = {
-            "old": old_key,
-            "new": key,
-            "old_project_id": str(old_project),
-            "new_project_id": str(project_id),
-        }
-        self._record(CaseEvent.MOVED, actor, now, data)
+        data = {"old": old_key, "new": key, "old_project_id": str(old_project)}
+        self._record(CaseEvent.MOVED, actor, now, {**data, "new_project_id": str(project_id)})
 
     def watched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         data = {"user_id": str(user_id)}
@@ -391,14 +411,33 @@ class Case(CaseExtras):
         data = {"user_id": str(user_id)}
         self._record(CaseEvent.WATCHER_REMOVED, actor, now, data, appends_timeline=False, touches=False)
 
-    def incident_linked(
-        self, incident_id: uuid.UUID, public_id: int, actor: uuid.UUID, now: datetime
+    def buttons_changed(self, action: str, button: dict[str, Any], actor: uuid.UUID, now: datetime) -> None:
+        self._record(CaseEvent.BUTTONS_CHANGED, actor, now, {"action": action, "button": button})
+
+    def file_attached(self, file: dict[str, Any], comment: str, actor: uuid.UUID, now: datetime) -> Event:
+        return self._record(CaseEvent.FILE_ATTACHED, actor, now, {"file": file, "comment": comment})
+
+    def comment_reacted(
+        self, comment_id: uuid.UUID, emoji: str, added: bool, actor: uuid.UUID, now: datetime
     ) -> None:
-        self._record(
-            CaseEvent.INCIDENT_LINKED, actor, now, {"incident_id": str(incident_id), "public_id": public_id}
-        )
+        data = {"cell_id": str(comment_id), "emoji": emoji, "added": added}
+        self._record(CaseEvent.COMMENT_REACTED, actor, now, data, appends_timeline=False, touches=False)
+
+    def deleted(self, actor: uuid.UUID, now: datetime) -> None:
+        self._record(CaseEvent.DELETED, actor, now, {"number": self.number, "title": self.title})
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _times(self) -> dict[str, str | None]:
+        return {
+            "opened_at": self.opened_at.isoformat() if self.opened_at else None,
+            "resolved_at": self.closed_at.isoformat() if self.closed_at else None,
+        }
+
+    def _mentioned(self, user_ids: list[uuid.UUID], where: str, actor: uuid.UUID, now: datetime) -> None:
+        if user_ids:
+            data = {"user_ids": [str(u) for u in user_ids], "in": where}
+            self._record(CaseEvent.USERS_MENTIONED, actor, now, data, appends_timeline=False, touches=False)
 
     def _changed(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
         self._record(kind, actor, now, {"old": old, "new": new})

@@ -1,20 +1,24 @@
-"""The case as Tines presents it, which is also what closure-condition formulas read as
-`team_case`; and Tines' priority words on the domain's scale (critical=P1 … info=P5;
-NOT_DEFINED has no word and shows as null)."""
+"""Closure conditions: formulas that must hold before a case may close, and the variables they
+read. A formula reads the case as `team_case`, the object documented in docs/tines-dialect.md
+(it is the case as Tines presents it, so conditions written for Tines keep their meaning):
+priorities are Tines' words on the domain's scale (critical=P1 … info=P5; NOT_DEFINED has no
+word and shows as null), people are `{id, first_name, last_name, email, ...}` objects."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import InvalidTransition, ValidationFailed
+from casedesk.domain.formulas import parser as formulas
 from casedesk.domain.vocab import CaseStatus, Priority
 
 if TYPE_CHECKING:
-    from casedesk.domain.cases.mixin import CaseExtras
+    from casedesk.domain.cases.case import Case
     from casedesk.domain.projects.project import Project
     from casedesk.domain.users import User
 
@@ -26,15 +30,78 @@ PRIORITY_WORDS: dict[Priority, str] = {
     Priority.P4: "low",
     Priority.P5: "info",
 }
-PRIORITY_BY_WORD = {word: priority for priority, word in PRIORITY_WORDS.items()}
+CONDITIONS_MAX = 50
+CONDITION_NAME_MAX = 200
 
 
-def priority_from_word(word: str, field: str = "priority") -> Priority:
-    priority = PRIORITY_BY_WORD.get(word.strip().lower())
-    if priority is None:
-        allowed = ", ".join(PRIORITY_WORDS.values())
-        raise ValidationFailed(field, f"unknown priority {word!r}; use one of {allowed}")
-    return priority
+@dataclass(frozen=True)
+class ClosureCondition:
+    """`formula` must hold (be truthy) before the case may close; it is parsed on creation,
+    so a condition that does not parse is refused when the case is written."""
+
+    name: str
+    formula: str
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or len(self.name) > CONDITION_NAME_MAX:
+            raise ValidationFailed(
+                "closure_conditions", f"a condition's name must be 1 to {CONDITION_NAME_MAX} characters"
+            )
+        try:
+            formulas.parse(self.formula)
+        except formulas.FormulaError as exc:
+            raise ValidationFailed(
+                "closure_conditions", f"condition {self.name!r}: formula does not parse: {exc}"
+            ) from None
+
+    def failure(self, view: Mapping[str, Any]) -> str | None:
+        """None when the condition holds; otherwise why not."""
+        try:
+            if formulas.parse(self.formula).holds({"team_case": view}):
+                return None
+        except formulas.FormulaError as exc:
+            return f"{self.name} ({exc})"
+        return self.name
+
+    def as_data(self) -> dict[str, str]:
+        return {"name": self.name, "formula": self.formula}
+
+
+class ClosureRefused(InvalidTransition):
+    """The case may not close while the `failing` conditions are false. Constructed like any
+    ValidationFailed, so callers that re-raise refusals with another field keep the type."""
+
+    def __init__(self, field: str, message: str, failing: list[ClosureCondition] | None = None) -> None:
+        super().__init__(field, message)
+        self.failing = failing or []
+
+
+def clean_conditions(conditions: Iterable[ClosureCondition]) -> list[ClosureCondition]:
+    cleaned = list(conditions)
+    if len(cleaned) > CONDITIONS_MAX:
+        raise ValidationFailed("closure_conditions", f"a case holds at most {CONDITIONS_MAX} conditions")
+    return cleaned
+
+
+# What a formula reads as `team_case`; built by the services from what the unit of work holds.
+ViewSource = Callable[[], Mapping[str, Any]]
+
+
+def check_closure(case: Case, view: ViewSource | None) -> None:
+    """Raises ClosureRefused unless every closure condition holds. Without a view the case
+    presents itself with what it knows alone (user ids rather than user objects)."""
+    if not case.closure_conditions:
+        return
+    seen = view() if view is not None else case_view(case, {}, None, {})
+    checked = [(c, c.failure(seen)) for c in case.closure_conditions]
+    failing = [(c, reason) for c, reason in checked if reason is not None]
+    if failing:
+        reasons = "; ".join(reason for _, reason in failing)
+        raise ClosureRefused(
+            "closure_conditions",
+            f"the case cannot be closed while these closure conditions are false: {reasons}",
+            [c for c, _ in failing],
+        )
 
 
 def priority_word(priority: Priority) -> str | None:
@@ -62,12 +129,12 @@ def user_view(user: User | None) -> dict[str, Any]:
 
 
 def case_view(
-    case: CaseExtras,
+    case: Case,
     users: Mapping[uuid.UUID, User],
     project: Project | None,
     records: Mapping[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """The case as `team_case` in formulas, and the core of the Tines case object.
+    """The case as `team_case` in formulas (and the core of the Tines case object).
 
     Users missing from `users` show only as `{"id": <uuid>}`."""
 

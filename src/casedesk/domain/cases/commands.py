@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from casedesk.domain.cases.attachments import ButtonSpec, RecordField
-from casedesk.domain.cases.mixin import ClosureCondition
+from casedesk.domain.cases.closure import ClosureCondition
 from casedesk.domain.commands import CaseCommand, Command
 from casedesk.domain.vocab import CaseStatus, Priority
 

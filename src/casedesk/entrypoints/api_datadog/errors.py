@@ -51,6 +51,7 @@ FIELD_POINTERS = {
     "assignee": "/data/relationships/assignee/data/id",
     "project": "/data/relationships/project/data/id",
     "status": "/data/attributes/status",
+    "tags": "/data/attributes/attributes/tags",
     **INCIDENT_FIELD_POINTERS,
 }
 # Fields that one operation carries somewhere else: UpdateProject takes the handle inside

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain import commands as c
-from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef, parse_uuid
@@ -43,13 +44,17 @@ def status_from_name(name: str, field: str = "status_name") -> CaseStatus:
 def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
     attrs, rels = body.data.attributes, body.data.relationships
     assignee = rels.assignee.data if rels.assignee is not None else None
+    status = status_from_name(attrs.status_name) if attrs.status_name else CaseStatus.OPEN
+    if status is CaseStatus.CLOSED:
+        # Datadog's rule: a case is created to be worked on (Tines may import closed cases).
+        raise ValidationFailed("status", "a case cannot be created closed")
     return c.CreateCase(
         title=attrs.title,
         project=rels.project.data.id,
         type_id=parse_uuid(attrs.type_id, "type_id"),
         description=attrs.description,
         priority=Priority(attrs.priority),
-        status=status_from_name(attrs.status_name) if attrs.status_name else CaseStatus.OPEN,
+        status=status,
         assignee_id=parse_uuid(assignee.id, "assignee") if assignee else None,
         custom_attributes={k: custom_value(v) for k, v in (attrs.custom_attributes or {}).items()},
     )
@@ -244,7 +249,29 @@ CHANGE_SENTENCES: dict[str, str] = {
     CaseEvent.LINKED: "linked",
     CaseEvent.UNLINKED: "removed the link",
     CaseEvent.MOVED: "moved the case",
+    CaseEvent.ASSIGNEE_ADDED: "added an assignee",
+    CaseEvent.ASSIGNEE_REMOVED: "removed an assignee",
+    CaseEvent.TAGS_ADDED: "added the tags",
+    CaseEvent.TAGS_REMOVED: "removed the tags",
+    CaseEvent.METADATA_CHANGED: "changed the metadata",
+    CaseEvent.RECORDS_ADDED: "attached records",
+    CaseEvent.RECORDS_REMOVED: "detached records",
+    CaseEvent.CLOSURE_CONDITIONS_CHANGED: "changed the closure conditions",
+    CaseEvent.TIMES_CHANGED: "changed when the case was opened or resolved",
+    CaseEvent.BUTTONS_CHANGED: "changed the buttons",
+    CaseEvent.FILE_ATTACHED: "attached a file",
+    CaseEvent.INCIDENT_LINKED: "linked an incident",
 }
+# Kinds whose data is not an old → new pair worth spelling out.
+SENTENCE_ONLY = frozenset(
+    {
+        CaseEvent.CREATED, CaseEvent.DESCRIPTION_CHANGED, CaseEvent.ATTRIBUTES_CHANGED,
+        CaseEvent.INSIGHTS_ADDED, CaseEvent.INSIGHTS_REMOVED, CaseEvent.ASSIGNEE_ADDED,
+        CaseEvent.ASSIGNEE_REMOVED, CaseEvent.METADATA_CHANGED, CaseEvent.CLOSURE_CONDITIONS_CHANGED,
+        CaseEvent.TIMES_CHANGED, CaseEvent.BUTTONS_CHANGED, CaseEvent.FILE_ATTACHED,
+        CaseEvent.INCIDENT_LINKED,
+    }
+)  # fmt: skip
 
 
 def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
@@ -274,14 +301,12 @@ def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
 def _change_message(who: str, entry: TimelineEntry) -> str:
     sentence = CHANGE_SENTENCES.get(entry.kind, entry.kind)
     old, new = entry.data.get("old"), entry.data.get("new")
-    if entry.kind in (
-        CaseEvent.CREATED,
-        CaseEvent.DESCRIPTION_CHANGED,
-        CaseEvent.ATTRIBUTES_CHANGED,
-        CaseEvent.INSIGHTS_ADDED,
-        CaseEvent.INSIGHTS_REMOVED,
-    ):
+    if entry.kind in SENTENCE_ONLY:
         return f"{who} {sentence}"
+    if entry.kind in (CaseEvent.TAGS_ADDED, CaseEvent.TAGS_REMOVED):
+        return f"{who} {sentence} " + ", ".join(str(t) for t in entry.data.get("tags") or [])
+    if entry.kind in (CaseEvent.RECORDS_ADDED, CaseEvent.RECORDS_REMOVED):
+        return f"{who} {sentence} " + ", ".join(str(r) for r in entry.data.get("record_ids") or [])
     if entry.kind == CaseEvent.CUSTOM_ATTRIBUTE_CHANGED:
         return f"{who} {sentence} ({entry.data.get('key')})"
     if entry.kind in (CaseEvent.LINKED, CaseEvent.UNLINKED):

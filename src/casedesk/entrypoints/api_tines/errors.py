@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from casedesk.domain.cases.mixin import ClosureRefused
+from casedesk.domain.cases.closure import ClosureRefused
 from casedesk.domain.errors import (
     Conflict,
     DomainError,
@@ -35,8 +35,10 @@ FIELDS = {
     "project": "team_id",
     "assignee": "assignee_emails",
     "assignee_id": "assignee_emails",
+    "assignees": "assignee_emails",
     "comment": "value",
     "attributes": "tag_names",
+    "tags": "tag_names",
     "case_ids/0": "case_id",
 }
 

@@ -10,8 +10,7 @@ from typing import Any
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
-from casedesk.domain.cases.closure import case_view, priority_from_word, user_view
-from casedesk.domain.cases.mixin import ClosureCondition
+from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, case_view, user_view
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import User
@@ -47,6 +46,16 @@ def number(text: str, field: str) -> int:
 
 
 # -- wire → commands ---------------------------------------------------------------------
+
+PRIORITY_BY_WORD = {word: priority for priority, word in PRIORITY_WORDS.items()}
+
+
+def priority_from_word(word: str, field: str = "priority") -> Priority:
+    priority = PRIORITY_BY_WORD.get(word.strip().lower())
+    if priority is None:
+        allowed = ", ".join(PRIORITY_WORDS.values())
+        raise ValidationFailed(field, f"unknown priority {word!r}; use one of {allowed}")
+    return priority
 
 
 def status(text: str) -> CaseStatus:

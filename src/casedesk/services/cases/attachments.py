@@ -18,15 +18,15 @@ from casedesk.domain.cases.attachments import (
     clean_reaction,
     clean_record_fields,
 )
-from casedesk.domain.cases.case import clean_comment
 from casedesk.domain.cases.links import Entity, EntityRef, EntityType, Relationship
-from casedesk.domain.cases.mixin import clean_metadata
+from casedesk.domain.cases.values import clean_comment, clean_metadata
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.services.cases import links, watchers
-from casedesk.services.cases.lifecycle import case_ref_number, check_emails, note_mentions, user_by_email
+from casedesk.services.cases.lifecycle import case_ref_number, check_emails, user_by_email
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.users import mentionable
 
 
 def comment_as(uow: UnitOfWork, cmd: x.CommentAs, who: Principal, now: datetime) -> uuid.UUID:
@@ -35,9 +35,7 @@ def comment_as(uow: UnitOfWork, cmd: x.CommentAs, who: Principal, now: datetime)
     check_emails("author_email", cmd.author_email)
     case = uow.cases.get(cmd.case)
     author = user_by_email(uow, cmd.author_email, "author_email") if cmd.author_email else who.user_id
-    cell_id = case.comment(cmd.message, author, now).id
-    note_mentions(uow, case, cmd.message, "comment", author, now)
-    return cell_id
+    return case.comment(cmd.message, author, now, mentionable(uow)).id
 
 
 def react(uow: UnitOfWork, cmd: x.ReactToComment, who: Principal, now: datetime) -> uuid.UUID:

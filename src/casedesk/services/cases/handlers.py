@@ -6,29 +6,15 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain import commands as c
-from casedesk.domain.cases.case import (
-    Case,
-    clean_attributes,
-    clean_comment,
-    clean_description,
-    clean_title,
-    refuse_closed_creation,
-)
+from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
-from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.cases.values import clean_attributes, clean_comment, clean_description, clean_title
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.ids import UserRef
 from casedesk.domain.users import Principal
 from casedesk.services.cases.closure import closure_view
 from casedesk.services.ports.uow import UnitOfWork
-
-
-def _active_user(uow: UnitOfWork, user_id: uuid.UUID, field: str) -> uuid.UUID:
-    try:
-        user = uow.users.get(user_id)
-    except NotFound:
-        raise ValidationFailed(field, f"user {user_id} does not exist") from None
-    if user.disabled:
-        raise ValidationFailed(field, f"user {user.email} is disabled")
-    return user.id
+from casedesk.services.users import mentionable, resolve
 
 
 def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetime) -> uuid.UUID:
@@ -36,10 +22,9 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     clean_title(cmd.title)
     clean_description(cmd.description)
     clean_attributes(cmd.attributes)
-    refuse_closed_creation(cmd.status)
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
-    assignee = _active_user(uow, cmd.assignee_id, "assignee") if cmd.assignee_id else None
+    assignees = [resolve(uow, UserRef(id=cmd.assignee_id), "assignee").id] if cmd.assignee_id else []
     case = Case.open(
         number=uow.cases.next_number(),
         project_id=project.id,
@@ -49,10 +34,11 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         description=cmd.description,
         priority=cmd.priority,
         status=cmd.status,
-        assignee_id=assignee,
+        assignee_ids=assignees,
         attributes=cmd.attributes,
         actor=who.user_id,
         now=now,
+        mentions=mentionable(uow),
     )
     for key, given in cmd.custom_attributes.items():
         config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
@@ -120,13 +106,13 @@ def retitle(uow: UnitOfWork, cmd: c.RetitleCase, who: Principal, now: datetime) 
 def describe(uow: UnitOfWork, cmd: c.DescribeCase, who: Principal, now: datetime) -> uuid.UUID:
     clean_description(cmd.description)
     case = uow.cases.get(cmd.case)
-    case.describe(cmd.description, who.user_id, now)
+    case.describe(cmd.description, who.user_id, now, mentionable(uow))
     return case.id
 
 
 def assign(uow: UnitOfWork, cmd: c.AssignCase, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
-    case.assign(_active_user(uow, cmd.assignee_id, "assignee_id"), who.user_id, now)
+    case.assign(resolve(uow, UserRef(id=cmd.assignee_id), "assignee_id").id, who.user_id, now)
     return case.id
 
 
@@ -173,7 +159,7 @@ def comment(uow: UnitOfWork, cmd: c.CommentOnCase, who: Principal, now: datetime
     """Returns the new comment's timeline cell id."""
     clean_comment(cmd.message)
     case = uow.cases.get(cmd.case)
-    return case.comment(cmd.message, who.user_id, now).id
+    return case.comment(cmd.message, who.user_id, now, mentionable(uow)).id
 
 
 def update_comment(uow: UnitOfWork, cmd: c.UpdateCaseComment, who: Principal, now: datetime) -> uuid.UUID:
@@ -181,7 +167,7 @@ def update_comment(uow: UnitOfWork, cmd: c.UpdateCaseComment, who: Principal, no
     case = uow.cases.get(cmd.case)
     cell = uow.timeline.get_comment(case.id, cmd.cell_id)
     if message != cell.message:
-        case.comment_updated(cell.id, cell.message, message, who.user_id, now)
+        case.comment_updated(cell.id, cell.message, message, who.user_id, now, mentionable(uow))
         cell.message, cell.modified_at = message, now
         uow.timeline.save_comment(cell)
     return cell.id

@@ -6,28 +6,26 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain.cases import commands as x
-from casedesk.domain.cases.case import Case, clean_description, clean_title
-from casedesk.domain.cases.mixin import (
-    clean_conditions,
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.closure import clean_conditions
+from casedesk.domain.cases.values import (
+    clean_description,
     clean_metadata,
     clean_record_ids,
     clean_tags,
-    mentions,
+    clean_title,
 )
 from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.ids import UserRef
 from casedesk.domain.users import Principal, clean_email
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus
 from casedesk.services.cases.closure import closure_view
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.users import mentionable, resolve
 
 
 def user_by_email(uow: UnitOfWork, email: str, field: str) -> uuid.UUID:
-    user = uow.users.find_by_email(email)
-    if user is None:
-        raise ValidationFailed(field, f"no user has the email {email}")
-    if user.disabled:
-        raise ValidationFailed(field, f"user {user.email} is disabled")
-    return user.id
+    return resolve(uow, UserRef(email=email), field).id
 
 
 def users_by_email(uow: UnitOfWork, emails: tuple[str, ...], field: str) -> list[uuid.UUID]:
@@ -41,21 +39,6 @@ def check_emails(field: str, *groups: tuple[str, ...] | str | None) -> None:
                 clean_email(email)
             except ValidationFailed as exc:
                 raise ValidationFailed(field, exc.message) from None
-
-
-def note_mentions(
-    uow: UnitOfWork, case: Case, text: str, where: str, actor: uuid.UUID, now: datetime
-) -> None:
-    """Records whom `text` mentions (by Tines user number or user id), for notifying later."""
-    numbers, ids = mentions(text)
-    found = uow.case_extras.user_ids(numbers)
-    for user_id in ids:
-        try:
-            if not uow.users.get(user_id).disabled:
-                found.append(user_id)
-        except NotFound:
-            continue
-    case.mentioned(list(dict.fromkeys(found)), where, actor, now)
 
 
 def check_records(uow: UnitOfWork, record_ids: list[int]) -> None:
@@ -96,17 +79,15 @@ def open_case(uow: UnitOfWork, cmd: x.OpenCase, who: Principal, now: datetime) -
         description=cmd.description,
         priority=cmd.priority,
         status=CaseStatus.OPEN,
-        assignee_id=None,
-        attributes={},
+        assignee_ids=assignees,
+        attributes={"tags": tags},
+        metadata=metadata,
+        closure_conditions=conditions,
+        opened_at=cmd.opened_at,
         actor=author,
         now=now,
+        mentions=mentionable(uow),
     )
-    # Part of the creation, so no events of their own.
-    case.metadata, case.closure_conditions = metadata, conditions
-    case.opened_at = cmd.opened_at
-    # Each of these is an activity of its own, as in Tines' feed.
-    case.set_assignees(assignees, author, now)
-    case.set_tags(tags, author, now)
     case.set_records(record_ids, author, now)
     if cmd.status is not CaseStatus.OPEN:
         case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))
@@ -114,7 +95,6 @@ def open_case(uow: UnitOfWork, cmd: x.OpenCase, who: Principal, now: datetime) -
             case.set_times(None, cmd.resolved_at, author, now)
     for button in cmd.buttons:
         uow.case_extras.add_button(case.id, button, now)
-    note_mentions(uow, case, cmd.description, "description", author, now)
     uow.cases.add(case)
     return case.id
 
@@ -125,9 +105,8 @@ def update_case(uow: UnitOfWork, cmd: x.UpdateCase, who: Principal, now: datetim
     actor = user_by_email(uow, cmd.author_email, "author_email") if cmd.author_email else who.user_id
     if cmd.title is not None:
         case.retitle(cmd.title, actor, now)
-    if cmd.description is not None and cmd.description != case.description:
-        case.describe(cmd.description, actor, now)
-        note_mentions(uow, case, cmd.description, "description", actor, now)
+    if cmd.description is not None:
+        case.describe(cmd.description, actor, now, mentionable(uow))
     if cmd.priority is not None:
         case.change_priority(cmd.priority, actor, now)
     _update_assignees(uow, case, cmd, actor, now)

@@ -16,7 +16,7 @@ from casedesk.adapters.db.rows import case_from_row, project_from_row, user_from
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.case import Case
-from casedesk.domain.cases.mixin import TAGS_KEY
+from casedesk.domain.cases.values import TAGS_KEY
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef

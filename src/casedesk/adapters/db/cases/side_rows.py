@@ -1,5 +1,5 @@
-"""Rows for the parts of a case beyond Datadog's model: its extra columns, and the side
-tables of its assignees and records (see `domain.case_extras`)."""
+"""Rows for a case's metadata, closure conditions and opened/resolved stamps (columns of the
+case row), and the side tables of its ordered assignees and records."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, RowMapping, delete, insert, select
 
 from casedesk.adapters.db.schema import cases as x
 from casedesk.domain.cases.case import Case
-from casedesk.domain.cases.mixin import ClosureCondition
+from casedesk.domain.cases.closure import ClosureCondition
 
 NO_PARTS: tuple[tuple[uuid.UUID, ...], tuple[int, ...]] = ((), ())
 
@@ -43,7 +43,7 @@ def parts_snapshot(case: Case) -> tuple[tuple[uuid.UUID, ...], tuple[int, ...]]:
 
 
 def load_case_parts(conn: Connection, cases: Iterable[Case]) -> None:
-    """Fills in the co-assignees and record ids of `cases`."""
+    """Fills in the assignees (after the primary, which the case row holds) and record ids."""
     by_id = {case.id: case for case in cases}
     if not by_id:
         return
@@ -65,7 +65,8 @@ def load_case_parts(conn: Connection, cases: Iterable[Case]) -> None:
     for case_id, record_id in rows:
         records.setdefault(case_id, []).append(int(record_id))
     for case_id, case in by_id.items():
-        case.co_assignee_ids = [u for u in assignees.get(case_id, []) if u != case.assignee_id]
+        primary = case.assignee_ids[:1]
+        case.assignee_ids = primary + [u for u in assignees.get(case_id, []) if u not in primary]
         case.record_ids = records.get(case_id, [])
 
 

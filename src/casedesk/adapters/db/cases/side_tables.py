@@ -15,7 +15,8 @@ from sqlalchemy import Connection, delete, insert, select
 
 from casedesk.adapters.db.rows import insight_from_row
 from casedesk.adapters.db.schema import core as t
-from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.values import Insight
 
 
 def write_attributes(conn: Connection, case: Case) -> None:

@@ -11,14 +11,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from casedesk.domain.cases import mixin as ce
 from casedesk.domain.cases.closure import priority_word, user_view
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.vocab import CaseStatus, Priority
 from casedesk.services.ports.case_bundle import Activity, CaseBundle
 
 Doc = dict[str, Any]
-Value = Callable[[Activity, CaseBundle], "tuple[str, str] | None"]
+Value = Callable[[Activity, CaseBundle], tuple[str, str]]
 
 
 def _email(bundle: CaseBundle, value: object) -> str:
@@ -40,17 +39,6 @@ def _priority(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
     except ValueError:
         word = None
     return "SEVERITY_UPDATED", word or ""
-
-
-def _tags_in_attributes(activity: Activity, bundle: CaseBundle) -> tuple[str, str] | None:
-    old = (activity.data.get("old") or {}).get(ce.TAGS_KEY, [])
-    new = (activity.data.get("new") or {}).get(ce.TAGS_KEY, [])
-    added, removed = [t for t in new if t not in old], [t for t in old if t not in new]
-    if added:
-        return "TAGS_ADDED", ", ".join(added)
-    if removed:
-        return "TAGS_REMOVED", ", ".join(removed)
-    return None
 
 
 def _link(kind: str) -> Value:
@@ -83,6 +71,7 @@ def _simple(kind: str, value: Callable[[Activity], str]) -> Value:
     return lambda activity, bundle: (kind, value(activity))
 
 
+# Keyed by the kinds' stored values, which is what timeline rows hold.
 ACTIONS: dict[str, Value] = {
     CaseEvent.CREATED: lambda a, b: ("CREATED", str(b.case.number)),
     CaseEvent.ASSIGNED: lambda a, b: ("ASSIGNED", _email(b, a.data.get("new"))),
@@ -94,7 +83,6 @@ ACTIONS: dict[str, Value] = {
     CaseEvent.COMMENTED: _simple("COMMENTED", lambda a: str(a.data.get("message", ""))),
     CaseEvent.TAGS_ADDED: _simple("TAGS_ADDED", _joined("tags")),
     CaseEvent.TAGS_REMOVED: _simple("TAGS_REMOVED", _joined("tags")),
-    CaseEvent.ATTRIBUTES_CHANGED: _tags_in_attributes,
     CaseEvent.RECORDS_ADDED: _simple("RECORD_RESULT_SET_ADDED", _joined("record_ids")),
     CaseEvent.RECORDS_REMOVED: _simple("RECORD_RESULT_SET_REMOVED", _joined("record_ids")),
     CaseEvent.METADATA_CHANGED: _simple("METADATA_UPDATED", _joined("keys")),
@@ -107,10 +95,9 @@ ACTIONS: dict[str, Value] = {
 
 def action(activity: Activity, bundle: CaseBundle) -> Doc | None:
     mapped = ACTIONS.get(activity.kind)
-    found = mapped(activity, bundle) if mapped else None
-    if found is None:
+    if mapped is None:
         return None
-    kind, value = found
+    kind, value = mapped(activity, bundle)
     return {
         "id": activity.id,
         "action": kind,

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from casedesk.domain.cases.closure import priority_from_word
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import CaseStatus, Priority
-from casedesk.entrypoints.api_tines.mapping import number
+from casedesk.entrypoints.api_tines.mapping import number, priority_from_word
 from casedesk.services.ports.case_bundle import ORDERS, CaseListQuery
 
 PER_PAGE_MAX = 500

@@ -1,0 +1,149 @@
+"""A case's values and their limits: each `clean_*` returns the value as stored or raises
+ValidationFailed naming the field in the domain's words (each dialect's error table turns it
+into its own wire name).
+
+- **Tags** are the values of the case attribute `tags`, so Datadog shows them under
+  `attributes.tags`, and `tags:login` searches them in both dialects; they change only through
+  `Case.set_tags`, whichever dialect sends them.
+- **Metadata** is a small JSON object of the caller's own keys.
+- **Records** are ids of stored record result sets attached to the case, in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.vocab import InsightType
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 100_000
+COMMENT_MAX = 100_000
+ATTRIBUTE_KEY_MAX = 100
+ATTRIBUTE_VALUES_MAX = 100
+ATTRIBUTE_VALUE_LENGTH_MAX = 200
+INSIGHTS_MAX = 1000
+INSIGHT_REF_MAX = 2000
+INSIGHT_RESOURCE_ID_MAX = 500
+TAGS_KEY = "tags"
+TAGS_MAX = 100
+TAG_MAX = 200
+METADATA_KEYS_MAX = 100
+METADATA_KEY_MAX = 200
+METADATA_VALUE_MAX = 10_000  # characters of the value as JSON
+ASSIGNEES_MAX = 50
+RECORDS_MAX = 1000
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A reference to a resource the case is about; (type, resource_id) identifies it."""
+
+    type: InsightType
+    ref: str
+    resource_id: str
+    added_at: datetime | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.resource_id.strip() or len(self.resource_id) > INSIGHT_RESOURCE_ID_MAX:
+            raise ValidationFailed(
+                "resource_id", f"resource_id must be 1 to {INSIGHT_RESOURCE_ID_MAX} characters"
+            )
+        if len(self.ref) > INSIGHT_REF_MAX:
+            raise ValidationFailed("ref", f"ref must be at most {INSIGHT_REF_MAX} characters")
+
+    @property
+    def identity(self) -> tuple[InsightType, str]:
+        return self.type, self.resource_id
+
+    def as_data(self) -> dict[str, str]:
+        return {"type": self.type.value, "ref": self.ref, "resource_id": self.resource_id}
+
+
+def clean_title(title: str) -> str:
+    stripped = title.strip()
+    if not stripped:
+        raise ValidationFailed("title", "title must not be empty")
+    if len(stripped) > TITLE_MAX:
+        raise ValidationFailed("title", f"title must be at most {TITLE_MAX} characters")
+    return stripped
+
+
+def clean_description(description: str) -> str:
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationFailed("description", f"description must be at most {DESCRIPTION_MAX} characters")
+    return description
+
+
+def clean_comment(message: str) -> str:
+    if not message.strip():
+        raise ValidationFailed("comment", "comment must not be empty")
+    if len(message) > COMMENT_MAX:
+        raise ValidationFailed("comment", f"comment must be at most {COMMENT_MAX} characters")
+    return message
+
+
+def clean_attributes(attributes: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The attribute map as stored; the `tags` key is checked as tags (see `clean_tags`)."""
+    cleaned: dict[str, list[str]] = {}
+    for key, values in attributes.items():
+        if not key.strip() or len(key) > ATTRIBUTE_KEY_MAX:
+            raise ValidationFailed(
+                "attributes", f"attribute key {key!r} must be 1 to {ATTRIBUTE_KEY_MAX} characters"
+            )
+        if key.strip() == TAGS_KEY:
+            cleaned[TAGS_KEY] = clean_tags(values)
+            continue
+        if len(values) > ATTRIBUTE_VALUES_MAX:
+            raise ValidationFailed(
+                "attributes", f"attribute {key!r} has more than {ATTRIBUTE_VALUES_MAX} values"
+            )
+        if any(len(value) > ATTRIBUTE_VALUE_LENGTH_MAX for value in values):
+            raise ValidationFailed(
+                "attributes",
+                f"values of attribute {key!r} must be at most {ATTRIBUTE_VALUE_LENGTH_MAX} characters",
+            )
+        # Order is kept, repeats are dropped: attributes behave like tag sets.
+        cleaned[key.strip()] = list(dict.fromkeys(values))
+    return cleaned
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        name = tag.strip()
+        if not name or len(name) > TAG_MAX:
+            raise ValidationFailed("tags", f"a tag name must be 1 to {TAG_MAX} characters")
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > TAGS_MAX:
+        raise ValidationFailed("tags", f"a case holds at most {TAGS_MAX} tags")
+    return cleaned
+
+
+def clean_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    if len(metadata) > METADATA_KEYS_MAX:
+        raise ValidationFailed("metadata", f"metadata holds at most {METADATA_KEYS_MAX} keys")
+    for key, value in metadata.items():
+        if not key.strip() or len(key) > METADATA_KEY_MAX:
+            raise ValidationFailed(
+                "metadata", f"metadata key {key[:40]!r} must be 1 to {METADATA_KEY_MAX} characters"
+            )
+        if len(json.dumps(value)) > METADATA_VALUE_MAX:
+            raise ValidationFailed(
+                "metadata", f"metadata value of {key!r} is longer than {METADATA_VALUE_MAX}"
+            )
+    return dict(metadata)
+
+
+def clean_record_ids(record_ids: Iterable[int], field: str = "record_ids") -> list[int]:
+    cleaned = list(dict.fromkeys(record_ids))
+    if any(r <= 0 for r in cleaned):
+        raise ValidationFailed(field, "record ids are positive integers")
+    if len(cleaned) > RECORDS_MAX:
+        raise ValidationFailed(field, f"a case holds at most {RECORDS_MAX} records")
+    return cleaned
