@@ -82,7 +82,7 @@ class FakeCaseRepository:
     def get(self, ref: CaseRef) -> Case:
         case_id = self.state.key_aliases.get(ref.key or "")
         for case in self.state.cases.values():
-            if case.id in (ref.id, case_id) or (ref.key is not None and case.key == ref.key):
+            if case.id in (ref.id, case_id) or ref.key == case.key or ref.number == case.number:
                 return case
         raise NotFound("case", ref)
 

@@ -9,7 +9,8 @@ import pytest
 
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from tests.integration.helpers import new_key
@@ -29,11 +30,11 @@ def db() -> Iterator[Container]:
 @pytest.fixture(scope="module")
 def admin(db: Container) -> Principal:
     email = f"admin.{uuid.uuid4().hex[:8]}@example.com"
-    user_id = db.bus.handle(c.CreateUser(email=email, name="Admin"), None)
+    user_id = db.bus.handle(uc.CreateUser(email=email, name="Admin"), None)
     return Principal(user_id=user_id, email=email, scopes=Scope.all())
 
 
 @pytest.fixture
 def project_id(db: Container, admin: Principal) -> uuid.UUID:
-    created: uuid.UUID = db.bus.handle(c.CreateProject(name="Ops", key=new_key()), admin)
+    created: uuid.UUID = db.bus.handle(pc.CreateProject(name="Ops", key=new_key()), admin)
     return created

@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import event
 
 from casedesk.bootstrap import Container
-from casedesk.domain import commands as c
-from casedesk.domain.ids import CaseRef
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, Priority
 from casedesk.services.ports.case_counts import CaseFacet, FacetCombination, FacetValue
@@ -29,12 +31,12 @@ def seeded(db: Container, admin: Principal) -> dict[str, str]:
     """Four cases in a fresh project: two for ann (P1, P2), one for bob (P1, Security), one
     unassigned (NOT_DEFINED)."""
     key = new_key()
-    db.bus.handle(c.CreateProject(name="Counts", key=key), admin)
+    db.bus.handle(pc.CreateProject(name="Counts", key=key), admin)
     suffix = uuid.uuid4().hex[:6]
     ann = f"ann.{suffix}@example.com"
     bob = f"bob.{suffix}@example.com"
-    ann_id = db.bus.handle(c.CreateUser(email=ann), None)
-    bob_id = db.bus.handle(c.CreateUser(email=bob), None)
+    ann_id = db.bus.handle(uc.CreateUser(email=ann), None)
+    bob_id = db.bus.handle(uc.CreateUser(email=bob), None)
     rows: list[tuple[Priority, Any, uuid.UUID]] = [
         (Priority.P1, ann_id, STANDARD_CASE_TYPE_ID),
         (Priority.P2, ann_id, STANDARD_CASE_TYPE_ID),
@@ -43,7 +45,11 @@ def seeded(db: Container, admin: Principal) -> dict[str, str]:
     ]
     for priority, assignee, type_id in rows:
         command = c.CreateCase(
-            title="t", project=key, type_id=type_id, priority=priority, assignee_id=assignee
+            title="t",
+            project=key,
+            type_id=type_id,
+            priority=priority,
+            assignees=(UserRef(id=assignee),) if assignee else (),
         )
         db.bus.handle(command, admin)
     return {"key": key, "ann": ann, "bob": bob}
@@ -112,7 +118,7 @@ def test_moved_cases_count_in_their_new_project(
     db: Container, admin: Principal, seeded: dict[str, str]
 ) -> None:
     destination = new_key()
-    db.bus.handle(c.CreateProject(name="Elsewhere", key=destination), admin)
+    db.bus.handle(pc.CreateProject(name="Elsewhere", key=destination), admin)
     db.bus.handle(c.MoveCaseToProject(CaseRef(key=f"{seeded['key']}-1"), destination), admin)
     both = query(f"project:({seeded['key']} OR {destination})")
     counts = db.read.count_cases(both, (F.PROJECT,), 10)

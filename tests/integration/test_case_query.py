@@ -15,9 +15,12 @@ from sqlalchemy import inspect
 
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.ids import CaseRef
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -53,12 +56,12 @@ def world() -> Iterator[World]:
         container = bootstrap(Settings(database_url=url), migrate=True)
         clock = {"now": at("2026-01-01T00:00:00")}
         bus = MessageBus(container.uow, clock=lambda: clock["now"])
-        ann = bus.handle(c.CreateUser(email="ann@example.com", name="Ann"), None)
-        bob = bus.handle(c.CreateUser(email="bob@example.com", name="Bob"), None)
+        ann = bus.handle(uc.CreateUser(email="ann@example.com", name="Ann"), None)
+        bob = bus.handle(uc.CreateUser(email="bob@example.com", name="Bob"), None)
         as_ann = Principal(ann, "ann@example.com", Scope.all())
         as_bob = Principal(bob, "bob@example.com", Scope.all())
-        bus.handle(c.CreateProject(name="Alpha", key="ALPHA"), as_ann)
-        bus.handle(c.CreateProject(name="Beta", key="BETA"), as_ann)
+        bus.handle(pc.CreateProject(name="Alpha", key="ALPHA"), as_ann)
+        bus.handle(pc.CreateProject(name="Beta", key="BETA"), as_ann)
 
         def case(when: str, who: Principal = as_ann, **fields: object) -> str:
             clock["now"] = at(when)
@@ -66,20 +69,21 @@ def world() -> Iterator[World]:
             case_id = bus.handle(c.CreateCase(**fields), who)  # type: ignore[arg-type]
             return container.read.case(CaseRef(id=case_id)).case.key
 
-        def then(when: str, command: c.Command) -> None:
+        def then(when: str, command: Command) -> None:
             clock["now"] = at(when)
             bus.handle(command, as_ann)
 
         keys = {
             "A1": case("2026-01-10T10:00:00", title="Disk full on db-1", project="ALPHA",
-                       description="The root volume is at 99%", priority=Priority.P1, assignee_id=ann),
+                       description="The root volume is at 99%", priority=Priority.P1,
+                       assignees=(UserRef(id=ann),)),
             "A2": case("2026-01-20T08:00:00", title="Memory leak in api", project="ALPHA",
-                       description="heap grows", priority=Priority.P2, assignee_id=bob),
+                       description="heap grows", priority=Priority.P2, assignees=(UserRef(id=bob),)),
             "A3": case("2026-01-31T23:30:00", title="Ramdisk misconfigured", project="ALPHA",
                        priority=Priority.P5, type_id=SECURITY_CASE_TYPE_ID),
             "B1": case("2026-02-15T09:00:00", title="Login failures 50% spike", project="BETA"),
             "B2": case("2026-02-28T18:00:00", as_bob, title='Quote "here" and under_score', project="BETA",
-                       priority=Priority.P3, assignee_id=ann),
+                       priority=Priority.P3, assignees=(UserRef(id=ann),)),
         }  # fmt: skip
         ref = {label: CaseRef(key=key) for label, key in keys.items()}
         then("2026-02-01T00:00:00", c.ChangeCaseStatus(ref["A2"], CaseStatus.IN_PROGRESS))

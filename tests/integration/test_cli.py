@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
@@ -219,7 +219,7 @@ def test_keys_of_a_disabled_user_stop_working(url: str, store: Container) -> Non
     email = new_email()
     succeeds(url, "users", "create", "--email", email)
     keys = only_json(succeeds(url, "keys", "create", "--user", email, "--json"))
-    store.bus.handle(c.DisableUser(uuid.UUID(keys["user_id"])), None)
+    store.bus.handle(uc.DisableUser(uuid.UUID(keys["user_id"])), None)
     with pytest.raises(Unauthenticated):
         login(store, keys)
     assert "disabled" in refused(url, "keys", "create", "--user", email, "--json")

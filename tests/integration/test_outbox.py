@@ -13,7 +13,7 @@ from casedesk.adapters.db import outbox
 from casedesk.adapters.db.engine import WRITE
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,9 +16,12 @@ from sqlalchemy import RowMapping, event, select
 
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from casedesk.domain.ids import CaseRef
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -58,12 +61,12 @@ def comment_on(db: Container, who: Principal, ref: CaseRef) -> uuid.UUID:
     return cell_id
 
 
-def assigned(db: Container, who: Principal, ref: CaseRef) -> c.Command:
-    db.bus.handle(c.AssignCase(ref, who.user_id), who)
+def assigned(db: Container, who: Principal, ref: CaseRef) -> Command:
+    db.bus.handle(c.AssignCase(ref, UserRef(id=who.user_id)), who)
     return c.UnassignCase(ref)
 
 
-def archived(db: Container, who: Principal, ref: CaseRef) -> c.Command:
+def archived(db: Container, who: Principal, ref: CaseRef) -> Command:
     db.bus.handle(c.ArchiveCase(ref), who)
     return c.UnarchiveCase(ref)
 
@@ -72,7 +75,7 @@ def archived(db: Container, who: Principal, ref: CaseRef) -> c.Command:
 class Change:
     """How to get a case ready for a command, the command, and the event it must record."""
 
-    build: Callable[[Container, Principal, CaseRef], c.Command]
+    build: Callable[[Container, Principal, CaseRef], Command]
     kind: str
     appends_timeline: bool = True
     also_writes: tuple[str, int] | None = None
@@ -87,7 +90,7 @@ CHANGES = {
     "description": Change(
         lambda db, who, ref: c.DescribeCase(ref, "df says 100%"), "case.description_changed"
     ),
-    "assign": Change(lambda db, who, ref: c.AssignCase(ref, who.user_id), "case.assigned"),
+    "assign": Change(lambda db, who, ref: c.AssignCase(ref, UserRef(id=who.user_id)), "case.assigned"),
     "unassign": Change(assigned, "case.unassigned"),
     "archive": Change(lambda db, who, ref: c.ArchiveCase(ref), "case.archived"),
     "unarchive": Change(archived, "case.unarchived"),
@@ -233,41 +236,60 @@ def test_a_failed_outbox_write_takes_the_change_with_it(
 
 # -- a refused command writes nothing -----------------------------------------------------
 
-Refusal = Callable[[Container, Principal, uuid.UUID], tuple[c.Command, Principal | None]]
+# Builds what to run and as whom; the command itself is built late, inside the refusal, as
+# commands refuse values they can check alone when they are built.
+Refusal = Callable[[Container, Principal, uuid.UUID], tuple[Callable[[], Command], Principal | None]]
 
 
-def security_case_closed_without_reason(
-    db: Container, who: Principal, project_id: uuid.UUID
-) -> tuple[c.Command, Principal | None]:
+Later = tuple[Callable[[], Command], Principal | None]
+
+
+def security_case_closed_without_reason(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
     ref = open_case(db, who, project_id, type_id=SECURITY_CASE_TYPE_ID)
-    return c.ChangeCaseStatus(ref, CaseStatus.CLOSED), who
+    return lambda: c.ChangeCaseStatus(ref, CaseStatus.CLOSED), who
 
 
 def create(**fields: Any) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
         defaults = {"title": "Disk full", "type_id": STANDARD_CASE_TYPE_ID, "project": str(project_id)}
-        return c.CreateCase(**{**defaults, **fields}), who
+        return lambda: c.CreateCase(**{**defaults, **fields}), who
 
     return build
 
 
-def on_a_case(make: Callable[[CaseRef], c.Command]) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
-        return make(open_case(db, who, project_id)), who
+def by(make: Callable[[Container, Principal, uuid.UUID], Command]) -> Refusal:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
+        return lambda: make(db, who, project_id), who
 
     return build
 
 
-def as_cli(command: Callable[[Container, Principal, uuid.UUID], c.Command]) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
-        return command(db, who, project_id), None
+def on_a_case(make: Callable[[CaseRef], Command]) -> Refusal:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
+        ref = open_case(db, who, project_id)
+        return lambda: make(ref), who
 
     return build
 
 
-def read_only(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
+def as_cli(command: Callable[[Container, Principal, uuid.UUID], Command]) -> Refusal:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
+        return lambda: command(db, who, project_id), None
+
+    return build
+
+
+def read_only(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
     reader = Principal(user_id=who.user_id, email=who.email, scopes=frozenset({Scope.CASES_READ}))
-    return c.CreateCase(title="Nope", project=str(project_id), type_id=STANDARD_CASE_TYPE_ID), reader
+    return lambda: c.CreateCase(title="Nope", project=str(project_id), type_id=STANDARD_CASE_TYPE_ID), reader
+
+
+# Stamps that contradict each other; found after the case's numbers are drawn.
+RESOLVED_BEFORE_OPENED = {
+    "status": CaseStatus.CLOSED,
+    "opened_at": datetime(2030, 1, 2, tzinfo=UTC),
+    "resolved_at": datetime(2030, 1, 1, tzinfo=UTC),
+}
 
 
 REFUSALS: dict[str, tuple[Refusal, type[DomainError]]] = {
@@ -275,38 +297,40 @@ REFUSALS: dict[str, tuple[Refusal, type[DomainError]]] = {
     "case in unknown project key": (create(project="NOSUCH"), NotFound),
     "case of unknown type": (create(type_id=uuid.uuid4()), NotFound),
     "case with empty title": (create(title="   "), ValidationFailed),
-    "case created closed": (create(status=CaseStatus.CLOSED), ValidationFailed),
-    "case for unknown assignee": (create(assignee_id=uuid.uuid4()), ValidationFailed),
+    "case resolved before it was opened": (create(**RESOLVED_BEFORE_OPENED), ValidationFailed),
+    "case for unknown assignee": (create(assignees=(UserRef(id=uuid.uuid4()),)), ValidationFailed),
     "case with too many values": (create(attributes={"env": [str(i) for i in range(101)]}), ValidationFailed),
     "change to unknown case": (
-        lambda db, who, pid: (c.ChangeCasePriority(CaseRef(id=uuid.uuid4()), Priority.P1), who),
+        by(lambda db, who, pid: c.ChangeCasePriority(CaseRef(id=uuid.uuid4()), Priority.P1)),
         NotFound,
     ),
     "security case closed without reason": (security_case_closed_without_reason, InvalidTransition),
     "empty title": (on_a_case(lambda ref: c.RetitleCase(ref, "")), ValidationFailed),
-    "assign unknown user": (on_a_case(lambda ref: c.AssignCase(ref, uuid.uuid4())), ValidationFailed),
+    "assign unknown user": (
+        on_a_case(lambda ref: c.AssignCase(ref, UserRef(id=uuid.uuid4()))),
+        ValidationFailed,
+    ),
     "edit unknown comment": (on_a_case(lambda ref: c.UpdateCaseComment(ref, uuid.uuid4(), "x")), NotFound),
     "empty comment": (on_a_case(lambda ref: c.CommentOnCase(ref, "  ")), ValidationFailed),
     "duplicate project key": (
-        lambda db, who, pid: (c.CreateProject(name="Again", key=db.read.project(pid).key.lower()), who),
+        by(lambda db, who, pid: pc.CreateProject(name="Again", key=db.read.project(pid).key.lower())),
         ValidationFailed,
     ),
     "duplicate project handle": (
-        lambda db, who, pid: (
-            c.CreateProject(name="B", key=new_key(), handle=db.read.project(pid).handle),
-            who,
+        by(
+            lambda db, who, pid: pc.CreateProject(name="B", key=new_key(), handle=db.read.project(pid).handle)
         ),
         ValidationFailed,
     ),
-    "update unknown project": (lambda db, who, pid: (c.UpdateProject(uuid.uuid4(), name="X"), who), NotFound),
-    "favorite unknown project": (lambda db, who, pid: (c.FavoriteProject(uuid.uuid4()), who), NotFound),
-    "duplicate user": (as_cli(lambda db, who, pid: c.CreateUser(email=who.email.upper())), ValidationFailed),
-    "invalid email": (as_cli(lambda db, who, pid: c.CreateUser(email="nobody")), ValidationFailed),
+    "update unknown project": (by(lambda db, who, pid: pc.UpdateProject(uuid.uuid4(), name="X")), NotFound),
+    "favorite unknown project": (by(lambda db, who, pid: pc.FavoriteProject(uuid.uuid4())), NotFound),
+    "duplicate user": (as_cli(lambda db, who, pid: uc.CreateUser(email=who.email.upper())), ValidationFailed),
+    "invalid email": (as_cli(lambda db, who, pid: uc.CreateUser(email="nobody")), ValidationFailed),
     "keys for unknown user": (
-        as_cli(lambda db, who, pid: c.CreateKeys(user_email="ghost@example.com", scopes=Scope.all())),
+        as_cli(lambda db, who, pid: uc.CreateKeys(user_email="ghost@example.com", scopes=Scope.all())),
         NotFound,
     ),
-    "disable unknown user": (as_cli(lambda db, who, pid: c.DisableUser(uuid.uuid4())), NotFound),
+    "disable unknown user": (as_cli(lambda db, who, pid: uc.DisableUser(uuid.uuid4())), NotFound),
     "missing scope": (read_only, Forbidden),
 }
 
@@ -319,7 +343,7 @@ def test_a_refused_command_writes_nothing(
     command, who = build(db, admin, project_id)
     before = snapshot(db)
     with pytest.raises(error):
-        db.bus.handle(command, who)
+        db.bus.handle(command(), who)
     assert delta(before, snapshot(db)) == {}
 
 
@@ -329,7 +353,7 @@ def test_a_refused_create_leaves_no_gap_in_the_numbering(
     first = case_row(db, open_case(db, admin, project_id))
     with pytest.raises(ValidationFailed):
         # Fails after both numbers were drawn; the rollback must give them back.
-        open_case(db, admin, project_id, title="")
+        open_case(db, admin, project_id, **RESOLVED_BEFORE_OPENED)
     second = case_row(db, open_case(db, admin, project_id))
     key = db.read.project(project_id).key
     assert (first["key"], second["key"]) == (f"{key}-1", f"{key}-2")
@@ -341,17 +365,17 @@ def test_a_refused_create_leaves_no_gap_in_the_numbering(
 
 def test_project_commands_write_the_project(db: Container, admin: Principal) -> None:
     before = snapshot(db)
-    project_id = db.bus.handle(c.CreateProject(name="Payments", key="pay" + new_key()[:5]), admin)
+    project_id = db.bus.handle(pc.CreateProject(name="Payments", key="pay" + new_key()[:5]), admin)
     changed = delta(before, snapshot(db))
     assert changed["projects"] == 1
     assert changed["project_members"] == 1
     assert "cases" not in changed
 
     db.bus.handle(
-        c.UpdateProject(project_id, name="Payments Ops", settings={"notification": {"x": 1}}), admin
+        pc.UpdateProject(project_id, name="Payments Ops", settings={"notification": {"x": 1}}), admin
     )
-    db.bus.handle(c.FavoriteProject(project_id), admin)
-    db.bus.handle(c.FavoriteProject(project_id), admin)
+    db.bus.handle(pc.FavoriteProject(project_id), admin)
+    db.bus.handle(pc.FavoriteProject(project_id), admin)
     with db.engine.connect() as conn:
         row = conn.execute(select(t.projects).where(t.projects.c.id == project_id)).mappings().one()
         favorites = conn.execute(
@@ -362,8 +386,8 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
     assert row["key"].startswith("PAY")
     assert len(favorites) == 1
 
-    db.bus.handle(c.UnfavoriteProject(project_id), admin)
-    db.bus.handle(c.DeleteProject(project_id), admin)
+    db.bus.handle(pc.UnfavoriteProject(project_id), admin)
+    db.bus.handle(pc.DeleteProject(project_id), admin)
     with db.engine.connect() as conn:
         row = conn.execute(select(t.projects).where(t.projects.c.id == project_id)).mappings().one()
         favorites = conn.execute(
@@ -378,8 +402,8 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
 def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     email = f"ops.{uuid.uuid4().hex[:8]}@example.com"
     before = snapshot(db)
-    user_id = db.bus.handle(c.CreateUser(email=email.upper(), name="Ops"), None)
-    keys = db.bus.handle(c.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), None)
+    user_id = db.bus.handle(uc.CreateUser(email=email.upper(), name="Ops"), None)
+    keys = db.bus.handle(uc.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), None)
     changed = delta(before, snapshot(db))
     assert (changed["users"], changed["api_keys"], changed["app_keys"]) == (1, 1, 1)
     assert keys.user_id == user_id
@@ -390,10 +414,10 @@ def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     assert principal.has(Scope.CASES_READ)
     assert not principal.has(Scope.USER_ACCESS_READ)
 
-    db.bus.handle(c.DisableUser(user_id), None)
+    db.bus.handle(uc.DisableUser(user_id), None)
     assert db.read.user(user_id).disabled is True
     with pytest.raises(ValidationFailed):
-        db.bus.handle(c.CreateKeys(user_email=email, scopes=Scope.all()), None)
+        db.bus.handle(uc.CreateKeys(user_email=email, scopes=Scope.all()), None)
 
 
 # -- numbering under concurrency ----------------------------------------------------------
@@ -405,7 +429,7 @@ CREATES_PER_THREAD = 10
 @pytest.mark.timeout(180)
 def test_numbers_never_repeat_under_concurrent_creates(db: Container, admin: Principal) -> None:
     keys = [new_key(), new_key()]
-    projects = [db.bus.handle(c.CreateProject(name=key, key=key), admin) for key in keys]
+    projects = [db.bus.handle(pc.CreateProject(name=key, key=key), admin) for key in keys]
     start = threading.Barrier(THREADS)
 
     def creator(worker: int) -> list[uuid.UUID]:

@@ -7,10 +7,12 @@ import uuid
 
 import pytest
 
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent
-from casedesk.domain.ids import CaseRef
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, Priority, Scope
 from casedesk.services.bus import MessageBus
@@ -30,8 +32,8 @@ def bus(store: Store) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(c.CreateUser(email="admin@example.com", name="Admin"), None)
-    bus.handle(c.CreateProject(name="Operations", key="OPS"), principal(user_id, *Scope.all()))
+    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), None)
+    bus.handle(pc.CreateProject(name="Operations", key="OPS"), principal(user_id, *Scope.all()))
     return principal(user_id, *Scope.all(), email="admin@example.com")
 
 
@@ -85,8 +87,8 @@ def test_a_bad_shared_value_names_the_value(bus: MessageBus, admin: Principal) -
     refs = [new_case(bus, admin), new_case(bus, admin)]
     nobody = uuid.uuid4()
     with pytest.raises(ValidationFailed) as refused:
-        bus.handle(c.BulkUpdateCases(tuple(c.AssignCase(ref, nobody) for ref in refs)), admin)
-    assert refused.value.field == "assignee_id"
+        bus.handle(c.BulkUpdateCases(tuple(c.AssignCase(ref, UserRef(id=nobody)) for ref in refs)), admin)
+    assert refused.value.field == "assignee"
     assert refused.value.message == f"user {nobody} does not exist"
 
 

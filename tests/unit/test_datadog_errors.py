@@ -66,7 +66,7 @@ def test_not_found_names_the_resource() -> None:
     [
         ("title", "/data/attributes/title"),
         ("security_resolved_reason", "/data/attributes/security_resolved_reason"),
-        ("assignee", "/data/relationships/assignee/data/id"),
+        ("assignees", "/data/relationships/assignee/data/id"),
         ("project", "/data/relationships/project/data/id"),
         ("status", "/data/attributes/status"),
     ],

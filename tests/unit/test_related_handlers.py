@@ -7,11 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from casedesk.domain import commands as c
+from casedesk.domain import maintenance as mc
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.events import CaseEvent
-from casedesk.domain.ids import CaseRef
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, Scope
 from casedesk.services.bus import MessageBus
@@ -30,14 +33,14 @@ def bus(store: Store) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(c.CreateUser(email="admin@example.com", name="Admin"), None)
+    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), None)
     return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all())
 
 
 @pytest.fixture
 def cases(bus: MessageBus, admin: Principal) -> tuple[uuid.UUID, uuid.UUID]:
-    bus.handle(c.CreateProject(name="Operations", key="ops"), admin)
-    bus.handle(c.CreateProject(name="Security", key="sec"), admin)
+    bus.handle(pc.CreateProject(name="Operations", key="ops"), admin)
+    bus.handle(pc.CreateProject(name="Security", key="sec"), admin)
     create = c.CreateCase(title="Disk full", type_id=STANDARD_CASE_TYPE_ID, project="OPS")
     return bus.handle(create, admin), bus.handle(create, admin)
 
@@ -92,13 +95,13 @@ def test_watching_is_idempotent_and_outbox_only(
     first, _ = cases
     before = store.cases[first].modified_at
     for _ in range(2):
-        bus.handle(c.WatchCase(CaseRef(id=first), admin.user_id), admin)
+        bus.handle(c.WatchCase(CaseRef(id=first), UserRef(id=admin.user_id)), admin)
     assert list(store.watchers) == [(first, admin.user_id)]
     assert [e.kind for e in store.outbox if e.subject_id == first].count(CaseEvent.WATCHER_ADDED) == 1
     assert CaseEvent.WATCHER_ADDED not in kinds(store, first)
     assert store.cases[first].modified_at == before
     with pytest.raises(NotFound):
-        bus.handle(c.WatchCase(CaseRef(id=first), uuid.uuid4()), admin)
+        bus.handle(c.WatchCase(CaseRef(id=first), UserRef(id=uuid.uuid4())), admin)
 
 
 def test_a_moved_case_keeps_its_old_key(
@@ -130,10 +133,10 @@ def test_view_queries_are_parsed_on_every_write(
 
 
 def test_maintenance_windows_need_the_event_management_scope(bus: MessageBus, admin: Principal) -> None:
-    create = c.CreateMaintenanceWindow("Night", "project:OPS", NOW, NOW + timedelta(hours=2))
+    create = mc.CreateMaintenanceWindow("Night", "project:OPS", NOW, NOW + timedelta(hours=2))
     with pytest.raises(Forbidden):
         bus.handle(create, principal(admin.user_id, Scope.CASES_WRITE))
     bus.handle(create, principal(admin.user_id, Scope.EVENT_CORRELATION_CONFIG_WRITE))
     with pytest.raises(ValidationFailed) as backwards:
-        bus.handle(c.CreateMaintenanceWindow("Oops", "", NOW, NOW - timedelta(hours=1)), admin)
+        bus.handle(mc.CreateMaintenanceWindow("Oops", "", NOW, NOW - timedelta(hours=1)), admin)
     assert backwards.value.field == "end_at"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from casedesk.domain.cases.views import clean_query
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 
 NAME_MAX = 200
@@ -80,3 +81,28 @@ class MaintenanceWindow:
 
     def active_at(self, moment: datetime) -> bool:
         return self.start_at <= moment < self.end_at
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateMaintenanceWindow(Command):
+    name: str
+    query: str
+    start_at: datetime
+    end_at: datetime
+
+
+@dataclass(frozen=True)
+class UpdateMaintenanceWindow(Command):
+    window_id: uuid.UUID
+    name: str | None = None
+    query: str | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeleteMaintenanceWindow(Command):
+    window_id: uuid.UUID

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import IMPLIED_SCOPES, Scope
 
@@ -92,3 +93,27 @@ class ApiKey:
     last4: str
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateUser(Command):
+    email: str
+    name: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class DisableUser(Command):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateKeys(Command):
+    """Creates an API key and an application key for `user_email` (the CLI's `keys create`)."""
+
+    user_email: str
+    scopes: frozenset[Scope]
+    name: str = "default"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from casedesk.bootstrap import bootstrap
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
 from casedesk.domain.errors import DomainError, NotFound
 from casedesk.domain.users import clean_email
 from casedesk.domain.vocab import Scope
@@ -96,9 +96,9 @@ def init(
         with container.uow() as uow:
             existing = uow.users.find_by_email(admin_email.strip().lower())
         if existing is None:
-            container.bus.handle(c.CreateUser(email=admin_email, name=name), None)
+            container.bus.handle(uc.CreateUser(email=admin_email, name=name), None)
         keys = container.bus.handle(
-            c.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None
+            uc.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None
         )
     except DomainError as exc:
         fail(describe(exc))
@@ -117,7 +117,7 @@ def users_create(
     """Create a user."""
     container = bootstrap(migrate=True)
     try:
-        user_id = container.bus.handle(c.CreateUser(email=email, name=name, title=title), None)
+        user_id = container.bus.handle(uc.CreateUser(email=email, name=name, title=title), None)
     except DomainError as exc:
         fail(describe(exc))
     finally:
@@ -138,7 +138,7 @@ def keys_create(
     wanted = parse_scopes(scopes)
     container = bootstrap(migrate=True)
     try:
-        keys = container.bus.handle(c.CreateKeys(user_email=user, scopes=wanted, name=name), None)
+        keys = container.bus.handle(uc.CreateKeys(user_email=user, scopes=wanted, name=name), None)
     except DomainError as exc:
         fail(describe(exc))
     finally:

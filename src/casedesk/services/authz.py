@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from casedesk.domain import commands as c
-from casedesk.domain.cases import commands as x
+from casedesk.domain import maintenance as mc
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import Forbidden
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services.incidents.registry import INCIDENT_SCOPES
 
-REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
+REQUIRED_SCOPE: dict[type[Command], Scope] = {
     c.CreateCase: Scope.CASES_WRITE,
     c.ChangeCaseStatus: Scope.CASES_WRITE,
     c.ChangeCasePriority: Scope.CASES_WRITE,
@@ -36,14 +39,14 @@ REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.CreateCustomAttributeConfig: Scope.CASES_SHARED_SETTINGS_WRITE,
     c.UpdateCustomAttributeConfig: Scope.CASES_SHARED_SETTINGS_WRITE,
     c.DeleteCustomAttributeConfig: Scope.CASES_SHARED_SETTINGS_WRITE,
-    c.CreateProject: Scope.CASES_WRITE,
-    c.UpdateProject: Scope.CASES_WRITE,
-    c.DeleteProject: Scope.CASES_WRITE,
-    c.FavoriteProject: Scope.CASES_WRITE,
-    c.UnfavoriteProject: Scope.CASES_WRITE,
-    c.CreateUser: Scope.USER_ACCESS_INVITE,
-    c.DisableUser: Scope.USER_ACCESS_MANAGE,
-    c.CreateKeys: Scope.USER_ACCESS_MANAGE,
+    pc.CreateProject: Scope.CASES_WRITE,
+    pc.UpdateProject: Scope.CASES_WRITE,
+    pc.DeleteProject: Scope.CASES_WRITE,
+    pc.FavoriteProject: Scope.CASES_WRITE,
+    pc.UnfavoriteProject: Scope.CASES_WRITE,
+    uc.CreateUser: Scope.USER_ACCESS_INVITE,
+    uc.DisableUser: Scope.USER_ACCESS_MANAGE,
+    uc.CreateKeys: Scope.USER_ACCESS_MANAGE,
     c.CreateCaseLink: Scope.CASES_WRITE,
     c.DeleteCaseLink: Scope.CASES_WRITE,
     c.WatchCase: Scope.CASES_WRITE,
@@ -52,10 +55,26 @@ REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.CreateCaseView: Scope.CASES_WRITE,
     c.UpdateCaseView: Scope.CASES_WRITE,
     c.DeleteCaseView: Scope.CASES_WRITE,
-    c.CreateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
-    c.UpdateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
-    c.DeleteMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
-    **dict.fromkeys(x.EXTRA_COMMANDS, Scope.CASES_WRITE),
+    mc.CreateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    mc.UpdateMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    mc.DeleteMaintenanceWindow: Scope.EVENT_CORRELATION_CONFIG_WRITE,
+    c.ChangeCase: Scope.CASES_WRITE,
+    c.ChangeCaseAssignees: Scope.CASES_WRITE,
+    c.ChangeCaseTags: Scope.CASES_WRITE,
+    c.ChangeCaseRecords: Scope.CASES_WRITE,
+    c.SetCaseTimes: Scope.CASES_WRITE,
+    c.SetClosureConditions: Scope.CASES_WRITE,
+    c.DeleteCase: Scope.CASES_WRITE,
+    c.ReactToComment: Scope.CASES_WRITE,
+    c.AddCaseButton: Scope.CASES_WRITE,
+    c.UpdateCaseButton: Scope.CASES_WRITE,
+    c.DeleteCaseButton: Scope.CASES_WRITE,
+    c.ReplaceCaseButtons: Scope.CASES_WRITE,
+    c.AddCaseMetadata: Scope.CASES_WRITE,
+    c.UpdateCaseMetadata: Scope.CASES_WRITE,
+    c.RemoveCaseMetadata: Scope.CASES_WRITE,
+    c.AttachFile: Scope.CASES_WRITE,
+    c.CreateRecord: Scope.CASES_WRITE,
     **INCIDENT_SCOPES,
 }
 
@@ -65,5 +84,5 @@ def require(principal: Principal, scope: Scope) -> None:
         raise Forbidden(f"this key lacks the {scope.value} scope")
 
 
-def authorize(principal: Principal, command: c.Command) -> None:
+def authorize(principal: Principal, command: Command) -> None:
     require(principal, REQUIRED_SCOPE[type(command)])

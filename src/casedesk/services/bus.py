@@ -6,10 +6,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from casedesk.domain import commands as c
+from casedesk.domain import maintenance as mc
+from casedesk.domain import users as uc
+from casedesk.domain.cases import commands as c
+from casedesk.domain.commands import Command
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.services import authz, maintenance, projects, users
-from casedesk.services.cases import bulk, case_types, links, moves, views, watchers
+from casedesk.services.cases import bulk, case_types, comments, links, moves, views, watchers
 from casedesk.services.cases import handlers as cases
 from casedesk.services.cases.registry import EXTRA_HANDLERS
 from casedesk.services.incidents.registry import INCIDENT_HANDLERS
@@ -17,7 +21,7 @@ from casedesk.services.ports.uow import Clock, UnitOfWork, UnitOfWorkFactory
 
 Handler = Callable[[UnitOfWork, Any, Any, datetime], Any]
 
-HANDLERS: dict[type[c.Command], Handler] = {
+HANDLERS: dict[type[Command], Handler] = {
     c.CreateCase: cases.create_case,
     c.ChangeCaseStatus: cases.change_status,
     c.ChangeCasePriority: cases.change_priority,
@@ -30,9 +34,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SetCaseAttributes: cases.set_attributes,
     c.SetCaseDueDate: cases.set_due_date,
     c.SetCaseResolvedReason: cases.set_resolved_reason,
-    c.CommentOnCase: cases.comment,
-    c.UpdateCaseComment: cases.update_comment,
-    c.DeleteCaseComment: cases.delete_comment,
+    c.CommentOnCase: comments.comment,
+    c.UpdateCaseComment: comments.update_comment,
+    c.DeleteCaseComment: comments.delete_comment,
     c.SetCaseCustomAttribute: cases.set_custom_attribute,
     c.RemoveCaseCustomAttribute: cases.remove_custom_attribute,
     c.AddCaseInsights: cases.add_insights,
@@ -44,14 +48,14 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateCustomAttributeConfig: case_types.create_custom_attribute,
     c.UpdateCustomAttributeConfig: case_types.update_custom_attribute,
     c.DeleteCustomAttributeConfig: case_types.delete_custom_attribute,
-    c.CreateProject: projects.create_project,
-    c.UpdateProject: projects.update_project,
-    c.DeleteProject: projects.delete_project,
-    c.FavoriteProject: projects.favorite,
-    c.UnfavoriteProject: projects.unfavorite,
-    c.CreateUser: users.create_user,
-    c.DisableUser: users.disable_user,
-    c.CreateKeys: users.create_keys,
+    pc.CreateProject: projects.create_project,
+    pc.UpdateProject: projects.update_project,
+    pc.DeleteProject: projects.delete_project,
+    pc.FavoriteProject: projects.favorite,
+    pc.UnfavoriteProject: projects.unfavorite,
+    uc.CreateUser: users.create_user,
+    uc.DisableUser: users.disable_user,
+    uc.CreateKeys: users.create_keys,
     c.CreateCaseLink: links.create_link,
     c.DeleteCaseLink: links.delete_link,
     c.WatchCase: watchers.watch,
@@ -60,9 +64,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateCaseView: views.create_view,
     c.UpdateCaseView: views.update_view,
     c.DeleteCaseView: views.delete_view,
-    c.CreateMaintenanceWindow: maintenance.create_window,
-    c.UpdateMaintenanceWindow: maintenance.update_window,
-    c.DeleteMaintenanceWindow: maintenance.delete_window,
+    mc.CreateMaintenanceWindow: maintenance.create_window,
+    mc.UpdateMaintenanceWindow: maintenance.update_window,
+    mc.DeleteMaintenanceWindow: maintenance.delete_window,
     **EXTRA_HANDLERS,
     **INCIDENT_HANDLERS,
 }
@@ -79,7 +83,7 @@ class MessageBus:
         self.uow_factory = uow_factory
         self.clock = clock
 
-    def handle(self, command: c.Command, principal: Principal | None) -> Any:
+    def handle(self, command: Command, principal: Principal | None) -> Any:
         """Runs the command as `principal`; None means the operator at the console (CLI)."""
         if principal is not None:
             authz.authorize(principal, command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain import maintenance as mc
 from casedesk.domain.maintenance import MaintenanceWindow, check_span, clean_window_name
 from casedesk.domain.users import Principal
 from casedesk.services.cases.views import check_query
@@ -13,7 +13,7 @@ from casedesk.services.ports.uow import UnitOfWork
 
 
 def create_window(
-    uow: UnitOfWork, cmd: c.CreateMaintenanceWindow, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: mc.CreateMaintenanceWindow, who: Principal, now: datetime
 ) -> uuid.UUID:
     window = MaintenanceWindow.create(
         name=cmd.name, query=cmd.query, start_at=cmd.start_at, end_at=cmd.end_at, actor=who.user_id, now=now
@@ -24,7 +24,7 @@ def create_window(
 
 
 def update_window(
-    uow: UnitOfWork, cmd: c.UpdateMaintenanceWindow, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: mc.UpdateMaintenanceWindow, who: Principal, now: datetime
 ) -> uuid.UUID:
     if cmd.name is not None:
         clean_window_name(cmd.name)
@@ -46,7 +46,7 @@ def update_window(
 
 
 def delete_window(
-    uow: UnitOfWork, cmd: c.DeleteMaintenanceWindow, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: mc.DeleteMaintenanceWindow, who: Principal, now: datetime
 ) -> uuid.UUID:
     window = uow.maintenance_windows.get(cmd.window_id)
     uow.maintenance_windows.delete(window)

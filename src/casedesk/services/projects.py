@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
 from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.projects.project import Project, clean_handle, clean_name
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
 
 
-def create_project(uow: UnitOfWork, cmd: c.CreateProject, who: Principal, now: datetime) -> uuid.UUID:
+def create_project(uow: UnitOfWork, cmd: pc.CreateProject, who: Principal, now: datetime) -> uuid.UUID:
     project = Project.create(name=cmd.name, key=cmd.key, handle=cmd.handle, actor=who.user_id, now=now)
     if uow.projects.key_taken(project.key):
         raise ValidationFailed("key", f"project key {project.key} is already used")
@@ -23,7 +23,7 @@ def create_project(uow: UnitOfWork, cmd: c.CreateProject, who: Principal, now: d
     return project.id
 
 
-def update_project(uow: UnitOfWork, cmd: c.UpdateProject, who: Principal, now: datetime) -> uuid.UUID:
+def update_project(uow: UnitOfWork, cmd: pc.UpdateProject, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project_id)
     if cmd.name is not None:
         project.name = clean_name(cmd.name)
@@ -42,7 +42,7 @@ def update_project(uow: UnitOfWork, cmd: c.UpdateProject, who: Principal, now: d
     return project.id
 
 
-def delete_project(uow: UnitOfWork, cmd: c.DeleteProject, who: Principal, now: datetime) -> uuid.UUID:
+def delete_project(uow: UnitOfWork, cmd: pc.DeleteProject, who: Principal, now: datetime) -> uuid.UUID:
     # Soft delete: the project's cases keep their keys and stay readable.
     project = uow.projects.get(cmd.project_id)
     project.deleted_at = now
@@ -50,13 +50,13 @@ def delete_project(uow: UnitOfWork, cmd: c.DeleteProject, who: Principal, now: d
     return project.id
 
 
-def favorite(uow: UnitOfWork, cmd: c.FavoriteProject, who: Principal, now: datetime) -> uuid.UUID:
+def favorite(uow: UnitOfWork, cmd: pc.FavoriteProject, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project_id)
     uow.projects.set_favorite(project.id, who.user_id, True)
     return project.id
 
 
-def unfavorite(uow: UnitOfWork, cmd: c.UnfavoriteProject, who: Principal, now: datetime) -> uuid.UUID:
+def unfavorite(uow: UnitOfWork, cmd: pc.UnfavoriteProject, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project_id)
     uow.projects.set_favorite(project.id, who.user_id, False)
     return project.id

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
 from casedesk.domain.cases.mentions import MentionLookup
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import UserRef
@@ -68,7 +68,7 @@ def _unknown(ref: UserRef) -> str:
     return f"user {ref.id} does not exist"
 
 
-def create_user(uow: UnitOfWork, cmd: c.CreateUser, who: Principal | None, now: datetime) -> uuid.UUID:
+def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal | None, now: datetime) -> uuid.UUID:
     user = User.create(email=cmd.email, name=cmd.name, title=cmd.title, now=now)
     if uow.users.find_by_email(user.email) is not None:
         raise ValidationFailed("email", f"a user with email {user.email} already exists")
@@ -76,14 +76,14 @@ def create_user(uow: UnitOfWork, cmd: c.CreateUser, who: Principal | None, now: 
     return user.id
 
 
-def disable_user(uow: UnitOfWork, cmd: c.DisableUser, who: Principal, now: datetime) -> uuid.UUID:
+def disable_user(uow: UnitOfWork, cmd: uc.DisableUser, who: Principal, now: datetime) -> uuid.UUID:
     user = uow.users.get(cmd.user_id)
     user.disable(now)
     uow.users.save(user)
     return user.id
 
 
-def create_keys(uow: UnitOfWork, cmd: c.CreateKeys, who: Principal | None, now: datetime) -> IssuedKeys:
+def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal | None, now: datetime) -> IssuedKeys:
     user = uow.users.find_by_email(clean_email(cmd.user_email))
     if user is None:
         raise NotFound("user", cmd.user_email)

@@ -1,62 +1,253 @@
-"""Commands over what a case holds beyond Datadog's model (see `case_extras`), and over the
-parts attached to it (see `case_parts`). Tines' dialect is their first caller."""
+"""Case commands: one per use case, whichever dialect asks for it.
+
+A command checks the values it can check alone when it is built (titles, text, tags, metadata,
+record ids, emails), so a malformed request is refused before anything is looked up, even
+when its target does not exist. Dialect defaults (Tines' P4, "the caller is the assignee")
+are filled in by the dialect's mapping, never here. Users are named by `UserRef`, cases by
+`CaseRef` (UUID, key or global number).
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain.cases.attachments import ButtonSpec, RecordField
-from casedesk.domain.cases.closure import ClosureCondition
-from casedesk.domain.commands import CaseCommand, Command
-from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.domain.cases.closure import ClosureCondition, clean_conditions
+from casedesk.domain.cases.custom_attributes import CustomAttributeType
+from casedesk.domain.cases.links import EntityRef, Relationship
+from casedesk.domain.cases.values import (
+    Insight,
+    clean_attributes,
+    clean_comment,
+    clean_description,
+    clean_metadata,
+    clean_record_ids,
+    clean_tags,
+    clean_title,
+)
+from casedesk.domain.commands import Command
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.ids import CaseRef, UserRef
+from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason
 
 
 @dataclass(frozen=True)
-class OpenCase(Command):
-    """Creates a case with everything at once. `assignee_emails` None means "the caller";
-    `author_email` None means the caller is the author."""
+class CustomValueInput:
+    """A custom attribute value as sent: its claimed type and shape, and the raw value."""
 
-    project: str  # project UUID, key or number
+    type: CustomAttributeType
+    is_multi: bool
+    value: Any
+
+
+# -- creating ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCase(Command):
+    """Creates a case with everything at once. `author` (the caller when None) is who opened
+    it; `assignees` are in order, the first is the primary. A case asked for CLOSED is opened
+    and then closed, so its closure conditions decide, and `resolved_at` backdates the close."""
+
     title: str
+    project: str  # project UUID, key or number
+    type_id: uuid.UUID = STANDARD_CASE_TYPE_ID
     description: str = ""
-    priority: Priority = Priority.P4
+    priority: Priority = Priority.NOT_DEFINED
     status: CaseStatus = CaseStatus.OPEN
-    author_email: str | None = None
-    assignee_emails: tuple[str, ...] | None = None
+    author: UserRef | None = None
+    assignees: tuple[UserRef, ...] = ()
+    attributes: dict[str, list[str]] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    custom_attributes: dict[str, CustomValueInput] = field(default_factory=dict)
     record_ids: tuple[int, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+    closure_conditions: tuple[ClosureCondition, ...] = ()
+    buttons: tuple[ButtonSpec, ...] = ()
     opened_at: datetime | None = None
     resolved_at: datetime | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    buttons: tuple[ButtonSpec, ...] = ()
-    closure_conditions: tuple[ClosureCondition, ...] = ()
+
+    def __post_init__(self) -> None:
+        clean_title(self.title)
+        clean_description(self.description)
+        clean_attributes(self.attributes)
+        clean_tags(self.tags)
+        clean_record_ids(self.record_ids)
+        clean_metadata(self.metadata)
+        clean_conditions(self.closure_conditions)
+        if self.resolved_at is not None and self.status is not CaseStatus.CLOSED:
+            raise ValidationFailed("resolved_at", "only a closed case has a resolution time")
+
+
+# -- changing one case -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class UpdateCase(CaseCommand):
-    """Changes any of the given parts (None leaves a part alone) in one transaction; a status
-    change is applied last, so closure conditions see the case as updated."""
+class CaseCommand(Command):
+    case: CaseRef
 
-    title: str | None = None
-    description: str | None = None
-    priority: Priority | None = None
-    status: CaseStatus | None = None
-    author_email: str | None = None
-    assignee_emails: tuple[str, ...] | None = None
-    add_assignee_emails: tuple[str, ...] = ()
-    remove_assignee_emails: tuple[str, ...] = ()
+
+@dataclass(frozen=True)
+class ChangeCaseStatus(CaseCommand):
+    status: CaseStatus
+
+
+@dataclass(frozen=True)
+class ChangeCasePriority(CaseCommand):
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class RetitleCase(CaseCommand):
+    title: str
+
+    def __post_init__(self) -> None:
+        clean_title(self.title)
+
+
+@dataclass(frozen=True)
+class DescribeCase(CaseCommand):
+    description: str
+
+    def __post_init__(self) -> None:
+        clean_description(self.description)
+
+
+@dataclass(frozen=True)
+class AssignCase(CaseCommand):
+    """Makes `assignee` the primary assignee in place of the current one; others stay."""
+
+    assignee: UserRef
+
+
+@dataclass(frozen=True)
+class UnassignCase(CaseCommand):
+    """Removes every assignee."""
+
+
+@dataclass(frozen=True)
+class ChangeCaseAssignees(CaseCommand):
+    """Replaces the assignees with `assignees` (None keeps them), then adds and removes."""
+
+    assignees: tuple[UserRef, ...] | None = None
+    add_assignees: tuple[UserRef, ...] = ()
+    remove_assignees: tuple[UserRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArchiveCase(CaseCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class UnarchiveCase(CaseCommand):
+    pass
+
+
+@dataclass(frozen=True)
+class SetCaseAttributes(CaseCommand):
+    """Replaces the whole attribute map; its `tags` are the case's tags."""
+
+    attributes: dict[str, list[str]]
+
+    def __post_init__(self) -> None:
+        clean_attributes(self.attributes)
+
+
+@dataclass(frozen=True)
+class ChangeCaseTags(CaseCommand):
+    """Replaces the tags with `tags` (None keeps them), then adds and removes."""
+
     tags: tuple[str, ...] | None = None
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
-    add_record_ids: tuple[int, ...] = ()
-    remove_record_ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        clean_tags([*(self.tags or ()), *self.add_tags])
+
+
+@dataclass(frozen=True)
+class SetCaseDueDate(CaseCommand):
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class SetCaseResolvedReason(CaseCommand):
+    reason: ResolvedReason
+
+
+@dataclass(frozen=True)
+class SetCaseTimes(CaseCommand):
+    """Backdates when the case was opened and (once closed) resolved."""
+
     opened_at: datetime | None = None
     resolved_at: datetime | None = None
-    metadata: dict[str, Any] | None = None
-    buttons: tuple[ButtonSpec, ...] | None = None
-    closure_conditions: tuple[ClosureCondition, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ChangeCaseRecords(CaseCommand):
+    add_record_ids: tuple[int, ...] = ()
+    remove_record_ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        clean_record_ids([*self.add_record_ids, *self.remove_record_ids], "add_record_ids")
+
+
+@dataclass(frozen=True)
+class AddCaseMetadata(CaseCommand):
+    """Adds keys the case does not have; existing keys keep their values."""
+
+    values: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        clean_metadata(self.values)
+
+
+@dataclass(frozen=True)
+class UpdateCaseMetadata(CaseCommand):
+    """Sets the given keys, adding or overwriting them."""
+
+    values: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        clean_metadata(self.values)
+
+
+@dataclass(frozen=True)
+class RemoveCaseMetadata(CaseCommand):
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetClosureConditions(CaseCommand):
+    conditions: tuple[ClosureCondition, ...]
+
+    def __post_init__(self) -> None:
+        clean_conditions(self.conditions)
+
+
+@dataclass(frozen=True)
+class SetCaseCustomAttribute(CaseCommand):
+    key: str
+    input: CustomValueInput
+
+
+@dataclass(frozen=True)
+class RemoveCaseCustomAttribute(CaseCommand):
+    key: str
+
+
+@dataclass(frozen=True)
+class AddCaseInsights(CaseCommand):
+    insights: tuple[Insight, ...]
+
+
+@dataclass(frozen=True)
+class RemoveCaseInsights(CaseCommand):
+    insights: tuple[Insight, ...]
 
 
 @dataclass(frozen=True)
@@ -65,11 +256,68 @@ class DeleteCase(CaseCommand):
 
 
 @dataclass(frozen=True)
-class CommentAs(CaseCommand):
-    """A comment whose author is `author_email` (the caller when None)."""
+class MoveCaseToProject(CaseCommand):
+    project: str  # project UUID or key
+
+
+# -- many changes in one transaction -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeCase(CaseCommand):
+    """Several changes to one case in one transaction, run by the single-case handlers; the
+    status change runs last (and the opened/resolved stamps after it), so closure conditions
+    see the case as changed. `author` (the caller when None) is who makes the changes; every
+    change names this command's case."""
+
+    changes: tuple[CaseCommand, ...] = ()
+    author: UserRef | None = None
+
+    def __post_init__(self) -> None:
+        if any(change.case != self.case for change in self.changes):
+            raise ValueError("every change of a ChangeCase names its case")
+
+
+# A bulk update holds every case's row lock until it commits; this bounds that time.
+BULK_MAX_CASES = 1000
+
+
+@dataclass(frozen=True)
+class BulkUpdateCases(Command):
+    """One change applied to many cases in one transaction: all of them change or none does.
+
+    `changes[i]` is the single-case command for the i-th case of the request, so each case
+    goes through the same rules, timeline event and outbox row as a single update."""
+
+    changes: tuple[CaseCommand, ...]
+
+
+# -- comments ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommentOnCase(CaseCommand):
+    """A comment whose author is `author` (the caller when None)."""
 
     message: str
-    author_email: str | None = None
+    author: UserRef | None = None
+
+    def __post_init__(self) -> None:
+        clean_comment(self.message)
+
+
+@dataclass(frozen=True)
+class UpdateCaseComment(CaseCommand):
+    cell_id: uuid.UUID
+    message: str
+
+    def __post_init__(self) -> None:
+        clean_comment(self.message)
+
+
+@dataclass(frozen=True)
+class DeleteCaseComment(CaseCommand):
+    cell_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -79,14 +327,43 @@ class ReactToComment(CaseCommand):
     add: bool = True
 
 
-@dataclass(frozen=True)
-class SubscribeToCase(CaseCommand):
-    user_email: str
+# -- watchers and links ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class UnsubscribeFromCase(CaseCommand):
-    user_email: str
+class WatchCase(CaseCommand):
+    user: UserRef
+
+
+@dataclass(frozen=True)
+class UnwatchCase(CaseCommand):
+    user: UserRef
+
+
+@dataclass(frozen=True)
+class CreateCaseLink(Command):
+    """Links two entities. `exists_ok`: when the two are linked already (any relationship,
+    either way round) nothing changes and the existing link's id is the answer."""
+
+    parent: EntityRef
+    child: EntityRef
+    relationship: Relationship
+    exists_ok: bool = False
+
+
+@dataclass(frozen=True)
+class DeleteCaseLink(Command):
+    """Deletes the link `link_id`, or every link between the two cases of `between`."""
+
+    link_id: uuid.UUID | None = None
+    between: tuple[CaseRef, CaseRef] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.link_id is None) == (self.between is None):
+            raise ValueError("name a link, or the two cases whose links go")
+
+
+# -- buttons, files and records ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -109,34 +386,8 @@ class DeleteCaseButton(CaseCommand):
 
 
 @dataclass(frozen=True)
-class AddCaseMetadata(CaseCommand):
-    """Adds keys the case does not have; existing keys keep their values."""
-
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class UpdateCaseMetadata(CaseCommand):
-    """Sets the given keys, adding or overwriting them."""
-
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RemoveCaseMetadata(CaseCommand):
-    keys: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LinkCaseNumber(CaseCommand):
-    """Relates the case to the case numbered `other` (both directions, one link)."""
-
-    other: int
-
-
-@dataclass(frozen=True)
-class UnlinkCaseNumber(CaseCommand):
-    other: int
+class ReplaceCaseButtons(CaseCommand):
+    buttons: tuple[ButtonSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -145,7 +396,7 @@ class AttachFile(CaseCommand):
     content: bytes
     content_type: str
     comment: str = ""
-    author_email: str | None = None
+    author: UserRef | None = None
 
 
 @dataclass(frozen=True)
@@ -153,9 +404,75 @@ class CreateRecord(Command):
     fields: tuple[RecordField, ...]
 
 
-# Every one of these changes a case or what is attached to one.
-EXTRA_COMMANDS: tuple[type[Command], ...] = (
-    OpenCase, UpdateCase, DeleteCase, CommentAs, ReactToComment, SubscribeToCase,
-    UnsubscribeFromCase, AddCaseButton, UpdateCaseButton, DeleteCaseButton, AddCaseMetadata,
-    UpdateCaseMetadata, RemoveCaseMetadata, LinkCaseNumber, UnlinkCaseNumber, AttachFile, CreateRecord,
-)  # fmt: skip
+# -- case types and their custom attributes ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseType(Command):
+    name: str
+    description: str = ""
+    emoji: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateCaseType(Command):
+    type_id: uuid.UUID
+    name: str | None = None
+    description: str | None = None
+    emoji: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseType(Command):
+    type_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    key: str
+    display_name: str
+    type: CustomAttributeType
+    is_multi: bool
+    description: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpdateCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    config_id: uuid.UUID
+    display_name: str | None = None
+    description: str | None = None
+    type: CustomAttributeType | None = None
+    options: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCustomAttributeConfig(Command):
+    type_id: uuid.UUID
+    config_id: uuid.UUID
+
+
+# -- case views --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseView(Command):
+    project_id: uuid.UUID
+    name: str
+    query: str
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateCaseView(Command):
+    view_id: uuid.UUID
+    name: str | None = None
+    query: str | None = None
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseView(Command):
+    view_id: uuid.UUID

@@ -48,7 +48,7 @@ OBJECT_ERROR_OPERATIONS = frozenset(
 
 # Domain field names whose place in a request body is not /data/attributes/<field>.
 FIELD_POINTERS = {
-    "assignee": "/data/relationships/assignee/data/id",
+    "assignees": "/data/relationships/assignee/data/id",
     "project": "/data/relationships/project/data/id",
     "status": "/data/attributes/status",
     "tags": "/data/attributes/attributes/tags",
@@ -60,12 +60,15 @@ OPERATION_FIELD_POINTERS = {
     ("UpdateProject", "handle"): "/data/attributes/settings/integration_monitor/handle",
     ("CreateCase", "status"): "/data/attributes/status_name",
     # A bulk update's shared value, refused while applying it to a case, is in its payload.
-    ("BulkUpdateCases", "assignee_id"): "/data/attributes/payload/assignee_id",
+    ("AssignCase", "assignee"): "/data/attributes/assignee_id",
+    ("BulkUpdateCases", "assignee"): "/data/attributes/payload/assignee_id",
     ("BulkUpdateCases", "project"): "/data/attributes/payload/project_id",
     # MoveCaseToProject's body is the relationship itself: {"data": {"id", "type"}}.
     ("MoveCaseToProject", "project"): "/data/id",
     **INCIDENT_OPERATION_FIELD_POINTERS,
 }
+# Fields that one operation takes as a path parameter of another name.
+OPERATION_PARAMETERS = {("WatchCase", "user"): "user_uuid", ("UnwatchCase", "user"): "user_uuid"}
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 
@@ -95,8 +98,9 @@ def field_location(
     """Where the refused value was: a path or query parameter the request carried under that
     name, else a place in the body (the operation's own, a known one, or an attribute)."""
     pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
-    if pointer is None and field in parameters:
-        return {"parameter": field}
+    parameter = OPERATION_PARAMETERS.get((operation or "", field), field)
+    if pointer is None and parameter in parameters:
+        return {"parameter": parameter}
     return {"pointer": pointer or FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from casedesk.domain import commands as c
+from casedesk.domain import maintenance as mc
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
@@ -44,5 +44,5 @@ def update_window(maintenance_window_id: str, body: sr.MaintenanceWindowUpdateRe
     "/maintenance_windows/{maintenance_window_id}", name="DeleteMaintenanceWindow", status_code=204
 )
 def delete_window(maintenance_window_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.DeleteMaintenanceWindow(parse_uuid(maintenance_window_id, "maintenance_window_id")))
+    ctx.handle(mc.DeleteMaintenanceWindow(parse_uuid(maintenance_window_id, "maintenance_window_id")))
     return Response(status_code=204)

@@ -6,14 +6,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.events import CaseEvent
-from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
@@ -55,7 +56,7 @@ def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
         description=attrs.description,
         priority=Priority(attrs.priority),
         status=status,
-        assignee_id=parse_uuid(assignee.id, "assignee") if assignee else None,
+        assignees=(UserRef(id=parse_uuid(assignee.id, "assignees")),) if assignee else (),
         custom_attributes={k: custom_value(v) for k, v in (attrs.custom_attributes or {}).items()},
     )
 
@@ -134,9 +135,9 @@ def resolved_reason(ref: CaseRef, body: s.CaseUpdateResolvedReasonRequest) -> c.
     return c.SetCaseResolvedReason(case=ref, reason=reason)
 
 
-def create_project(body: s.ProjectCreateRequest) -> c.CreateProject:
+def create_project(body: s.ProjectCreateRequest) -> pc.CreateProject:
     attrs = body.data.attributes
-    return c.CreateProject(
+    return pc.CreateProject(
         name=attrs.name,
         key=attrs.key,
         handle=attrs.handle,
@@ -144,13 +145,13 @@ def create_project(body: s.ProjectCreateRequest) -> c.CreateProject:
     )
 
 
-def update_project(project_id: uuid.UUID, body: s.ProjectUpdateRequest) -> c.UpdateProject:
+def update_project(project_id: uuid.UUID, body: s.ProjectUpdateRequest) -> pc.UpdateProject:
     attrs = body.data.attributes
     handle = None
     if attrs.settings and isinstance(attrs.settings.get("integration_monitor"), dict):
         raw = attrs.settings["integration_monitor"].get("handle")
         handle = str(raw) if raw is not None else None
-    return c.UpdateProject(
+    return pc.UpdateProject(
         project_id=project_id,
         name=attrs.name,
         handle=handle,

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from casedesk.domain import commands as c
 from casedesk.domain.ids import parse_uuid
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
@@ -52,17 +52,17 @@ def update_project(project_id: str, body: s.ProjectUpdateRequest, ctx: Writer) -
 
 @router.delete("/cases/projects/{project_id}", name="DeleteProject", status_code=204)
 def delete_project(project_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.DeleteProject(parse_uuid(project_id, "project_id")))
+    ctx.handle(pc.DeleteProject(parse_uuid(project_id, "project_id")))
     return Response(status_code=204)
 
 
 @router.post("/cases/projects/{project_id}/favorites", name="FavoriteCaseProject", status_code=204)
 def favorite(project_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.FavoriteProject(parse_uuid(project_id, "project_id")))
+    ctx.handle(pc.FavoriteProject(parse_uuid(project_id, "project_id")))
     return Response(status_code=204)
 
 
 @router.delete("/cases/projects/{project_id}/favorites", name="UnfavoriteCaseProject", status_code=204)
 def unfavorite(project_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.UnfavoriteProject(parse_uuid(project_id, "project_id")))
+    ctx.handle(pc.UnfavoriteProject(parse_uuid(project_id, "project_id")))
     return Response(status_code=204)

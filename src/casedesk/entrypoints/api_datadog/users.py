@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from casedesk.domain import commands as c
+from casedesk.domain import users as uc
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
@@ -22,7 +22,7 @@ def create_user(
     body: s.UserCreateRequest, ctx: Annotated[Context, Depends(context(Scope.USER_ACCESS_INVITE))]
 ) -> Doc:
     attrs = body.data.attributes
-    user_id = ctx.handle(c.CreateUser(email=attrs.email, name=attrs.name, title=attrs.title))
+    user_id = ctx.handle(uc.CreateUser(email=attrs.email, name=attrs.name, title=attrs.title))
     return {"data": m.user_resource(ctx.container.read.user(user_id))}
 
 
@@ -35,5 +35,5 @@ def get_user(user_id: str, ctx: Annotated[Context, Depends(context(Scope.USER_AC
 def disable_user(
     user_id: str, ctx: Annotated[Context, Depends(context(Scope.USER_ACCESS_MANAGE))]
 ) -> Response:
-    ctx.handle(c.DisableUser(parse_uuid(user_id, "user_id")))
+    ctx.handle(uc.DisableUser(parse_uuid(user_id, "user_id")))
     return Response(status_code=204)

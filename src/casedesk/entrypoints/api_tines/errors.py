@@ -33,13 +33,26 @@ TYPES = {
 FIELDS = {
     "title": "name",
     "project": "team_id",
+    "author": "author_email",
     "assignee": "assignee_emails",
-    "assignee_id": "assignee_emails",
     "assignees": "assignee_emails",
+    "add_assignees": "add_assignee_emails",
+    "remove_assignees": "remove_assignee_emails",
+    "user": "user_email",
     "comment": "value",
     "attributes": "tag_names",
     "tags": "tag_names",
+    "child_entity_id": "id",
+    "link": "linked_case_id",
     "case_ids/0": "case_id",
+}
+# What a request body names that does not exist is a 400 on that member in Tines (the core
+# says NotFound, as a path naming nothing is): the resource, its member, and how to say so.
+NAMED_IN_BODY = {
+    "project": ("team_id", "no team has the id {ref}"),
+    "user": ("user_email", "no user has the email {ref}"),
+    "child case": ("id", "no case has the id {ref}"),
+    "linked case": ("linked_case_id", "no case has the id {ref}"),
 }
 
 
@@ -54,6 +67,9 @@ def from_domain(exc: DomainError) -> JSONResponse:
         return error_response(422, exc.message, "closure_conditions", failing_conditions=conditions)
     if isinstance(exc, ValidationFailed):
         return error_response(400, exc.message, FIELDS.get(exc.field, exc.field))
+    if isinstance(exc, NotFound) and exc.resource in NAMED_IN_BODY:
+        field, message = NAMED_IN_BODY[exc.resource]
+        return error_response(400, message.format(ref=exc.ref), field)
     if isinstance(exc, NotFound):
         return error_response(404, f"{exc.resource} {exc.ref} not found")
     if isinstance(exc, Unauthenticated):

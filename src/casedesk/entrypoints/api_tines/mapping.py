@@ -5,16 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, case_view, user_view
+from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.ids import CaseRef
+from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.users import User
-from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.cases.activities import action
 from casedesk.services.ports.case_bundle import CaseBundle, CommentView, FileView, RecordView
@@ -91,17 +93,28 @@ def positive(ids: list[int], field: str) -> tuple[int, ...]:
     return tuple(ids)
 
 
-def open_case(body: s.CaseCreate) -> x.OpenCase:
+def users(emails: list[str], field: str) -> tuple[UserRef, ...]:
+    return tuple(UserRef.of_email(email, field) for email in emails)
+
+
+def author(email: str | None) -> UserRef | None:
+    return UserRef.of_email(email, "author") if email is not None else None
+
+
+def create_case(body: s.CaseCreate, caller: uuid.UUID) -> x.CreateCase:
+    """Tines' defaults: priority low (P4), and the caller is the assignee when none is given."""
     if not 0 < body.team_id < NUMBER_MAX:
         raise ValidationFailed("team_id", f"{body.team_id} is not a team id")
-    return x.OpenCase(
+    given = body.assignee_emails
+    return x.CreateCase(
         project=str(body.team_id),
+        type_id=STANDARD_CASE_TYPE_ID,
         title=body.name,
         description=body.description,
         priority=priority_from_word(body.priority) if body.priority is not None else Priority.P4,
         status=status(body.status) if body.status is not None else CaseStatus.OPEN,
-        author_email=body.author_email,
-        assignee_emails=tuple(body.assignee_emails) if body.assignee_emails is not None else None,
+        author=author(body.author_email),
+        assignees=users(given, "assignees") if given is not None else (UserRef(id=caller),),
         tags=tuple(body.tag_names),
         record_ids=positive(body.record_ids, "record_ids"),
         opened_at=utc(body.opened_at),
@@ -112,32 +125,52 @@ def open_case(body: s.CaseCreate) -> x.OpenCase:
     )
 
 
-def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.UpdateCase:
-    return x.UpdateCase(
-        case=ref,
-        title=body.name,
-        description=body.description,
-        priority=priority_from_word(body.priority) if body.priority is not None else None,
-        status=status(body.status) if body.status is not None else None,
-        author_email=body.author_email,
-        assignee_emails=tuple(body.assignee_emails) if body.assignee_emails is not None else None,
-        add_assignee_emails=tuple(body.add_assignee_emails),
-        remove_assignee_emails=tuple(body.remove_assignee_emails),
-        tags=tuple(body.tag_names) if body.tag_names is not None else None,
-        add_tags=tuple(body.add_tag_names),
-        remove_tags=tuple(body.remove_tag_names),
-        add_record_ids=positive(body.add_record_ids, "add_record_ids"),
-        remove_record_ids=positive(body.remove_record_ids, "remove_record_ids"),
-        opened_at=utc(body.opened_at),
-        resolved_at=utc(body.resolved_at),
-        metadata=body.metadata,
-        buttons=buttons(body.team_case_buttons, "team_case_buttons")
-        if body.team_case_buttons is not None
-        else None,
-        closure_conditions=conditions(body.closure_conditions)
-        if body.closure_conditions is not None
-        else None,
-    )
+def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.ChangeCase:
+    """A PUT is one change of each part it names, in one transaction (see `ChangeCase`)."""
+    changes: list[x.CaseCommand] = []
+    if body.name is not None:
+        changes.append(x.RetitleCase(ref, body.name))
+    if body.description is not None:
+        changes.append(x.DescribeCase(ref, body.description))
+    if body.priority is not None:
+        changes.append(x.ChangeCasePriority(ref, priority_from_word(body.priority)))
+    if body.assignee_emails is not None or body.add_assignee_emails or body.remove_assignee_emails:
+        replaced = users(body.assignee_emails, "assignees") if body.assignee_emails is not None else None
+        added = users(body.add_assignee_emails, "add_assignees")
+        changes.append(
+            x.ChangeCaseAssignees(
+                ref, replaced, added, users(body.remove_assignee_emails, "remove_assignees")
+            )
+        )
+    if body.tag_names is not None or body.add_tag_names or body.remove_tag_names:
+        replaced_tags = tuple(body.tag_names) if body.tag_names is not None else None
+        changes.append(
+            x.ChangeCaseTags(ref, replaced_tags, tuple(body.add_tag_names), tuple(body.remove_tag_names))
+        )
+    if body.add_record_ids or body.remove_record_ids:
+        added_ids = positive(body.add_record_ids, "add_record_ids")
+        changes.append(
+            x.ChangeCaseRecords(ref, added_ids, positive(body.remove_record_ids, "remove_record_ids"))
+        )
+    if body.metadata is not None:
+        changes.append(x.UpdateCaseMetadata(ref, body.metadata))
+    if body.closure_conditions is not None:
+        changes.append(x.SetClosureConditions(ref, conditions(body.closure_conditions)))
+    if body.team_case_buttons is not None:
+        changes.append(x.ReplaceCaseButtons(ref, buttons(body.team_case_buttons, "team_case_buttons")))
+    if body.status is not None:
+        changes.append(x.ChangeCaseStatus(ref, status(body.status)))
+    if body.opened_at is not None or body.resolved_at is not None:
+        changes.append(x.SetCaseTimes(ref, utc(body.opened_at), utc(body.resolved_at)))
+    return x.ChangeCase(ref, tuple(changes), author(body.author_email))
+
+
+def link_case(ref: CaseRef, body: s.LinkIn) -> x.CreateCaseLink:
+    """Tines' linked cases relate two cases, once: linking related cases again changes nothing."""
+    if not 0 < body.id < NUMBER_MAX:
+        raise ValidationFailed("id", "case ids are positive integers")
+    ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=body.id)))
+    return x.CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True)
 
 
 def update_button(ref: CaseRef, button_id: int, body: s.ButtonUpdate) -> x.UpdateCaseButton:
@@ -156,7 +189,7 @@ def attach_file(ref: CaseRef, body: s.FileIn) -> x.AttachFile:
     except (binascii.Error, ValueError):
         raise ValidationFailed("file_contents", "file_contents must be base64") from None
     content_type = mimetypes.guess_type(body.filename)[0] or "application/octet-stream"
-    return x.AttachFile(ref, body.filename, content, content_type, body.value, body.author_email)
+    return x.AttachFile(ref, body.filename, content, content_type, body.value, author(body.author_email))
 
 
 def create_record(body: s.RecordIn) -> x.CreateRecord:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case_types import CaseType, clean_emoji, clean_type_name
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, clean_key, clean_options
 from casedesk.domain.errors import NotFound, ValidationFailed

@@ -1,30 +1,38 @@
-"""Case use cases: load, ask the aggregate, and let the bus commit once."""
+"""Case use cases: load, ask the aggregate, and let the bus commit once. Every dialect's
+request for a change runs the same handler (comments, buttons and records/files have modules
+of their own)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
-from casedesk.domain.cases.values import clean_attributes, clean_comment, clean_description, clean_title
+from casedesk.domain.cases.values import TAGS_KEY
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.ids import UserRef
 from casedesk.domain.users import Principal
+from casedesk.domain.vocab import CaseStatus
 from casedesk.services.cases.closure import closure_view
 from casedesk.services.ports.uow import UnitOfWork
-from casedesk.services.users import mentionable, resolve
+from casedesk.services.users import mentionable, resolve, resolve_all
+
+
+def check_records(uow: UnitOfWork, record_ids: Sequence[int]) -> None:
+    missing = uow.case_extras.missing_records(list(record_ids))
+    if missing:
+        raise ValidationFailed("record_ids", "no record has the id " + ", ".join(map(str, missing)))
 
 
 def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetime) -> uuid.UUID:
-    # Malformed values are refused before any lookup, even when the project or case is unknown.
-    clean_title(cmd.title)
-    clean_description(cmd.description)
-    clean_attributes(cmd.attributes)
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
-    assignees = [resolve(uow, UserRef(id=cmd.assignee_id), "assignee").id] if cmd.assignee_id else []
+    author = resolve(uow, cmd.author, "author").id if cmd.author else who.user_id
+    assignees = resolve_all(uow, cmd.assignees, "assignees")
+    check_records(uow, cmd.record_ids)
+    tags = [*cmd.attributes.get(TAGS_KEY, []), *cmd.tags]
     case = Case.open(
         number=uow.cases.next_number(),
         project_id=project.id,
@@ -33,18 +41,165 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         title=cmd.title,
         description=cmd.description,
         priority=cmd.priority,
-        status=cmd.status,
+        status=CaseStatus.OPEN if cmd.status is CaseStatus.CLOSED else cmd.status,
         assignee_ids=assignees,
-        attributes=cmd.attributes,
-        actor=who.user_id,
+        attributes={**cmd.attributes, TAGS_KEY: tags},
+        metadata=cmd.metadata,
+        closure_conditions=cmd.closure_conditions,
+        opened_at=cmd.opened_at,
+        actor=author,
         now=now,
         mentions=mentionable(uow),
     )
+    case.set_records(cmd.record_ids, author, now)
     for key, given in cmd.custom_attributes.items():
         config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
-        case.set_custom_attribute(config, given.type, given.is_multi, given.value, who.user_id, now)
+        case.set_custom_attribute(config, given.type, given.is_multi, given.value, author, now)
+    if cmd.status is CaseStatus.CLOSED:
+        case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))
+        case.set_times(None, cmd.resolved_at, author, now)
+    for button in cmd.buttons:
+        uow.case_extras.add_button(case.id, button, now)
     uow.cases.add(case)
     return case.id
+
+
+# -- status, priority, text --------------------------------------------------------------
+
+
+def change_status(uow: UnitOfWork, cmd: c.ChangeCaseStatus, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case_type = uow.case_types.get(case.type_id)
+    case.change_status(cmd.status, case_type, who.user_id, now, view=lambda: closure_view(uow, case))
+    return case.id
+
+
+def change_priority(uow: UnitOfWork, cmd: c.ChangeCasePriority, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.change_priority(cmd.priority, who.user_id, now)
+    return case.id
+
+
+def retitle(uow: UnitOfWork, cmd: c.RetitleCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.retitle(cmd.title, who.user_id, now)
+    return case.id
+
+
+def describe(uow: UnitOfWork, cmd: c.DescribeCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.describe(cmd.description, who.user_id, now, mentionable(uow))
+    return case.id
+
+
+# -- assignees ---------------------------------------------------------------------------
+
+
+def assign(uow: UnitOfWork, cmd: c.AssignCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.assign(resolve(uow, cmd.assignee, "assignee").id, who.user_id, now)
+    return case.id
+
+
+def unassign(uow: UnitOfWork, cmd: c.UnassignCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.unassign(who.user_id, now)
+    return case.id
+
+
+def change_assignees(uow: UnitOfWork, cmd: c.ChangeCaseAssignees, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    wanted = case.assignee_ids if cmd.assignees is None else resolve_all(uow, cmd.assignees, "assignees")
+    wanted = [*wanted, *resolve_all(uow, cmd.add_assignees, "add_assignees")]
+    # Someone who left can still be taken off the case.
+    removed = {resolve(uow, ref, "remove_assignees", active=False).id for ref in cmd.remove_assignees}
+    case.set_assignees([u for u in wanted if u not in removed], who.user_id, now)
+    return case.id
+
+
+# -- attributes, tags and the other values -----------------------------------------------
+
+
+def archive(uow: UnitOfWork, cmd: c.ArchiveCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.archive(who.user_id, now)
+    return case.id
+
+
+def unarchive(uow: UnitOfWork, cmd: c.UnarchiveCase, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.unarchive(who.user_id, now)
+    return case.id
+
+
+def set_attributes(uow: UnitOfWork, cmd: c.SetCaseAttributes, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_attributes(cmd.attributes, who.user_id, now)
+    return case.id
+
+
+def change_tags(uow: UnitOfWork, cmd: c.ChangeCaseTags, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    tags = [*(case.tags if cmd.tags is None else cmd.tags), *cmd.add_tags]
+    case.set_tags([t for t in tags if t not in set(cmd.remove_tags)], who.user_id, now)
+    return case.id
+
+
+def set_due_date(uow: UnitOfWork, cmd: c.SetCaseDueDate, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_due_date(cmd.due_date, who.user_id, now)
+    return case.id
+
+
+def set_resolved_reason(
+    uow: UnitOfWork, cmd: c.SetCaseResolvedReason, who: Principal, now: datetime
+) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_resolved_reason(cmd.reason, who.user_id, now)
+    return case.id
+
+
+def set_times(uow: UnitOfWork, cmd: c.SetCaseTimes, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_times(cmd.opened_at, cmd.resolved_at, who.user_id, now)
+    return case.id
+
+
+def change_records(uow: UnitOfWork, cmd: c.ChangeCaseRecords, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    check_records(uow, cmd.add_record_ids)
+    gone = set(cmd.remove_record_ids)
+    case.set_records([r for r in [*case.record_ids, *cmd.add_record_ids] if r not in gone], who.user_id, now)
+    return case.id
+
+
+def add_metadata(uow: UnitOfWork, cmd: c.AddCaseMetadata, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_metadata({**cmd.values, **case.metadata}, who.user_id, now)
+    return case.id
+
+
+def update_metadata(uow: UnitOfWork, cmd: c.UpdateCaseMetadata, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_metadata({**case.metadata, **cmd.values}, who.user_id, now)
+    return case.id
+
+
+def remove_metadata(uow: UnitOfWork, cmd: c.RemoveCaseMetadata, who: Principal, now: datetime) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_metadata({k: v for k, v in case.metadata.items() if k not in cmd.keys}, who.user_id, now)
+    return case.id
+
+
+def set_closure_conditions(
+    uow: UnitOfWork, cmd: c.SetClosureConditions, who: Principal, now: datetime
+) -> uuid.UUID:
+    case = uow.cases.get(cmd.case)
+    case.set_closure_conditions(cmd.conditions, who.user_id, now)
+    return case.id
+
+
+# -- custom attributes and insights ------------------------------------------------------
 
 
 def _custom_attribute(uow: UnitOfWork, type_id: uuid.UUID, key: str, field: str) -> CustomAttributeConfig:
@@ -83,100 +238,13 @@ def remove_insights(uow: UnitOfWork, cmd: c.RemoveCaseInsights, who: Principal, 
     return case.id
 
 
-def change_status(uow: UnitOfWork, cmd: c.ChangeCaseStatus, who: Principal, now: datetime) -> uuid.UUID:
+# -- deleting ----------------------------------------------------------------------------
+
+
+def delete_case(uow: UnitOfWork, cmd: c.DeleteCase, who: Principal, now: datetime) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
-    case_type = uow.case_types.get(case.type_id)
-    case.change_status(cmd.status, case_type, who.user_id, now, view=lambda: closure_view(uow, case))
+    for incident in uow.incidents.linked_to_case(case.id):
+        incident.unlink_case(who.user_id, now)
+    case.deleted(who.user_id, now)
+    uow.case_extras.delete_case(case.id)
     return case.id
-
-
-def change_priority(uow: UnitOfWork, cmd: c.ChangeCasePriority, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.change_priority(cmd.priority, who.user_id, now)
-    return case.id
-
-
-def retitle(uow: UnitOfWork, cmd: c.RetitleCase, who: Principal, now: datetime) -> uuid.UUID:
-    clean_title(cmd.title)
-    case = uow.cases.get(cmd.case)
-    case.retitle(cmd.title, who.user_id, now)
-    return case.id
-
-
-def describe(uow: UnitOfWork, cmd: c.DescribeCase, who: Principal, now: datetime) -> uuid.UUID:
-    clean_description(cmd.description)
-    case = uow.cases.get(cmd.case)
-    case.describe(cmd.description, who.user_id, now, mentionable(uow))
-    return case.id
-
-
-def assign(uow: UnitOfWork, cmd: c.AssignCase, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.assign(resolve(uow, UserRef(id=cmd.assignee_id), "assignee_id").id, who.user_id, now)
-    return case.id
-
-
-def unassign(uow: UnitOfWork, cmd: c.UnassignCase, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.unassign(who.user_id, now)
-    return case.id
-
-
-def archive(uow: UnitOfWork, cmd: c.ArchiveCase, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.archive(who.user_id, now)
-    return case.id
-
-
-def unarchive(uow: UnitOfWork, cmd: c.UnarchiveCase, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.unarchive(who.user_id, now)
-    return case.id
-
-
-def set_attributes(uow: UnitOfWork, cmd: c.SetCaseAttributes, who: Principal, now: datetime) -> uuid.UUID:
-    clean_attributes(cmd.attributes)
-    case = uow.cases.get(cmd.case)
-    case.set_attributes(cmd.attributes, who.user_id, now)
-    return case.id
-
-
-def set_due_date(uow: UnitOfWork, cmd: c.SetCaseDueDate, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.set_due_date(cmd.due_date, who.user_id, now)
-    return case.id
-
-
-def set_resolved_reason(
-    uow: UnitOfWork, cmd: c.SetCaseResolvedReason, who: Principal, now: datetime
-) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    case.set_resolved_reason(cmd.reason, who.user_id, now)
-    return case.id
-
-
-def comment(uow: UnitOfWork, cmd: c.CommentOnCase, who: Principal, now: datetime) -> uuid.UUID:
-    """Returns the new comment's timeline cell id."""
-    clean_comment(cmd.message)
-    case = uow.cases.get(cmd.case)
-    return case.comment(cmd.message, who.user_id, now, mentionable(uow)).id
-
-
-def update_comment(uow: UnitOfWork, cmd: c.UpdateCaseComment, who: Principal, now: datetime) -> uuid.UUID:
-    message = clean_comment(cmd.message)
-    case = uow.cases.get(cmd.case)
-    cell = uow.timeline.get_comment(case.id, cmd.cell_id)
-    if message != cell.message:
-        case.comment_updated(cell.id, cell.message, message, who.user_id, now, mentionable(uow))
-        cell.message, cell.modified_at = message, now
-        uow.timeline.save_comment(cell)
-    return cell.id
-
-
-def delete_comment(uow: UnitOfWork, cmd: c.DeleteCaseComment, who: Principal, now: datetime) -> uuid.UUID:
-    case = uow.cases.get(cmd.case)
-    cell = uow.timeline.get_comment(case.id, cmd.cell_id)
-    case.comment_deleted(cell.id, cell.message, who.user_id, now)
-    cell.deleted_at = now
-    uow.timeline.save_comment(cell)
-    return cell.id

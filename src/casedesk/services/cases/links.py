@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case import Case
-from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, check_link_ends
+from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship, check_link_ends
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
@@ -34,6 +34,10 @@ def create_link(uow: UnitOfWork, cmd: c.CreateCaseLink, who: Principal, now: dat
     # linking the same two cases in opposite directions queue instead of deadlocking.
     for side in sorted(ends, key=lambda name: str(ends[name].ref)):
         resolved[side] = _resolve(uow, ends[side], side, cases)
+    if cmd.exists_ok:
+        already = links_between(uow, resolved["parent"], resolved["child"])
+        if already:
+            return already[0]
     link = CaseLink.create(
         parent=resolved["parent"],
         child=resolved["child"],
@@ -56,7 +60,43 @@ def create_link(uow: UnitOfWork, cmd: c.CreateCaseLink, who: Principal, now: dat
 
 
 def delete_link(uow: UnitOfWork, cmd: c.DeleteCaseLink, who: Principal, now: datetime) -> uuid.UUID:
+    """Returns the link's id; for `between`, the first of the links deleted."""
+    if cmd.between is not None:
+        return _delete_between(uow, *cmd.between, who, now)
+    assert cmd.link_id is not None  # the command names a link or two cases
     link = uow.links.get(cmd.link_id)
+    _delete(uow, link, who, now)
+    return link.id
+
+
+def _delete_between(
+    uow: UnitOfWork, one: CaseRef, other: CaseRef, who: Principal, now: datetime
+) -> uuid.UUID:
+    first = uow.cases.get(one)
+    try:
+        second = uow.cases.get(other)
+    except NotFound:
+        raise NotFound("linked case", other) from None
+    found = links_between(uow, Entity(EntityType.CASE, first.id), Entity(EntityType.CASE, second.id))
+    if not found:
+        raise ValidationFailed("link", f"case {other} is not linked to this case")
+    for link_id in found:
+        _delete(uow, uow.links.get(link_id), who, now)
+    return found[0]
+
+
+def links_between(uow: UnitOfWork, a: Entity, b: Entity) -> list[uuid.UUID]:
+    """Every link between the two, whatever its relationship or direction."""
+    found: list[uuid.UUID] = []
+    for relationship in Relationship:
+        for parent, child in ((a, b), (b, a)):
+            link = uow.links.find(parent, child, relationship)
+            if link is not None and link.id not in found:
+                found.append(link.id)
+    return found
+
+
+def _delete(uow: UnitOfWork, link: CaseLink, who: Principal, now: datetime) -> None:
     cases = []
     for case_id in sorted(link.case_ids):  # the lock order of create_link
         try:
@@ -67,4 +107,3 @@ def delete_link(uow: UnitOfWork, cmd: c.DeleteCaseLink, who: Principal, now: dat
     for case in cases:
         case.unlinked(link, keys, who.user_id, now)
     uow.links.delete(link)
-    return link.id

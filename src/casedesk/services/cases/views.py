@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.views import CaseView, clean_query, clean_rule_id, clean_view_name
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork

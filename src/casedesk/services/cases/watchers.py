@@ -10,18 +10,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain import commands as c
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.cases import commands as c
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.users import resolve
 
 
 def watch(uow: UnitOfWork, cmd: c.WatchCase, who: Principal, now: datetime) -> uuid.UUID:
-    """Idempotent: watching twice keeps one watcher. An unknown user is NotFound."""
+    """Idempotent: watching twice keeps one watcher. An unknown user is NotFound (the user
+    is what the request is about); a disabled one cannot start watching."""
     case = uow.cases.get(cmd.case)
-    user = uow.users.get(cmd.user_id)
-    if user.disabled:
-        raise ValidationFailed("user_uuid", f"user {user.email} is disabled and cannot watch cases")
+    user = resolve(uow, cmd.user)
     if not uow.watchers.watching(case.id, user.id):
         uow.watchers.add(case.id, user.id, now)
         case.watched(user.id, who.user_id, now)
@@ -29,9 +28,10 @@ def watch(uow: UnitOfWork, cmd: c.WatchCase, who: Principal, now: datetime) -> u
 
 
 def unwatch(uow: UnitOfWork, cmd: c.UnwatchCase, who: Principal, now: datetime) -> uuid.UUID:
-    """Idempotent: unwatching a case one does not watch changes nothing."""
+    """Idempotent: unwatching a case one does not watch changes nothing. Someone who left can
+    still be taken off the list."""
     case = uow.cases.get(cmd.case)
-    user = uow.users.get(cmd.user_id)
+    user = resolve(uow, cmd.user, active=False)
     if uow.watchers.watching(case.id, user.id):
         uow.watchers.remove(case.id, user.id)
         case.unwatched(user.id, who.user_id, now)

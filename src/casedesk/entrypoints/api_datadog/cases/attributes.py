@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m

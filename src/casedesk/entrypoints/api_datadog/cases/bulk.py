@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.projects.project import KEY_PATTERN
 from casedesk.domain.vocab import Priority, Scope
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
@@ -79,7 +79,7 @@ def _status(payload: dict[str, str]) -> Change:
 
 
 def _assign(payload: dict[str, str]) -> Change:
-    assignee = parse_uuid(_required(payload, "assignee_id", "assign"), "payload/assignee_id")
+    assignee = UserRef(id=parse_uuid(_required(payload, "assignee_id", "assign"), "payload/assignee_id"))
     return lambda ref: c.AssignCase(ref, assignee)
 
 

@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from casedesk.domain import commands as c
+from casedesk.domain import maintenance as mc
+from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.links import CaseLink, EntityRef, Relationship
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import ValidationFailed
@@ -85,9 +86,9 @@ def timestamp(text: str, field: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def create_window(body: sr.MaintenanceWindowCreateRequest) -> c.CreateMaintenanceWindow:
+def create_window(body: sr.MaintenanceWindowCreateRequest) -> mc.CreateMaintenanceWindow:
     attrs = body.data.attributes
-    return c.CreateMaintenanceWindow(
+    return mc.CreateMaintenanceWindow(
         name=attrs.name,
         query=attrs.query,
         start_at=timestamp(attrs.start_at, "start_at"),
@@ -95,9 +96,11 @@ def create_window(body: sr.MaintenanceWindowCreateRequest) -> c.CreateMaintenanc
     )
 
 
-def update_window(window_id: uuid.UUID, body: sr.MaintenanceWindowUpdateRequest) -> c.UpdateMaintenanceWindow:
+def update_window(
+    window_id: uuid.UUID, body: sr.MaintenanceWindowUpdateRequest
+) -> mc.UpdateMaintenanceWindow:
     attrs = body.data.attributes
-    return c.UpdateMaintenanceWindow(
+    return mc.UpdateMaintenanceWindow(
         window_id=window_id,
         name=attrs.name,
         query=attrs.query,

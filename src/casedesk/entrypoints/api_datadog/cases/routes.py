@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from casedesk.domain import commands as c
-from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.cases import commands as c
+from casedesk.domain.commands import Command
+from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.vocab import Priority, Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
@@ -29,7 +30,7 @@ def case_document(ctx: Context, ref: CaseRef) -> Doc:
     return m.case_document(detail.case, detail.users)
 
 
-def run(ctx: Context, command: c.Command) -> Doc:
+def run(ctx: Context, command: Command) -> Doc:
     """Runs a command on one case and answers with the whole case, as every update does."""
     case_id = ctx.handle(command)
     return case_document(ctx, CaseRef(id=case_id))
@@ -101,7 +102,7 @@ def update_description(case_id: str, body: s.CaseUpdateDescriptionRequest, ctx: 
 @router.post("/cases/{case_id}/assign", name="AssignCase")
 def assign(case_id: str, body: s.CaseAssignRequest, ctx: Writer) -> Doc:
     assignee = parse_uuid(body.data.attributes.assignee_id, "assignee_id")
-    return run(ctx, c.AssignCase(CaseRef.parse(case_id), assignee))
+    return run(ctx, c.AssignCase(CaseRef.parse(case_id), UserRef(id=assignee)))
 
 
 @router.post("/cases/{case_id}/unassign", name="UnassignCase")

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from casedesk.domain import commands as c
-from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.cases import commands as c
+from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
@@ -27,11 +27,11 @@ def list_watchers(case_id: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/watchers/{user_uuid}", name="WatchCase", status_code=201)
 def watch(case_id: str, user_uuid: str, ctx: Writer) -> Response:
-    ctx.handle(c.WatchCase(CaseRef.parse(case_id), parse_uuid(user_uuid, "user_uuid")))
+    ctx.handle(c.WatchCase(CaseRef.parse(case_id), UserRef(id=parse_uuid(user_uuid, "user_uuid"))))
     return Response(status_code=201)
 
 
 @router.delete("/cases/{case_id}/watchers/{user_uuid}", name="UnwatchCase", status_code=204)
 def unwatch(case_id: str, user_uuid: str, ctx: Writer) -> Response:
-    ctx.handle(c.UnwatchCase(CaseRef.parse(case_id), parse_uuid(user_uuid, "user_uuid")))
+    ctx.handle(c.UnwatchCase(CaseRef.parse(case_id), UserRef(id=parse_uuid(user_uuid, "user_uuid"))))
     return Response(status_code=204)

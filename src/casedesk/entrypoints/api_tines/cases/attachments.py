@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.errors import NotFound
+from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
@@ -36,7 +37,7 @@ def assignees(case_id: str, ctx: Reader) -> Doc:
 @router.post("/cases/{case_id}/comments", status_code=201)
 def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
     ref = m.case_ref(case_id)
-    cell_id = ctx.handle(x.CommentAs(ref, body.value, body.author_email))
+    cell_id = ctx.handle(x.CommentOnCase(ref, body.value, m.author(body.author_email)))
     return m.comment(ref.number or 0, ctx.container.extras.comment(ref, cell_id))
 
 
@@ -61,10 +62,14 @@ def remove_reaction(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Writ
 
 @router.post("/cases/{case_id}/subscribers", status_code=201)
 def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
-    user_id = ctx.handle(x.SubscribeToCase(ref, body.user_email))
-    user = ctx.container.read.user(user_id)
-    return {"case_id": ref.number, "id": user.number, "user": m.person(user)}
+    ref, user = m.case_ref(case_id), UserRef.of_email(body.user_email, "user")
+    ctx.handle(x.WatchCase(ref, user))
+    subscriber = ctx.container.extras.user_by_email(body.user_email)
+    return {
+        "case_id": ref.number,
+        "id": subscriber.number if subscriber else None,
+        "user": m.person(subscriber),
+    }
 
 
 @router.get("/cases/{case_id}/subscribers")
@@ -76,7 +81,7 @@ def subscribers(case_id: str, ctx: Reader) -> Doc:
 
 @router.delete("/cases/{case_id}/unsubscribe", status_code=204)
 def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
-    ctx.handle(x.UnsubscribeFromCase(m.case_ref(case_id), body.user_email))
+    ctx.handle(x.UnwatchCase(m.case_ref(case_id), UserRef.of_email(body.user_email, "user")))
     return Response(status_code=204)
 
 
@@ -170,14 +175,14 @@ def linked_cases(case_id: str, ctx: Reader) -> Doc:
 @router.post("/cases/{case_id}/linked_cases", status_code=201)
 def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
     ref = m.case_ref(case_id)
-    ctx.handle(x.LinkCaseNumber(ref, body.id))
+    ctx.handle(m.link_case(ref, body))
     return m.linked_document(ctx.container.extras.bundle(ref))
 
 
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)
 def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
-    other = m.number(linked_case_id, "linked_case_id")
-    ctx.handle(x.UnlinkCaseNumber(m.case_ref(case_id), other))
+    other = CaseRef(number=m.number(linked_case_id, "linked_case_id"))
+    ctx.handle(x.DeleteCaseLink(between=(m.case_ref(case_id), other)))
     return Response(status_code=204)
 
 

@@ -28,7 +28,7 @@ def case_document(ctx: Context, ref: CaseRef) -> Doc:
 @router.post("/cases", status_code=201)
 @router.post("/cases/", status_code=201, include_in_schema=False)
 def create_case(body: s.CaseCreate, ctx: Writer) -> Doc:
-    return case_document(ctx, CaseRef(id=ctx.handle(m.open_case(body))))
+    return case_document(ctx, CaseRef(id=ctx.handle(m.create_case(body, ctx.principal.user_id))))
 
 
 async def list_params(request: Request) -> list[tuple[str, str]]:
