@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.ids import UserRef
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.fields import BUILTIN_FIELDS, FieldInput, clean_fields
 from casedesk.domain.incidents.incident import Incident
@@ -14,16 +15,7 @@ from casedesk.domain.incidents.values import CustomerImpact, clean_handles, clea
 from casedesk.domain.incidents.vocab import DEFAULT_INCIDENT_TYPE_ID
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
-
-
-def active_user(uow: UnitOfWork, user_id: uuid.UUID, field: str) -> uuid.UUID:
-    try:
-        user = uow.users.get(user_id)
-    except NotFound:
-        raise ValidationFailed(field, f"user {user_id} does not exist") from None
-    if user.disabled:
-        raise ValidationFailed(field, f"user {user.email} is disabled")
-    return user.id
+from casedesk.services.users import resolve
 
 
 def incident_type(uow: UnitOfWork, type_id: uuid.UUID | None) -> uuid.UUID:
@@ -60,7 +52,7 @@ def create_incident(uow: UnitOfWork, cmd: ic.CreateIncident, who: Principal, now
     impact = CustomerImpact(cmd.customer_impacted, cmd.customer_impact_scope).checked(now)
     clean_handles(cmd.notification_handles)
     type_id = incident_type(uow, cmd.incident_type_id)
-    commander = active_user(uow, cmd.commander_id, "commander_user") if cmd.commander_id else None
+    commander = resolve(uow, UserRef(id=cmd.commander_id), "commander_user").id if cmd.commander_id else None
     check_fields(uow, type_id, fields)
     incident = Incident.declare(
         public_id=uow.incidents.next_public_id(),
@@ -88,8 +80,10 @@ def import_incident(uow: UnitOfWork, cmd: ic.ImportIncident, who: Principal, now
     if cmd.declared and cmd.resolved and cmd.resolved < cmd.declared:
         raise ValidationFailed("resolved", "resolved precedes declared")
     type_id = incident_type(uow, cmd.incident_type_id)
-    commander = active_user(uow, cmd.commander_id, "commander_user") if cmd.commander_id else None
-    declarer = active_user(uow, cmd.declared_by, "declared_by_user") if cmd.declared_by else who.user_id
+    commander = resolve(uow, UserRef(id=cmd.commander_id), "commander_user").id if cmd.commander_id else None
+    declarer = (
+        resolve(uow, UserRef(id=cmd.declared_by), "declared_by_user").id if cmd.declared_by else who.user_id
+    )
     check_fields(uow, type_id, fields)
     incident = Incident.declare(
         public_id=uow.incidents.next_public_id(),
@@ -134,7 +128,9 @@ def update_incident(uow: UnitOfWork, cmd: ic.UpdateIncident, who: Principal, now
     if "notification_handles" in given:
         incident.set_notification_handles(cmd.notification_handles, actor, now)
     if "commander_id" in given:
-        commander = active_user(uow, cmd.commander_id, "commander_user") if cmd.commander_id else None
+        commander = (
+            resolve(uow, UserRef(id=cmd.commander_id), "commander_user").id if cmd.commander_id else None
+        )
         incident.set_commander(commander, actor, now)
     return incident.id
 

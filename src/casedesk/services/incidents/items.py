@@ -6,20 +6,21 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.ids import UserRef
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.items import ItemKind, clean
 from casedesk.domain.incidents.settings import GLOBAL_SETTINGS_ID, Setting, SettingKind
 from casedesk.domain.incidents.settings import clean as clean_setting
 from casedesk.domain.users import Principal
-from casedesk.services.incidents.handlers import active_user
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.users import resolve
 
 
 def add_item(uow: UnitOfWork, cmd: ic.AddIncidentItem, who: Principal, now: datetime) -> uuid.UUID:
     attributes = clean(cmd.kind, cmd.attributes)
     incident = uow.incidents.get(cmd.incident)
     if cmd.kind is ItemKind.RESPONDER:
-        active_user(uow, uuid.UUID(attributes["user_id"]), "user")
+        resolve(uow, UserRef(id=uuid.UUID(attributes["user_id"])), "user")  # an active user
     return incident.add_item(cmd.kind, attributes, who.user_id, now).id
 
 
