@@ -21,10 +21,12 @@ class CaseEvent(enum.StrEnum):
     PRIORITY_CHANGED = "case.priority_changed"
     TITLE_CHANGED = "case.title_changed"
     DESCRIPTION_CHANGED = "case.description_changed"
-    # The primary assignee (the one Datadog shows) changed: `old` and `new` are user ids.
+    # The primary assignee (the one Datadog shows) changed, or left with everyone else:
+    # `old` and `new` are user ids.
     ASSIGNED = "case.assigned"
     UNASSIGNED = "case.unassigned"
-    # Another assignee joined or left the case's ordered list: `user_id`.
+    # `user_id` joined the ordered list behind the primary, or left the list (a replaced
+    # primary too; a primary that leaves with everyone else is `unassigned` instead).
     ASSIGNEE_ADDED = "case.assignee_added"
     ASSIGNEE_REMOVED = "case.assignee_removed"
     ARCHIVED = "case.archived"
