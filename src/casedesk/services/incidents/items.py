@@ -14,6 +14,11 @@ from casedesk.domain.users import Principal
 from casedesk.services.incidents.handlers import active_user
 from casedesk.services.ports.uow import UnitOfWork
 
+# Notification templates and rules are configured within their incident type, the way a
+# sub-resource lives under its parent: an unknown type is a missing resource (404), not a
+# wrong value. Elsewhere the type is an ordinary reference and an unknown one is a 400.
+KINDS_UNDER_AN_INCIDENT_TYPE = frozenset({SettingKind.NOTIFICATION_TEMPLATE, SettingKind.NOTIFICATION_RULE})
+
 
 def add_item(uow: UnitOfWork, cmd: ic.AddIncidentItem, who: Principal, now: datetime) -> uuid.UUID:
     attributes = clean(cmd.kind, cmd.attributes)
@@ -100,6 +105,8 @@ def _check(uow: UnitOfWork, setting: Setting, who: Principal, now: datetime) -> 
         try:
             uow.incident_settings.get(SettingKind.INCIDENT_TYPE, type_id)
         except NotFound:
+            if setting.kind in KINDS_UNDER_AN_INCIDENT_TYPE:
+                raise NotFound(f"incident type {type_id}", type_id) from None
             raise ValidationFailed("incident_type", f"incident type {type_id} does not exist") from None
     if setting.kind is SettingKind.USER_DEFINED_FIELD:
         for other in uow.incident_settings.all(SettingKind.USER_DEFINED_FIELD):
