@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
 
 from casedesk.bootstrap import Container
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services import authz
 from casedesk.services.keys import authenticate
+
+R = TypeVar("R")
 
 
 def get_container(request: Request) -> Container:
@@ -44,7 +47,7 @@ class Context:
     container: Container
     principal: Principal
 
-    def handle(self, command: Any) -> Any:
+    def handle(self, command: Command[R]) -> R:
         return self.container.bus.handle(command, self.principal)
 
 

@@ -51,7 +51,7 @@ class CaseBulkUpdateRequest(Wire):
 
 # -- wire → command ------------------------------------------------------------------------
 
-Change = Callable[[CaseRef], c.CaseCommand]
+Change = Callable[[CaseRef], c.CaseCommand[uuid.UUID]]
 
 
 def _required(payload: dict[str, str], key: str, action: str) -> str:

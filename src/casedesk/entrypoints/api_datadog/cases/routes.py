@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -29,7 +30,7 @@ def case_document(ctx: Context, ref: CaseRef) -> Doc:
     return m.case_document(detail.case, detail.users)
 
 
-def run(ctx: Context, command: c.Command) -> Doc:
+def run(ctx: Context, command: c.Command[uuid.UUID]) -> Doc:
     """Runs a command on one case and answers with the whole case, as every update does."""
     case_id = ctx.handle(command)
     return case_document(ctx, CaseRef(id=case_id))
