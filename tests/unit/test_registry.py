@@ -14,8 +14,10 @@ import pytest
 import casedesk.domain
 from casedesk.domain.commands import Command
 from casedesk.domain.errors import Forbidden
+from casedesk.domain.incidents.commands import CreateIncident
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.http.deps import Context
 from casedesk.services.bus import REGISTRY
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.registry import (
@@ -145,3 +147,13 @@ def test_the_operator_holds_every_scope_and_is_no_user() -> None:
     operator = Principal.operator()
     assert all(operator.has(scope) for scope in Scope)
     assert operator.user_id == uuid.UUID(int=0)
+
+
+def test_a_route_that_checked_another_scope_than_its_command_needs_cannot_send_it() -> None:
+    writer = someone(Scope.CASES_WRITE, Scope.INCIDENT_WRITE)
+    # No container: the mismatch is refused before anything is run.
+    ctx = Context(container=None, principal=writer, scope=Scope.CASES_WRITE)  # type: ignore[arg-type]
+    with pytest.raises(
+        RuntimeError, match="checks cases_write sends CreateIncident, which needs incident_write"
+    ):
+        ctx.handle(CreateIncident(title="Outage", customer_impacted=False))

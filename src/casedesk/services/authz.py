@@ -16,6 +16,7 @@ class Reading(StrEnum):
     CASES = "cases"  # cases, projects, case types, views, links, watchers, counts
     INCIDENTS = "incidents"  # incidents, their items and settings
     MAINTENANCE_WINDOWS = "maintenance_windows"
+    USERS = "users"
 
 
 READ_SCOPES: dict[Reading, Scope] = {
@@ -23,6 +24,7 @@ READ_SCOPES: dict[Reading, Scope] = {
     Reading.INCIDENTS: Scope.INCIDENT_READ,
     # Datadog keeps maintenance windows under event management.
     Reading.MAINTENANCE_WINDOWS: Scope.EVENT_CORRELATION_CONFIG_READ,
+    Reading.USERS: Scope.USER_ACCESS_READ,
 }
 
 
