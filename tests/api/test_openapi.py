@@ -9,9 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
+from starlette.routing import BaseRoute, Mount
 
 from casedesk.bootstrap import Container
 from casedesk.entrypoints.http.app import create_app
@@ -41,12 +43,23 @@ def test_the_document_is_valid_openapi_31(document: dict[str, Any]) -> None:
     validate(document)  # raises on an invalid document or a reference that does not resolve
 
 
+def api_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """Every API route with its full path, the mounted dialects' included."""
+    for route in routes:
+        if isinstance(route, Mount) and isinstance(route.app, FastAPI):
+            yield from api_routes(route.app.routes, prefix + route.path)
+            continue
+        for context in iter_route_contexts([route]):
+            if isinstance(context.original_route, APIRoute):
+                yield prefix + str(context.path), context.original_route
+
+
 def test_every_operation_id_is_its_route_name(document: dict[str, Any], container: Container) -> None:
     routes = {
-        (str(context.path), method.lower()): context.name
-        for context in iter_route_contexts(create_app(container).routes)
-        if isinstance(context.original_route, APIRoute) and context.original_route.include_in_schema
-        for method in context.methods or ()
+        (path, method.lower()): route.name
+        for path, route in api_routes(create_app(container).routes)
+        if route.include_in_schema
+        for method in route.methods or ()
     }
     ids = {(path, method): op["operationId"] for path, method, op in operations(document)}
     assert ids == routes

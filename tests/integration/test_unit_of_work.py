@@ -58,12 +58,12 @@ def comment_on(db: Container, who: Principal, ref: CaseRef) -> uuid.UUID:
     return cell_id
 
 
-def assigned(db: Container, who: Principal, ref: CaseRef) -> c.Command:
+def assigned(db: Container, who: Principal, ref: CaseRef) -> c.Command[object]:
     db.bus.handle(c.AssignCase(ref, who.user_id), who)
     return c.UnassignCase(ref)
 
 
-def archived(db: Container, who: Principal, ref: CaseRef) -> c.Command:
+def archived(db: Container, who: Principal, ref: CaseRef) -> c.Command[object]:
     db.bus.handle(c.ArchiveCase(ref), who)
     return c.UnarchiveCase(ref)
 
@@ -72,7 +72,7 @@ def archived(db: Container, who: Principal, ref: CaseRef) -> c.Command:
 class Change:
     """How to get a case ready for a command, the command, and the event it must record."""
 
-    build: Callable[[Container, Principal, CaseRef], c.Command]
+    build: Callable[[Container, Principal, CaseRef], c.Command[object]]
     kind: str
     appends_timeline: bool = True
     also_writes: tuple[str, int] | None = None
@@ -233,39 +233,39 @@ def test_a_failed_outbox_write_takes_the_change_with_it(
 
 # -- a refused command writes nothing -----------------------------------------------------
 
-Refusal = Callable[[Container, Principal, uuid.UUID], tuple[c.Command, Principal | None]]
+Refusal = Callable[[Container, Principal, uuid.UUID], tuple[c.Command[object], Principal]]
 
 
 def security_case_closed_without_reason(
     db: Container, who: Principal, project_id: uuid.UUID
-) -> tuple[c.Command, Principal | None]:
+) -> tuple[c.Command[object], Principal]:
     ref = open_case(db, who, project_id, type_id=SECURITY_CASE_TYPE_ID)
     return c.ChangeCaseStatus(ref, CaseStatus.CLOSED), who
 
 
 def create(**fields: Any) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command[object], Principal]:
         defaults = {"title": "Disk full", "type_id": STANDARD_CASE_TYPE_ID, "project": str(project_id)}
         return c.CreateCase(**{**defaults, **fields}), who
 
     return build
 
 
-def on_a_case(make: Callable[[CaseRef], c.Command]) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
+def on_a_case(make: Callable[[CaseRef], c.Command[object]]) -> Refusal:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command[object], Principal]:
         return make(open_case(db, who, project_id)), who
 
     return build
 
 
-def as_cli(command: Callable[[Container, Principal, uuid.UUID], c.Command]) -> Refusal:
-    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
-        return command(db, who, project_id), None
+def as_cli(command: Callable[[Container, Principal, uuid.UUID], c.Command[object]]) -> Refusal:
+    def build(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command[object], Principal]:
+        return command(db, who, project_id), Principal.operator()
 
     return build
 
 
-def read_only(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command, Principal | None]:
+def read_only(db: Container, who: Principal, project_id: uuid.UUID) -> tuple[c.Command[object], Principal]:
     reader = Principal(user_id=who.user_id, email=who.email, scopes=frozenset({Scope.CASES_READ}))
     return c.CreateCase(title="Nope", project=str(project_id), type_id=STANDARD_CASE_TYPE_ID), reader
 
@@ -378,8 +378,10 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
 def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     email = f"ops.{uuid.uuid4().hex[:8]}@example.com"
     before = snapshot(db)
-    user_id = db.bus.handle(c.CreateUser(email=email.upper(), name="Ops"), None)
-    keys = db.bus.handle(c.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), None)
+    user_id = db.bus.handle(c.CreateUser(email=email.upper(), name="Ops"), Principal.operator())
+    keys = db.bus.handle(
+        c.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), Principal.operator()
+    )
     changed = delta(before, snapshot(db))
     assert (changed["users"], changed["api_keys"], changed["app_keys"]) == (1, 1, 1)
     assert keys.user_id == user_id
@@ -390,10 +392,10 @@ def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     assert principal.has(Scope.CASES_READ)
     assert not principal.has(Scope.USER_ACCESS_READ)
 
-    db.bus.handle(c.DisableUser(user_id), None)
+    db.bus.handle(c.DisableUser(user_id), Principal.operator())
     assert db.read.user(user_id).disabled is True
     with pytest.raises(ValidationFailed):
-        db.bus.handle(c.CreateKeys(user_email=email, scopes=Scope.all()), None)
+        db.bus.handle(c.CreateKeys(user_email=email, scopes=Scope.all()), Principal.operator())
 
 
 # -- numbering under concurrency ----------------------------------------------------------

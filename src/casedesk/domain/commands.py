@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from casedesk.domain.cases.case import Insight
 from casedesk.domain.cases.custom_attributes import CustomAttributeType
 from casedesk.domain.cases.links import EntityRef, Relationship
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.users import IssuedKeys
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 
 
@@ -28,16 +29,22 @@ class CustomValueInput:
     value: Any
 
 
+# What handling a command returns. Covariant: a command that yields a UUID is a command that
+# yields an object, so one registry can hold every command type.
+R_co = TypeVar("R_co", covariant=True)
+
+
 @dataclass(frozen=True)
-class Command:
-    pass
+class Command(Generic[R_co]):
+    """A request to change something; `R_co` is what handling it returns, so
+    `bus.handle(CreateCase(...))` is typed as the new case's UUID."""
 
 
 # -- cases -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CreateCase(Command):
+class CreateCase(Command[uuid.UUID]):
     title: str
     project: str  # project UUID or key
     type_id: uuid.UUID
@@ -50,99 +57,99 @@ class CreateCase(Command):
 
 
 @dataclass(frozen=True)
-class CaseCommand(Command):
+class CaseCommand(Command[R_co]):
     case: CaseRef
 
 
 @dataclass(frozen=True)
-class ChangeCaseStatus(CaseCommand):
+class ChangeCaseStatus(CaseCommand[uuid.UUID]):
     status: CaseStatus
 
 
 @dataclass(frozen=True)
-class ChangeCasePriority(CaseCommand):
+class ChangeCasePriority(CaseCommand[uuid.UUID]):
     priority: Priority
 
 
 @dataclass(frozen=True)
-class RetitleCase(CaseCommand):
+class RetitleCase(CaseCommand[uuid.UUID]):
     title: str
 
 
 @dataclass(frozen=True)
-class DescribeCase(CaseCommand):
+class DescribeCase(CaseCommand[uuid.UUID]):
     description: str
 
 
 @dataclass(frozen=True)
-class AssignCase(CaseCommand):
+class AssignCase(CaseCommand[uuid.UUID]):
     assignee_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class UnassignCase(CaseCommand):
+class UnassignCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class ArchiveCase(CaseCommand):
+class ArchiveCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class UnarchiveCase(CaseCommand):
+class UnarchiveCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class SetCaseAttributes(CaseCommand):
+class SetCaseAttributes(CaseCommand[uuid.UUID]):
     attributes: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
-class SetCaseDueDate(CaseCommand):
+class SetCaseDueDate(CaseCommand[uuid.UUID]):
     due_date: date | None
 
 
 @dataclass(frozen=True)
-class SetCaseResolvedReason(CaseCommand):
+class SetCaseResolvedReason(CaseCommand[uuid.UUID]):
     reason: ResolvedReason
 
 
 @dataclass(frozen=True)
-class CommentOnCase(CaseCommand):
+class CommentOnCase(CaseCommand[uuid.UUID]):
     message: str
 
 
 @dataclass(frozen=True)
-class UpdateCaseComment(CaseCommand):
+class UpdateCaseComment(CaseCommand[uuid.UUID]):
     cell_id: uuid.UUID
     message: str
 
 
 @dataclass(frozen=True)
-class DeleteCaseComment(CaseCommand):
+class DeleteCaseComment(CaseCommand[uuid.UUID]):
     cell_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class SetCaseCustomAttribute(CaseCommand):
+class SetCaseCustomAttribute(CaseCommand[uuid.UUID]):
     key: str
     input: CustomValueInput
 
 
 @dataclass(frozen=True)
-class RemoveCaseCustomAttribute(CaseCommand):
+class RemoveCaseCustomAttribute(CaseCommand[uuid.UUID]):
     key: str
 
 
 @dataclass(frozen=True)
-class AddCaseInsights(CaseCommand):
+class AddCaseInsights(CaseCommand[uuid.UUID]):
     insights: tuple[Insight, ...]
 
 
 @dataclass(frozen=True)
-class RemoveCaseInsights(CaseCommand):
+class RemoveCaseInsights(CaseCommand[uuid.UUID]):
     insights: tuple[Insight, ...]
 
 
@@ -151,27 +158,27 @@ BULK_MAX_CASES = 1000
 
 
 @dataclass(frozen=True)
-class BulkUpdateCases(Command):
+class BulkUpdateCases(Command[list[uuid.UUID]]):
     """One change applied to many cases in one transaction: all of them change or none does.
 
     `changes[i]` is the single-case command for the i-th case of the request, so each case
     goes through the same rules, timeline event and outbox row as a single update."""
 
-    changes: tuple[CaseCommand, ...]
+    changes: tuple[CaseCommand[uuid.UUID], ...]
 
 
 # -- case types and their custom attributes ----------------------------------------------
 
 
 @dataclass(frozen=True)
-class CreateCaseType(Command):
+class CreateCaseType(Command[uuid.UUID]):
     name: str
     description: str = ""
     emoji: str = ""
 
 
 @dataclass(frozen=True)
-class UpdateCaseType(Command):
+class UpdateCaseType(Command[uuid.UUID]):
     type_id: uuid.UUID
     name: str | None = None
     description: str | None = None
@@ -179,12 +186,12 @@ class UpdateCaseType(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCaseType(Command):
+class DeleteCaseType(Command[uuid.UUID]):
     type_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateCustomAttributeConfig(Command):
+class CreateCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     key: str
     display_name: str
@@ -195,7 +202,7 @@ class CreateCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class UpdateCustomAttributeConfig(Command):
+class UpdateCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     config_id: uuid.UUID
     display_name: str | None = None
@@ -205,7 +212,7 @@ class UpdateCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCustomAttributeConfig(Command):
+class DeleteCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     config_id: uuid.UUID
 
@@ -214,29 +221,29 @@ class DeleteCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class CreateCaseLink(Command):
+class CreateCaseLink(Command[uuid.UUID]):
     parent: EntityRef
     child: EntityRef
     relationship: Relationship
 
 
 @dataclass(frozen=True)
-class DeleteCaseLink(Command):
+class DeleteCaseLink(Command[uuid.UUID]):
     link_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class WatchCase(CaseCommand):
+class WatchCase(CaseCommand[uuid.UUID]):
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class UnwatchCase(CaseCommand):
+class UnwatchCase(CaseCommand[uuid.UUID]):
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class MoveCaseToProject(CaseCommand):
+class MoveCaseToProject(CaseCommand[uuid.UUID]):
     project: str  # project UUID or key
 
 
@@ -244,7 +251,7 @@ class MoveCaseToProject(CaseCommand):
 
 
 @dataclass(frozen=True)
-class CreateCaseView(Command):
+class CreateCaseView(Command[uuid.UUID]):
     project_id: uuid.UUID
     name: str
     query: str
@@ -252,7 +259,7 @@ class CreateCaseView(Command):
 
 
 @dataclass(frozen=True)
-class UpdateCaseView(Command):
+class UpdateCaseView(Command[uuid.UUID]):
     view_id: uuid.UUID
     name: str | None = None
     query: str | None = None
@@ -260,12 +267,12 @@ class UpdateCaseView(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCaseView(Command):
+class DeleteCaseView(Command[uuid.UUID]):
     view_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateMaintenanceWindow(Command):
+class CreateMaintenanceWindow(Command[uuid.UUID]):
     name: str
     query: str
     start_at: datetime
@@ -273,7 +280,7 @@ class CreateMaintenanceWindow(Command):
 
 
 @dataclass(frozen=True)
-class UpdateMaintenanceWindow(Command):
+class UpdateMaintenanceWindow(Command[uuid.UUID]):
     window_id: uuid.UUID
     name: str | None = None
     query: str | None = None
@@ -282,7 +289,7 @@ class UpdateMaintenanceWindow(Command):
 
 
 @dataclass(frozen=True)
-class DeleteMaintenanceWindow(Command):
+class DeleteMaintenanceWindow(Command[uuid.UUID]):
     window_id: uuid.UUID
 
 
@@ -290,7 +297,7 @@ class DeleteMaintenanceWindow(Command):
 
 
 @dataclass(frozen=True)
-class CreateProject(Command):
+class CreateProject(Command[uuid.UUID]):
     name: str
     key: str
     handle: str | None = None
@@ -298,7 +305,7 @@ class CreateProject(Command):
 
 
 @dataclass(frozen=True)
-class UpdateProject(Command):
+class UpdateProject(Command[uuid.UUID]):
     project_id: uuid.UUID
     name: str | None = None
     handle: str | None = None
@@ -307,17 +314,17 @@ class UpdateProject(Command):
 
 
 @dataclass(frozen=True)
-class DeleteProject(Command):
+class DeleteProject(Command[uuid.UUID]):
     project_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class FavoriteProject(Command):
+class FavoriteProject(Command[uuid.UUID]):
     project_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class UnfavoriteProject(Command):
+class UnfavoriteProject(Command[uuid.UUID]):
     project_id: uuid.UUID
 
 
@@ -325,19 +332,19 @@ class UnfavoriteProject(Command):
 
 
 @dataclass(frozen=True)
-class CreateUser(Command):
+class CreateUser(Command[uuid.UUID]):
     email: str
     name: str | None = None
     title: str | None = None
 
 
 @dataclass(frozen=True)
-class DisableUser(Command):
+class DisableUser(Command[uuid.UUID]):
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateKeys(Command):
+class CreateKeys(Command[IssuedKeys]):
     """Creates an API key and an application key for `user_email` (the CLI's `keys create`)."""
 
     user_email: str

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from casedesk.domain import commands as c
 from casedesk.domain.errors import NotFound, ValidationFailed
-from casedesk.domain.users import Principal, User, clean_email
-from casedesk.services.keys import IssuedKeys, issue_keys
+from casedesk.domain.users import IssuedKeys, Principal, User, clean_email
+from casedesk.services.keys import issue_keys
 from casedesk.services.ports.uow import UnitOfWork
 
 
-def create_user(uow: UnitOfWork, cmd: c.CreateUser, who: Principal | None, now: datetime) -> uuid.UUID:
+def create_user(uow: UnitOfWork, cmd: c.CreateUser, who: Principal, now: datetime) -> uuid.UUID:
     user = User.create(email=cmd.email, name=cmd.name, title=cmd.title, now=now)
     if uow.users.find_by_email(user.email) is not None:
         raise ValidationFailed("email", f"a user with email {user.email} already exists")
@@ -27,7 +27,7 @@ def disable_user(uow: UnitOfWork, cmd: c.DisableUser, who: Principal, now: datet
     return user.id
 
 
-def create_keys(uow: UnitOfWork, cmd: c.CreateKeys, who: Principal | None, now: datetime) -> IssuedKeys:
+def create_keys(uow: UnitOfWork, cmd: c.CreateKeys, who: Principal, now: datetime) -> IssuedKeys:
     user = uow.users.find_by_email(clean_email(cmd.user_email))
     if user is None:
         raise NotFound("user", cmd.user_email)

@@ -3,6 +3,7 @@ parts attached to it (see `case_parts`). Tines' dialect is their first caller.""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from casedesk.domain.vocab import CaseStatus, Priority
 
 
 @dataclass(frozen=True)
-class OpenCase(Command):
+class OpenCase(Command[uuid.UUID]):
     """Creates a case with everything at once. `assignee_emails` None means "the caller";
     `author_email` None means the caller is the author."""
 
@@ -35,7 +36,7 @@ class OpenCase(Command):
 
 
 @dataclass(frozen=True)
-class UpdateCase(CaseCommand):
+class UpdateCase(CaseCommand[uuid.UUID]):
     """Changes any of the given parts (None leaves a part alone) in one transaction; a status
     change is applied last, so closure conditions see the case as updated."""
 
@@ -60,12 +61,12 @@ class UpdateCase(CaseCommand):
 
 
 @dataclass(frozen=True)
-class DeleteCase(CaseCommand):
+class DeleteCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class CommentAs(CaseCommand):
+class CommentAs(CaseCommand[uuid.UUID]):
     """A comment whose author is `author_email` (the caller when None)."""
 
     message: str
@@ -73,29 +74,29 @@ class CommentAs(CaseCommand):
 
 
 @dataclass(frozen=True)
-class ReactToComment(CaseCommand):
+class ReactToComment(CaseCommand[uuid.UUID]):
     comment_number: int
     emoji: str
     add: bool = True
 
 
 @dataclass(frozen=True)
-class SubscribeToCase(CaseCommand):
+class SubscribeToCase(CaseCommand[uuid.UUID]):
     user_email: str
 
 
 @dataclass(frozen=True)
-class UnsubscribeFromCase(CaseCommand):
+class UnsubscribeFromCase(CaseCommand[uuid.UUID]):
     user_email: str
 
 
 @dataclass(frozen=True)
-class AddCaseButton(CaseCommand):
+class AddCaseButton(CaseCommand[int]):
     button: ButtonSpec
 
 
 @dataclass(frozen=True)
-class UpdateCaseButton(CaseCommand):
+class UpdateCaseButton(CaseCommand[int]):
     button_id: int
     button_type: str | None = None
     url: str | None = None
@@ -104,43 +105,43 @@ class UpdateCaseButton(CaseCommand):
 
 
 @dataclass(frozen=True)
-class DeleteCaseButton(CaseCommand):
+class DeleteCaseButton(CaseCommand[int]):
     button_id: int
 
 
 @dataclass(frozen=True)
-class AddCaseMetadata(CaseCommand):
+class AddCaseMetadata(CaseCommand[uuid.UUID]):
     """Adds keys the case does not have; existing keys keep their values."""
 
     values: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class UpdateCaseMetadata(CaseCommand):
+class UpdateCaseMetadata(CaseCommand[uuid.UUID]):
     """Sets the given keys, adding or overwriting them."""
 
     values: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class RemoveCaseMetadata(CaseCommand):
+class RemoveCaseMetadata(CaseCommand[uuid.UUID]):
     keys: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class LinkCaseNumber(CaseCommand):
+class LinkCaseNumber(CaseCommand[uuid.UUID]):
     """Relates the case to the case numbered `other` (both directions, one link)."""
 
     other: int
 
 
 @dataclass(frozen=True)
-class UnlinkCaseNumber(CaseCommand):
+class UnlinkCaseNumber(CaseCommand[uuid.UUID]):
     other: int
 
 
 @dataclass(frozen=True)
-class AttachFile(CaseCommand):
+class AttachFile(CaseCommand[int]):
     filename: str
     content: bytes
     content_type: str
@@ -149,13 +150,5 @@ class AttachFile(CaseCommand):
 
 
 @dataclass(frozen=True)
-class CreateRecord(Command):
+class CreateRecord(Command[int]):
     fields: tuple[RecordField, ...]
-
-
-# Every one of these changes a case or what is attached to one.
-EXTRA_COMMANDS: tuple[type[Command], ...] = (
-    OpenCase, UpdateCase, DeleteCase, CommentAs, ReactToComment, SubscribeToCase,
-    UnsubscribeFromCase, AddCaseButton, UpdateCaseButton, DeleteCaseButton, AddCaseMetadata,
-    UpdateCaseMetadata, RemoveCaseMetadata, LinkCaseNumber, UnlinkCaseNumber, AttachFile, CreateRecord,
-)  # fmt: skip

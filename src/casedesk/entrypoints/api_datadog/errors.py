@@ -65,7 +65,15 @@ OPERATION_FIELD_POINTERS = {
     ("MoveCaseToProject", "project"): "/data/id",
     **INCIDENT_OPERATION_FIELD_POINTERS,
 }
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 
 
 def error_response(

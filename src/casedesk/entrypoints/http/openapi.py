@@ -1,15 +1,18 @@
-"""`/openapi.json`: FastAPI's document of the routes, with each dialect's answers declared.
+"""`/openapi.json`: one document for the whole application, with each dialect's answers declared.
 
-Operation ids are the routes' names (`generate_unique_id_function=route_name` on the app),
-which for the Datadog dialect are Datadog's operationIds. The document is built on its first
-request and kept (as FastAPI does); the contract is read then, not at import.
+FastAPI documents an application's own routes only, not those of the applications mounted in
+it, so the document is built from every dialect's routes, each under its prefix. Operation ids
+are the routes' names (`route_name`), which for the Datadog dialect are Datadog's operationIds.
+The document is built on its first request and kept (as FastAPI does); the contract is read
+then, not at import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -22,8 +25,17 @@ def route_name(route: APIRoute) -> str:
     return route.name
 
 
-def openapi_document(app: FastAPI) -> dict[str, Any]:
-    document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+def every_route(app: FastAPI, mounted: Mapping[str, FastAPI]) -> APIRouter:
+    everything = APIRouter()
+    everything.routes.extend(app.routes)
+    for prefix, dialect in mounted.items():
+        everything.include_router(dialect.router, prefix=prefix, generate_unique_id_function=route_name)
+    return everything
+
+
+def openapi_document(app: FastAPI, mounted: Mapping[str, FastAPI]) -> dict[str, Any]:
+    routes = every_route(app, mounted).routes
+    document = get_openapi(title=app.title, version=app.version, routes=routes)
     contract = datadog_openapi.Contract.load()
     datadog_openapi.forget_generated_bodies(document, contract)
     tines_openapi.describe(document)
@@ -48,10 +60,10 @@ def drop_unreferenced_schemas(document: dict[str, Any]) -> None:
         del schemas[name]
 
 
-def serve_openapi(app: FastAPI) -> None:
+def serve_openapi(app: FastAPI, mounted: Mapping[str, FastAPI]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = openapi_document(app)
+            app.openapi_schema = openapi_document(app, mounted)
         return app.openapi_schema
 
     # FastAPI's documented way to replace the document is to replace the method.

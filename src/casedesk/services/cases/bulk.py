@@ -4,42 +4,40 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from casedesk.domain import commands as c
 from casedesk.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
-from casedesk.services import authz
-from casedesk.services.cases import handlers as cases
-from casedesk.services.cases import moves
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.registry import Dispatch
 
-CaseHandler = Callable[[UnitOfWork, Any, Principal, datetime], uuid.UUID]
+# The single-case changes a bulk update may apply. Each runs through the handler a single
+# update uses, so every rule, timeline event and outbox row is the same.
+IN_BULK: frozenset[type[c.CaseCommand[uuid.UUID]]] = frozenset(
+    {
+        c.ChangeCasePriority,
+        c.ChangeCaseStatus,
+        c.AssignCase,
+        c.UnassignCase,
+        c.ArchiveCase,
+        c.UnarchiveCase,
+        c.MoveCaseToProject,
+    }
+)
 
-# The single-case changes a bulk update may apply, each through the handler a single update
-# uses, so every rule, timeline event and outbox row is the same.
-BULK_HANDLERS: dict[type[c.CaseCommand], CaseHandler] = {
-    c.ChangeCasePriority: cases.change_priority,
-    c.ChangeCaseStatus: cases.change_status,
-    c.AssignCase: cases.assign,
-    c.UnassignCase: cases.unassign,
-    c.ArchiveCase: cases.archive,
-    c.UnarchiveCase: cases.unarchive,
-    c.MoveCaseToProject: moves.move_case,
-}
 
-
-def bulk_update(uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime) -> list[uuid.UUID]:
+def bulk_update(
+    uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime, parts: Dispatch
+) -> list[uuid.UUID]:
     """Applies every change; the first refusal refuses the whole batch (the bus then never
     commits). Returns the ids of the cases in request order.
 
     A refusal names the request item: `case_ids/<index>` for a case that is unknown or whose
     state refuses the change, or the change's own field (e.g. `assignee_id`) when the value
     shared by every case is wrong."""
-    _check(cmd, who)
+    _check(cmd, who, parts)
     ordered = _lock_order(cmd.changes)
     # Every case is loaded (and locked) before anything changes: a change may lock more rows
     # (a move bumps the destination project's counter), and those must come after the cases.
@@ -47,11 +45,11 @@ def bulk_update(uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: da
         _load(uow, index, change.case)
     done: dict[int, uuid.UUID] = {}
     for index, change in ordered:
-        done[index] = _apply(uow, index, change, who, now)
+        done[index] = _apply(uow, index, change, who, now, parts)
     return [done[index] for index in range(len(cmd.changes))]
 
 
-def _check(cmd: c.BulkUpdateCases, who: Principal) -> None:
+def _check(cmd: c.BulkUpdateCases, who: Principal, parts: Dispatch) -> None:
     count = len(cmd.changes)
     if count == 0:
         raise ValidationFailed("case_ids", "name at least one case")
@@ -61,12 +59,12 @@ def _check(cmd: c.BulkUpdateCases, who: Principal) -> None:
         )
     kinds = {type(change): change for change in cmd.changes}
     for kind, change in kinds.items():
-        if kind not in BULK_HANDLERS:
+        if kind not in IN_BULK:
             raise ValidationFailed("type", f"{kind.__name__} cannot be applied in bulk")
-        authz.authorize(who, change)
+        parts.authorize(who, change)
 
 
-def _lock_order(changes: tuple[c.CaseCommand, ...]) -> list[tuple[int, c.CaseCommand]]:
+def _lock_order(changes: tuple[c.CaseCommand[uuid.UUID], ...]) -> list[tuple[int, c.CaseCommand[uuid.UUID]]]:
     """PostgreSQL takes each case's row lock as the case loads. Loading in one global order
     (UUIDs, then keys, each sorted) keeps two overlapping bulk updates from deadlocking."""
     return sorted(enumerate(changes), key=lambda item: (item[1].case.id is None, str(item[1].case)))
@@ -79,9 +77,16 @@ def _load(uow: UnitOfWork, index: int, ref: CaseRef) -> None:
         raise ValidationFailed(f"case_ids/{index}", f"case {ref} not found") from None
 
 
-def _apply(uow: UnitOfWork, index: int, change: c.CaseCommand, who: Principal, now: datetime) -> uuid.UUID:
+def _apply(
+    uow: UnitOfWork,
+    index: int,
+    change: c.CaseCommand[uuid.UUID],
+    who: Principal,
+    now: datetime,
+    parts: Dispatch,
+) -> uuid.UUID:
     try:
-        return BULK_HANDLERS[type(change)](uow, change, who, now)
+        return parts.run(uow, change, who, now)
     except NotFound as exc:
         # Something the change names (the destination project of a move) does not exist.
         if exc.resource not in _values_of(change):
@@ -94,7 +99,7 @@ def _apply(uow: UnitOfWork, index: int, change: c.CaseCommand, who: Principal, n
         raise type(exc)(where, f"{_label(uow, change.case)}: {exc.message}") from None
 
 
-def _values_of(change: c.CaseCommand) -> set[str]:
+def _values_of(change: c.CaseCommand[uuid.UUID]) -> set[str]:
     """The fields of the change besides its case: the values every case of the batch shares."""
     return {f.name for f in dataclasses.fields(change)} - {"case"}
 
