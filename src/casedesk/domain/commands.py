@@ -16,6 +16,7 @@ from casedesk.domain.cases import Insight
 from casedesk.domain.custom_attributes import CustomAttributeType
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.links import EntityRef, Relationship
+from casedesk.domain.project_settings import ProjectSettings
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 
 
@@ -302,7 +303,8 @@ class UpdateProject(Command):
     project_id: uuid.UUID
     name: str | None = None
     handle: str | None = None
-    settings: dict[str, Any] | None = None
+    # The sections sent; each replaces the project's section of that name.
+    settings: ProjectSettings | None = None
     enabled_custom_case_types: list[str] | None = None
 
 
