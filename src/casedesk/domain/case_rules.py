@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from casedesk.domain.documents import key
 from casedesk.domain.errors import ValidationFailed
@@ -21,9 +22,10 @@ from casedesk.domain.vocab import CaseStatus
 NAME_MAX = 200
 
 
-def _only(data: object, allowed: frozenset[str], kind: enum.Enum) -> None:
-    """Refuses the members of `data` that a `kind` does not use."""
-    for f in dataclasses.fields(data):  # type: ignore[arg-type]
+def _only(data: Any, allowed: frozenset[str], kind: enum.Enum) -> None:
+    """Refuses the members of `data` (a trigger's, recipient's or action's data) that a
+    `kind` does not use."""
+    for f in dataclasses.fields(data):
         if getattr(data, f.name) is not None and f.name not in allowed:
             raise ValidationFailed(f"data/{f.name}", f"{f.name} does not apply to {kind.value}")
 

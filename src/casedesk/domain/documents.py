@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -77,7 +78,9 @@ def _key(f: dataclasses.Field[Any]) -> str:
     return str(f.metadata.get("key", f.name))
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    # Resolving annotations is slow and projects are read on every request: once per class.
     return typing.get_type_hints(cls)
 
 
