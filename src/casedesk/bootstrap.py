@@ -6,17 +6,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from casedesk.adapters.db.cases.bundle_queries import SqlCaseExtrasReads
+from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.engine import build_engine
-from casedesk.adapters.db.extra_reads import SqlCaseExtrasReads
-from casedesk.adapters.db.incident_read_model import SqlIncidentReadModel
+from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.migrate import upgrade_to_head
-from casedesk.adapters.db.read_model import SqlReadModel
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
-from casedesk.services.extras_ports import CaseExtrasReads
-from casedesk.services.incident_ports import IncidentReadModel
-from casedesk.services.messagebus import MessageBus
-from casedesk.services.ports import ReadModel, UnitOfWork
+from casedesk.services.bus import MessageBus
+from casedesk.services.ports.case_bundle import CaseExtrasReads
+from casedesk.services.ports.incidents import IncidentReadModel
+from casedesk.services.ports.uow import ReadModel, UnitOfWork
 
 
 @dataclass

@@ -14,7 +14,7 @@ from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.model.project_update_request import ProjectUpdateRequest
 from sqlalchemy import select, update
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from tests.api import dd
 from tests.api.incidents_dd import model

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import RowMapping, event, select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import commands as c
 from casedesk.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.project_settings import NotificationDestination, NotificationSettings, ProjectSettings
+from casedesk.domain.projects.settings import NotificationDestination, NotificationSettings, ProjectSettings
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,

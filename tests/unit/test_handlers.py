@@ -11,7 +11,7 @@ from casedesk.domain import commands as c
 from casedesk.domain import events as ev
 from casedesk.domain.errors import Forbidden, InvalidTransition, NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.project_settings import AutoCloseInactiveCases, NotificationSettings, ProjectSettings
+from casedesk.domain.projects.settings import AutoCloseInactiveCases, NotificationSettings, ProjectSettings
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -20,9 +20,10 @@ from casedesk.domain.vocab import (
     ResolvedReason,
     Scope,
 )
-from casedesk.services import authz, messagebus
+from casedesk.services import authz
+from casedesk.services import bus as messagebus
+from casedesk.services.bus import MessageBus
 from casedesk.services.keys import IssuedKeys, authenticate, digest
-from casedesk.services.messagebus import MessageBus
 from tests.fakes import NOW, FakeUnitOfWork, Store, fake_bus, principal
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.project_settings import (
+from casedesk.domain.projects.settings import (
     AutoCloseInactiveCases,
     IntegrationMonitor,
     NotificationDestination,

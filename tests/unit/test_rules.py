@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain.case_rules import AutomationRule, CaseNotificationRule, CaseTriggerType, RecipientType
+from casedesk.domain.cases.rules import AutomationRule, CaseNotificationRule, CaseTriggerType, RecipientType
 from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.handles import HandleKind
-from casedesk.domain.incident_rules import (
+from casedesk.domain.incidents.rules import (
     IncidentFields,
     IncidentNotificationRule,
     IncidentRule,

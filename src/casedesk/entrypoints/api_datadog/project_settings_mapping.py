@@ -11,8 +11,8 @@ from typing import Any
 
 from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.project_settings import ProjectSettings
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
+from casedesk.domain.projects.settings import ProjectSettings
 
 MONITOR = "integration_monitor"
 
