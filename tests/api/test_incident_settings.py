@@ -309,7 +309,11 @@ def test_a_notification_template_or_rule_under_an_unknown_incident_type_is_404(
     rule_body = {
         "data": {
             "type": "incident_notification_rules",
-            "attributes": {"conditions": [], "handles": ["@oncall-payments"], "trigger": "incident_created_trigger"},
+            "attributes": {
+                "conditions": [],
+                "handles": ["@oncall-payments"],
+                "trigger": "incident_created_trigger",
+            },
             "relationships": type_ref(unknown),
         }
     }
