@@ -262,7 +262,7 @@ def test_notification_templates_and_rules(incidents_api: IncidentsApi) -> None:
 
     rule_attributes = {
         "conditions": [{"field": "severity", "values": ["SEV-1"]}],
-        "handles": ["@oncall"],
+        "handles": ["@oncall-payments"],
         "trigger": "incident_created_trigger",
         "visibility": "organization",
     }
@@ -279,14 +279,15 @@ def test_notification_templates_and_rules(incidents_api: IncidentsApi) -> None:
         model(CreateIncidentNotificationRuleRequest, rule_body)
     )
     assert not rule._unparsed
-    assert rule.data.attributes.enabled is True
+    # The contract's default for a new rule is disabled.
+    assert rule.data.attributes.enabled is False
     assert rule.data.relationships.notification_template.data.id == template_id
     rule_body["data"]["id"] = str(rule.data.id)
-    rule_body["data"]["attributes"]["enabled"] = False
+    rule_body["data"]["attributes"]["enabled"] = True
     put = incidents_api.update_incident_notification_rule(
         rule.data.id, model(PutIncidentNotificationRuleRequest, rule_body)
     )
-    assert put.data.attributes.enabled is False
+    assert put.data.attributes.enabled is True
     assert incidents_api.get_incident_notification_rule(rule.data.id).data.id == rule.data.id
     assert rule.data.id in {r.id for r in incidents_api.list_incident_notification_rules().data}
     incidents_api.delete_incident_notification_rule(rule.data.id)
@@ -308,7 +309,11 @@ def test_a_notification_template_or_rule_under_an_unknown_incident_type_is_404(
     rule_body = {
         "data": {
             "type": "incident_notification_rules",
-            "attributes": {"conditions": [], "handles": ["@oncall"], "trigger": "incident_created_trigger"},
+            "attributes": {
+                "conditions": [],
+                "handles": ["@oncall-payments"],
+                "trigger": "incident_created_trigger",
+            },
             "relationships": type_ref(unknown),
         }
     }

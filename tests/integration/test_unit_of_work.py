@@ -19,6 +19,7 @@ from casedesk.bootstrap import Container
 from casedesk.domain import commands as c
 from casedesk.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.projects.settings import NotificationDestination, NotificationSettings, ProjectSettings
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -348,7 +349,14 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
     assert "cases" not in changed
 
     db.bus.handle(
-        c.UpdateProject(project_id, name="Payments Ops", settings={"notification": {"x": 1}}), admin
+        c.UpdateProject(
+            project_id,
+            name="Payments Ops",
+            settings=ProjectSettings(
+                notification=NotificationSettings(enabled=True, destinations=(NotificationDestination.EMAIL,))
+            ),
+        ),
+        admin,
     )
     db.bus.handle(c.FavoriteProject(project_id), admin)
     db.bus.handle(c.FavoriteProject(project_id), admin)
@@ -358,7 +366,8 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
             select(t.project_favorites).where(t.project_favorites.c.project_id == project_id)
         ).all()
     assert row["name"] == "Payments Ops"
-    assert row["settings"] == {"notification": {"x": 1}}
+    # Settings are stored in the document shape rows have always held.
+    assert row["settings"] == {"notification": {"enabled": True, "destinations": [1]}}
     assert row["key"].startswith("PAY")
     assert len(favorites) == 1
 

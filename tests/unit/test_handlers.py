@@ -11,6 +11,7 @@ from casedesk.domain import commands as c
 from casedesk.domain import events as ev
 from casedesk.domain.errors import Forbidden, InvalidTransition, NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.projects.settings import AutoCloseInactiveCases, NotificationSettings, ProjectSettings
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -262,15 +263,26 @@ def test_update_project(bus: MessageBus, store: Store, admin: Principal, project
         c.UpdateProject(
             project_id,
             name=" Ops team ",
-            settings={"auto_close_inactive_cases": {"enabled": True}, "notification": {"a": 1}},
+            settings=ProjectSettings(
+                auto_close_inactive_cases=AutoCloseInactiveCases(enabled=False),
+                notification=NotificationSettings(enabled=True, notify_on_case_comment=True),
+            ),
         ),
         admin,
     )
-    bus.handle(c.UpdateProject(project_id, settings={"notification": {"b": 2}}), admin)
+    bus.handle(
+        c.UpdateProject(
+            project_id, settings=ProjectSettings(notification=NotificationSettings(enabled=False))
+        ),
+        admin,
+    )
     project = store.projects[project_id]
     assert project.name == "Ops team"
     # Each section sent replaces that section; sections not sent stay.
-    assert project.settings == {"auto_close_inactive_cases": {"enabled": True}, "notification": {"b": 2}}
+    assert project.settings == ProjectSettings(
+        auto_close_inactive_cases=AutoCloseInactiveCases(enabled=False),
+        notification=NotificationSettings(enabled=False),
+    )
     assert project.modified_at == NOW
 
     bus.handle(c.UpdateProject(project_id, handle="Ops-Oncall"), admin)

@@ -16,6 +16,7 @@ from casedesk.domain.cases.case import Insight
 from casedesk.domain.cases.custom_attributes import CustomAttributeType
 from casedesk.domain.cases.links import EntityRef, Relationship
 from casedesk.domain.ids import CaseRef
+from casedesk.domain.projects.settings import ProjectSettings
 from casedesk.domain.users import IssuedKeys
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 
@@ -309,7 +310,8 @@ class UpdateProject(Command[uuid.UUID]):
     project_id: uuid.UUID
     name: str | None = None
     handle: str | None = None
-    settings: dict[str, Any] | None = None
+    # The sections sent; each replaces the project's section of that name.
+    settings: ProjectSettings | None = None
     enabled_custom_case_types: list[str] | None = None
 
 

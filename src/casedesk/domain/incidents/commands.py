@@ -135,6 +135,8 @@ class UpdateIncidentSetting(Command[uuid.UUID]):
     kind: SettingKind
     setting_id: uuid.UUID
     changes: dict[str, Any]
+    # A PUT replaces the document; a PATCH merges its changes into it.
+    replace: bool = False
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def updater(kind: SettingKind, parameter: str, partial: bool) -> Callable[..., D
     def endpoint(request: Request, body: sm.SettingRequest, ctx: Admin) -> Doc:
         setting_id = path_id(request, parameter)
         changes = sm.attributes(kind, body, partial=partial)
-        ctx.handle(ic.UpdateIncidentSetting(kind, setting_id, changes))
+        ctx.handle(ic.UpdateIncidentSetting(kind, setting_id, changes, replace=not partial))
         return sm.document(ctx.container.incidents.setting(kind, setting_id))
 
     return endpoint
