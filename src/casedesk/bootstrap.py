@@ -11,11 +11,13 @@ from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.engine import build_engine
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.case_bundle import CaseExtrasReads
 from casedesk.services.ports.incidents import IncidentReadModel
+from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
 
 
@@ -38,6 +40,11 @@ class Container:
     def extras(self) -> CaseExtrasReads:
         """The read side of cases' extra parts, as the Tines dialect shows them."""
         return SqlCaseExtrasReads(self.engine)
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox's consuming end, for the worker (stateless over the engine)."""
+        return SqlOutbox(self.engine)
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for lookups that write nothing (e.g. authentication)."""

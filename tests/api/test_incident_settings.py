@@ -262,7 +262,7 @@ def test_notification_templates_and_rules(incidents_api: IncidentsApi) -> None:
 
     rule_attributes = {
         "conditions": [{"field": "severity", "values": ["SEV-1"]}],
-        "handles": ["@oncall"],
+        "handles": ["@oncall-payments"],
         "trigger": "incident_created_trigger",
         "visibility": "organization",
     }
@@ -279,19 +279,67 @@ def test_notification_templates_and_rules(incidents_api: IncidentsApi) -> None:
         model(CreateIncidentNotificationRuleRequest, rule_body)
     )
     assert not rule._unparsed
-    assert rule.data.attributes.enabled is True
+    # The contract's default for a new rule is disabled.
+    assert rule.data.attributes.enabled is False
     assert rule.data.relationships.notification_template.data.id == template_id
     rule_body["data"]["id"] = str(rule.data.id)
-    rule_body["data"]["attributes"]["enabled"] = False
+    rule_body["data"]["attributes"]["enabled"] = True
     put = incidents_api.update_incident_notification_rule(
         rule.data.id, model(PutIncidentNotificationRuleRequest, rule_body)
     )
-    assert put.data.attributes.enabled is False
+    assert put.data.attributes.enabled is True
     assert incidents_api.get_incident_notification_rule(rule.data.id).data.id == rule.data.id
     assert rule.data.id in {r.id for r in incidents_api.list_incident_notification_rules().data}
     incidents_api.delete_incident_notification_rule(rule.data.id)
     incidents_api.delete_incident_notification_template(template_id)
     assert refused(incidents_api.get_incident_notification_template, template_id).status == 404
+
+
+def test_a_notification_template_or_rule_under_an_unknown_incident_type_is_404(
+    incidents_api: IncidentsApi,
+) -> None:
+    unknown = str(uuid.uuid4())
+    template_body: dict[str, Any] = {
+        "data": {
+            "type": "notification_templates",
+            "attributes": {"name": "Page", "subject": "SEV", "content": "x", "category": "alert"},
+            "relationships": type_ref(unknown),
+        }
+    }
+    rule_body = {
+        "data": {
+            "type": "incident_notification_rules",
+            "attributes": {
+                "conditions": [],
+                "handles": ["@oncall-payments"],
+                "trigger": "incident_created_trigger",
+            },
+            "relationships": type_ref(unknown),
+        }
+    }
+    template_refusal = refused(
+        incidents_api.create_incident_notification_template,
+        model(CreateIncidentNotificationTemplateRequest, template_body),
+    )
+    rule_refusal = refused(
+        incidents_api.create_incident_notification_rule,
+        model(CreateIncidentNotificationRuleRequest, rule_body),
+    )
+    for refusal in (template_refusal, rule_refusal):
+        assert refusal.status == 404
+        [message] = dd.error_messages(refusal)
+        assert unknown in message
+    assert (
+        incidents_api.list_incident_notification_templates(filter_incident_type=uuid.UUID(unknown)).data == []
+    )
+    # A malformed body is still a 400 first, whatever type it names.
+    template_body["data"]["attributes"]["name"] = " "
+    malformed = refused(
+        incidents_api.create_incident_notification_template,
+        model(CreateIncidentNotificationTemplateRequest, template_body),
+    )
+    assert malformed.status == 400
+    assert dd.error_messages(malformed)[0].startswith("/data/attributes/name")
 
 
 def test_postmortem_templates_rules_and_roles(incidents_api: IncidentsApi, http: httpx.Client) -> None:

@@ -30,7 +30,7 @@ def db() -> Iterator[Container]:
 @pytest.fixture(scope="module")
 def admin(db: Container) -> Principal:
     email = f"admin.{uuid.uuid4().hex[:8]}@example.com"
-    user_id = db.bus.handle(uc.CreateUser(email=email, name="Admin"), None)
+    user_id = db.bus.handle(uc.CreateUser(email=email, name="Admin"), Principal.operator())
     return Principal(user_id=user_id, email=email, scopes=Scope.all())
 
 

@@ -35,8 +35,8 @@ def seeded(db: Container, admin: Principal) -> dict[str, str]:
     suffix = uuid.uuid4().hex[:6]
     ann = f"ann.{suffix}@example.com"
     bob = f"bob.{suffix}@example.com"
-    ann_id = db.bus.handle(uc.CreateUser(email=ann), None)
-    bob_id = db.bus.handle(uc.CreateUser(email=bob), None)
+    ann_id = db.bus.handle(uc.CreateUser(email=ann), Principal.operator())
+    bob_id = db.bus.handle(uc.CreateUser(email=bob), Principal.operator())
     rows: list[tuple[Priority, Any, uuid.UUID]] = [
         (Priority.P1, ann_id, STANDARD_CASE_TYPE_ID),
         (Priority.P2, ann_id, STANDARD_CASE_TYPE_ID),

@@ -56,8 +56,8 @@ def world() -> Iterator[World]:
         container = bootstrap(Settings(database_url=url), migrate=True)
         clock = {"now": at("2026-01-01T00:00:00")}
         bus = MessageBus(container.uow, clock=lambda: clock["now"])
-        ann = bus.handle(uc.CreateUser(email="ann@example.com", name="Ann"), None)
-        bob = bus.handle(uc.CreateUser(email="bob@example.com", name="Bob"), None)
+        ann = bus.handle(uc.CreateUser(email="ann@example.com", name="Ann"), Principal.operator())
+        bob = bus.handle(uc.CreateUser(email="bob@example.com", name="Bob"), Principal.operator())
         as_ann = Principal(ann, "ann@example.com", Scope.all())
         as_bob = Principal(bob, "bob@example.com", Scope.all())
         bus.handle(pc.CreateProject(name="Alpha", key="ALPHA"), as_ann)
@@ -69,7 +69,7 @@ def world() -> Iterator[World]:
             case_id = bus.handle(c.CreateCase(**fields), who)  # type: ignore[arg-type]
             return container.read.case(CaseRef(id=case_id)).case.key
 
-        def then(when: str, command: Command) -> None:
+        def then(when: str, command: Command[object]) -> None:
             clock["now"] = at(when)
             bus.handle(command, as_ann)
 

@@ -219,7 +219,7 @@ def test_keys_of_a_disabled_user_stop_working(url: str, store: Container) -> Non
     email = new_email()
     succeeds(url, "users", "create", "--email", email)
     keys = only_json(succeeds(url, "keys", "create", "--user", email, "--json"))
-    store.bus.handle(uc.DisableUser(uuid.UUID(keys["user_id"])), None)
+    store.bus.handle(uc.DisableUser(uuid.UUID(keys["user_id"])), Principal.operator())
     with pytest.raises(Unauthenticated):
         login(store, keys)
     assert "disabled" in refused(url, "keys", "create", "--user", email, "--json")

@@ -18,6 +18,7 @@ from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID
+from casedesk.services.ports.outbox import OutboxMessage, Settled
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -49,9 +50,8 @@ def enqueue(db: Container, count: int, at: datetime = T0) -> list[int]:
         return list(seqs)
 
 
-def claim(db: Container, worker: str, now: datetime, limit: int = 50) -> list[outbox.OutboxMessage]:
-    with writer(db) as conn, conn.begin():
-        return outbox.claim(conn, worker, now, limit)
+def claim(db: Container, worker: str, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    return db.outbox.claim(worker, now, limit)
 
 
 def row(db: Container, seq: int) -> RowMapping:
@@ -59,11 +59,8 @@ def row(db: Container, seq: int) -> RowMapping:
         return conn.execute(select(t.outbox).where(t.outbox.c.seq == seq)).mappings().one()
 
 
-def fail(
-    db: Container, message: outbox.OutboxMessage, now: datetime, error: str = "receiver said 503"
-) -> str | None:
-    with writer(db) as conn, conn.begin():
-        return outbox.mark_failed(conn, message, error, now)
+def fail(db: Container, message: OutboxMessage, now: datetime, error: str = "receiver said 503") -> Settled:
+    return db.outbox.settle(message, now, error=error)
 
 
 # -- claiming -----------------------------------------------------------------------------
@@ -162,11 +159,10 @@ def test_concurrent_claims_get_disjoint_rows(db: Container) -> None:
 # -- settling -----------------------------------------------------------------------------
 
 
-def test_mark_done_settles_the_row_for_good(db: Container) -> None:
+def test_a_delivered_message_is_settled_for_good(db: Container) -> None:
     [seq] = enqueue(db, 1)
     [message] = claim(db, "worker-a", T0)
-    with writer(db) as conn, conn.begin():
-        outbox.mark_done(conn, message, T0 + timedelta(seconds=2))
+    assert db.outbox.settle(message, T0 + timedelta(seconds=2)) == Settled.DONE
 
     done = row(db, seq)
     assert done["state"] == "done"
@@ -188,7 +184,7 @@ def test_a_failed_attempt_is_retried_after_the_backoff(db: Container) -> None:
     [seq] = enqueue(db, 1)
     [message] = claim(db, "worker-a", T0)
 
-    assert fail(db, message, T0) == "pending"
+    assert fail(db, message, T0) == Settled.RETRY
     failed = row(db, seq)
     assert failed["attempts"] == 1
     assert failed["last_error"] == "receiver said 503"
@@ -201,7 +197,7 @@ def test_a_failed_attempt_is_retried_after_the_backoff(db: Container) -> None:
     assert again.attempts == 1
 
     second_failure = T0 + timedelta(seconds=6)
-    assert fail(db, again, second_failure) == "pending"
+    assert fail(db, again, second_failure) == Settled.RETRY
     assert row(db, seq)["available_at"] == second_failure + timedelta(seconds=10)
 
 
@@ -221,7 +217,7 @@ def test_dead_letter_after_max_attempts(db: Container) -> None:
         states.append(fail(db, message, now))
         now = row(db, seq)["available_at"]
 
-    assert states == ["pending"] * (outbox.MAX_ATTEMPTS - 1) + ["dead"]
+    assert states == [Settled.RETRY] * (outbox.MAX_ATTEMPTS - 1) + [Settled.DEAD]
     dead = row(db, seq)
     assert dead["state"] == "dead"
     assert dead["attempts"] == outbox.MAX_ATTEMPTS
@@ -237,9 +233,8 @@ def many(db: Container) -> list[int]:
 def test_one_failure_does_not_hold_up_the_rest(db: Container, many: list[int]) -> None:
     messages = claim(db, "worker-a", T0)
     fail(db, messages[0], T0)
-    with writer(db) as conn, conn.begin():
-        for message in messages[1:]:
-            outbox.mark_done(conn, message, T0)
+    for message in messages[1:]:
+        db.outbox.settle(message, T0)
     assert [row(db, seq)["state"] for seq in many] == ["pending", "done", "done", "done"]
     assert [m.seq for m in claim(db, "worker-b", T0 + timedelta(seconds=5))] == many[:1]
 
@@ -249,11 +244,9 @@ def test_a_worker_whose_lease_ran_out_cannot_settle_the_row(db: Container) -> No
     [stale] = claim(db, "worker-a", T0)
     later = T0 + outbox.CLAIM_LEASE + timedelta(seconds=1)
     [fresh] = claim(db, "worker-b", later)
-    with writer(db) as conn, conn.begin():
-        assert outbox.mark_done(conn, stale, later) is False
-    assert fail(db, stale, later) is None
+    assert db.outbox.settle(stale, later) == Settled.LEASE_LOST
+    assert fail(db, stale, later) == Settled.LEASE_LOST
     assert row(db, seq)["claimed_by"] == "worker-b"
     assert row(db, seq)["attempts"] == 0
-    with writer(db) as conn, conn.begin():
-        assert outbox.mark_done(conn, fresh, later) is True
+    assert db.outbox.settle(fresh, later) == Settled.DONE
     assert row(db, seq)["state"] == "done"

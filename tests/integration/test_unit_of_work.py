@@ -22,6 +22,7 @@ from casedesk.domain.commands import Command
 from casedesk.domain.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.projects import commands as pc
+from casedesk.domain.projects.settings import NotificationDestination, NotificationSettings, ProjectSettings
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
@@ -61,12 +62,12 @@ def comment_on(db: Container, who: Principal, ref: CaseRef) -> uuid.UUID:
     return cell_id
 
 
-def assigned(db: Container, who: Principal, ref: CaseRef) -> Command:
+def assigned(db: Container, who: Principal, ref: CaseRef) -> Command[object]:
     db.bus.handle(c.AssignCase(ref, UserRef(id=who.user_id)), who)
     return c.UnassignCase(ref)
 
 
-def archived(db: Container, who: Principal, ref: CaseRef) -> Command:
+def archived(db: Container, who: Principal, ref: CaseRef) -> Command[object]:
     db.bus.handle(c.ArchiveCase(ref), who)
     return c.UnarchiveCase(ref)
 
@@ -75,7 +76,7 @@ def archived(db: Container, who: Principal, ref: CaseRef) -> Command:
 class Change:
     """How to get a case ready for a command, the command, and the event it must record."""
 
-    build: Callable[[Container, Principal, CaseRef], Command]
+    build: Callable[[Container, Principal, CaseRef], Command[object]]
     kind: str
     appends_timeline: bool = True
     also_writes: tuple[str, int] | None = None
@@ -238,10 +239,8 @@ def test_a_failed_outbox_write_takes_the_change_with_it(
 
 # Builds what to run and as whom; the command itself is built late, inside the refusal, as
 # commands refuse values they can check alone when they are built.
-Refusal = Callable[[Container, Principal, uuid.UUID], tuple[Callable[[], Command], Principal | None]]
-
-
-Later = tuple[Callable[[], Command], Principal | None]
+Later = tuple[Callable[[], Command[object]], Principal]
+Refusal = Callable[[Container, Principal, uuid.UUID], Later]
 
 
 def security_case_closed_without_reason(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
@@ -257,14 +256,14 @@ def create(**fields: Any) -> Refusal:
     return build
 
 
-def by(make: Callable[[Container, Principal, uuid.UUID], Command]) -> Refusal:
+def by(make: Callable[[Container, Principal, uuid.UUID], Command[object]]) -> Refusal:
     def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
         return lambda: make(db, who, project_id), who
 
     return build
 
 
-def on_a_case(make: Callable[[CaseRef], Command]) -> Refusal:
+def on_a_case(make: Callable[[CaseRef], Command[object]]) -> Refusal:
     def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
         ref = open_case(db, who, project_id)
         return lambda: make(ref), who
@@ -272,9 +271,9 @@ def on_a_case(make: Callable[[CaseRef], Command]) -> Refusal:
     return build
 
 
-def as_cli(command: Callable[[Container, Principal, uuid.UUID], Command]) -> Refusal:
+def as_cli(command: Callable[[Container, Principal, uuid.UUID], Command[object]]) -> Refusal:
     def build(db: Container, who: Principal, project_id: uuid.UUID) -> Later:
-        return lambda: command(db, who, project_id), None
+        return lambda: command(db, who, project_id), Principal.operator()
 
     return build
 
@@ -372,7 +371,14 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
     assert "cases" not in changed
 
     db.bus.handle(
-        pc.UpdateProject(project_id, name="Payments Ops", settings={"notification": {"x": 1}}), admin
+        pc.UpdateProject(
+            project_id,
+            name="Payments Ops",
+            settings=ProjectSettings(
+                notification=NotificationSettings(enabled=True, destinations=(NotificationDestination.EMAIL,))
+            ),
+        ),
+        admin,
     )
     db.bus.handle(pc.FavoriteProject(project_id), admin)
     db.bus.handle(pc.FavoriteProject(project_id), admin)
@@ -382,7 +388,8 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
             select(t.project_favorites).where(t.project_favorites.c.project_id == project_id)
         ).all()
     assert row["name"] == "Payments Ops"
-    assert row["settings"] == {"notification": {"x": 1}}
+    # Settings are stored in the document shape rows have always held.
+    assert row["settings"] == {"notification": {"enabled": True, "destinations": [1]}}
     assert row["key"].startswith("PAY")
     assert len(favorites) == 1
 
@@ -402,8 +409,10 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
 def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     email = f"ops.{uuid.uuid4().hex[:8]}@example.com"
     before = snapshot(db)
-    user_id = db.bus.handle(uc.CreateUser(email=email.upper(), name="Ops"), None)
-    keys = db.bus.handle(uc.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), None)
+    user_id = db.bus.handle(uc.CreateUser(email=email.upper(), name="Ops"), Principal.operator())
+    keys = db.bus.handle(
+        uc.CreateKeys(user_email=email, scopes=frozenset({Scope.CASES_WRITE})), Principal.operator()
+    )
     changed = delta(before, snapshot(db))
     assert (changed["users"], changed["api_keys"], changed["app_keys"]) == (1, 1, 1)
     assert keys.user_id == user_id
@@ -414,10 +423,10 @@ def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     assert principal.has(Scope.CASES_READ)
     assert not principal.has(Scope.USER_ACCESS_READ)
 
-    db.bus.handle(uc.DisableUser(user_id), None)
+    db.bus.handle(uc.DisableUser(user_id), Principal.operator())
     assert db.read.user(user_id).disabled is True
     with pytest.raises(ValidationFailed):
-        db.bus.handle(uc.CreateKeys(user_email=email, scopes=Scope.all()), None)
+        db.bus.handle(uc.CreateKeys(user_email=email, scopes=Scope.all()), Principal.operator())
 
 
 # -- numbering under concurrency ----------------------------------------------------------

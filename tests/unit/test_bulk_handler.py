@@ -32,7 +32,7 @@ def bus(store: Store) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), None)
+    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), Principal.operator())
     bus.handle(pc.CreateProject(name="Operations", key="OPS"), principal(user_id, *Scope.all()))
     return principal(user_id, *Scope.all(), email="admin@example.com")
 

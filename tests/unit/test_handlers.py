@@ -15,7 +15,8 @@ from casedesk.domain.errors import Forbidden, InvalidTransition, NotFound, Unaut
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.projects import commands as pc
-from casedesk.domain.users import Principal
+from casedesk.domain.projects.settings import AutoCloseInactiveCases, NotificationSettings, ProjectSettings
+from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
     STANDARD_CASE_TYPE_ID,
@@ -23,10 +24,8 @@ from casedesk.domain.vocab import (
     ResolvedReason,
     Scope,
 )
-from casedesk.services import authz
-from casedesk.services import bus as messagebus
-from casedesk.services.bus import MessageBus
-from casedesk.services.keys import IssuedKeys, authenticate, digest
+from casedesk.services.bus import REGISTRY, MessageBus
+from casedesk.services.keys import authenticate, digest
 from tests.fakes import NOW, FakeUnitOfWork, Store, fake_bus, principal
 
 
@@ -42,7 +41,7 @@ def bus(store: Store) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), None)
+    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), Principal.operator())
     return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all())
 
 
@@ -59,22 +58,7 @@ def new_case(bus: MessageBus, who: Principal, project: str, **fields: Any) -> Ca
     return CaseRef(id=bus.handle(command, who))
 
 
-def all_commands() -> set[type[Command]]:
-    found: set[type[Command]] = set()
-    pending = list(Command.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        found.add(cls)
-        pending.extend(cls.__subclasses__())
-    return found - {c.CaseCommand}
-
-
 # -- the bus ------------------------------------------------------------------------------
-
-
-def test_every_command_has_a_handler_and_a_scope() -> None:
-    assert set(messagebus.HANDLERS) == all_commands()
-    assert set(authz.REQUIRED_SCOPE) == all_commands()
 
 
 def test_a_command_commits_once_with_its_events(
@@ -146,13 +130,13 @@ def test_a_failing_command_commits_nothing(
     ids=lambda command: type(command).__name__,
 )
 def test_a_missing_scope_is_refused_before_anything_else(
-    bus: MessageBus, store: Store, admin: Principal, command: Command
+    bus: MessageBus, store: Store, admin: Principal, command: Command[object]
 ) -> None:
     reader = principal(admin.user_id, Scope.CASES_READ, Scope.INCIDENT_WRITE, Scope.USER_ACCESS_READ)
     commits = store.commits
     with pytest.raises(Forbidden) as refused:
         bus.handle(command, reader)
-    assert authz.REQUIRED_SCOPE[type(command)].value in refused.value.message
+    assert REGISTRY.scope_of(type(command)).value in refused.value.message
     assert store.commits == commits
 
 
@@ -167,8 +151,11 @@ def test_a_broader_scope_is_enough(
 
 
 def test_the_operator_at_the_console_needs_no_scope(bus: MessageBus, store: Store) -> None:
-    user_id = bus.handle(uc.CreateUser(email="ops@example.com"), None)
-    keys = bus.handle(uc.CreateKeys(user_email="OPS@example.com", scopes=frozenset({Scope.CASES_READ})), None)
+    user_id = bus.handle(uc.CreateUser(email="ops@example.com"), Principal.operator())
+    keys = bus.handle(
+        uc.CreateKeys(user_email="OPS@example.com", scopes=frozenset({Scope.CASES_READ})),
+        Principal.operator(),
+    )
     assert isinstance(keys, IssuedKeys)
     assert keys.user_id == user_id
 
@@ -209,7 +196,7 @@ def test_assignees_must_exist_and_be_active(
         new_case(bus, admin, "OPS", assignees=(UserRef(id=uuid.uuid4()),))
     assert unknown.value.field == "assignees"
 
-    gone = bus.handle(uc.CreateUser(email="gone@example.com"), None)
+    gone = bus.handle(uc.CreateUser(email="gone@example.com"), Principal.operator())
     bus.handle(uc.DisableUser(gone), admin)
     with pytest.raises(ValidationFailed) as disabled:
         new_case(bus, admin, "OPS", assignees=(UserRef(id=gone),))
@@ -289,15 +276,26 @@ def test_update_project(bus: MessageBus, store: Store, admin: Principal, project
         pc.UpdateProject(
             project_id,
             name=" Ops team ",
-            settings={"auto_close_inactive_cases": {"enabled": True}, "notification": {"a": 1}},
+            settings=ProjectSettings(
+                auto_close_inactive_cases=AutoCloseInactiveCases(enabled=False),
+                notification=NotificationSettings(enabled=True, notify_on_case_comment=True),
+            ),
         ),
         admin,
     )
-    bus.handle(pc.UpdateProject(project_id, settings={"notification": {"b": 2}}), admin)
+    bus.handle(
+        pc.UpdateProject(
+            project_id, settings=ProjectSettings(notification=NotificationSettings(enabled=False))
+        ),
+        admin,
+    )
     project = store.projects[project_id]
     assert project.name == "Ops team"
     # Each section sent replaces that section; sections not sent stay.
-    assert project.settings == {"auto_close_inactive_cases": {"enabled": True}, "notification": {"b": 2}}
+    assert project.settings == ProjectSettings(
+        auto_close_inactive_cases=AutoCloseInactiveCases(enabled=False),
+        notification=NotificationSettings(enabled=False),
+    )
     assert project.modified_at == NOW
 
     bus.handle(pc.UpdateProject(project_id, handle="Ops-Oncall"), admin)
@@ -356,19 +354,21 @@ def test_user_emails_are_unique_whatever_their_case(bus: MessageBus, admin: Prin
 
 def test_keys_for_unknown_or_disabled_users(bus: MessageBus, admin: Principal) -> None:
     with pytest.raises(NotFound):
-        bus.handle(uc.CreateKeys(user_email="ghost@example.com", scopes=Scope.all()), None)
+        bus.handle(uc.CreateKeys(user_email="ghost@example.com", scopes=Scope.all()), Principal.operator())
     with pytest.raises(ValidationFailed):
-        bus.handle(uc.CreateKeys(user_email="not an email", scopes=Scope.all()), None)
-    gone = bus.handle(uc.CreateUser(email="gone@example.com"), None)
-    bus.handle(uc.DisableUser(gone), None)
+        bus.handle(uc.CreateKeys(user_email="not an email", scopes=Scope.all()), Principal.operator())
+    gone = bus.handle(uc.CreateUser(email="gone@example.com"), Principal.operator())
+    bus.handle(uc.DisableUser(gone), Principal.operator())
     with pytest.raises(ValidationFailed):
-        bus.handle(uc.CreateKeys(user_email="gone@example.com", scopes=Scope.all()), None)
+        bus.handle(uc.CreateKeys(user_email="gone@example.com", scopes=Scope.all()), Principal.operator())
 
 
 def test_keys_identify_their_user(bus: MessageBus, store: Store) -> None:
-    user_id = bus.handle(uc.CreateUser(email="key@example.com"), None)
+    user_id = bus.handle(uc.CreateUser(email="key@example.com"), Principal.operator())
     scopes = frozenset({Scope.CASES_WRITE})
-    keys: IssuedKeys = bus.handle(uc.CreateKeys(user_email="key@example.com", scopes=scopes), None)
+    keys: IssuedKeys = bus.handle(
+        uc.CreateKeys(user_email="key@example.com", scopes=scopes), Principal.operator()
+    )
     # Only digests are stored.
     assert digest(keys.api_key) in store.api_keys
     assert keys.api_key not in store.api_keys
@@ -393,9 +393,11 @@ def test_keys_identify_their_user(bus: MessageBus, store: Store) -> None:
 
 
 def test_a_disabled_users_keys_are_refused(bus: MessageBus, store: Store) -> None:
-    user_id = bus.handle(uc.CreateUser(email="leaver@example.com"), None)
-    keys: IssuedKeys = bus.handle(uc.CreateKeys(user_email="leaver@example.com", scopes=Scope.all()), None)
-    bus.handle(uc.DisableUser(user_id), None)
+    user_id = bus.handle(uc.CreateUser(email="leaver@example.com"), Principal.operator())
+    keys: IssuedKeys = bus.handle(
+        uc.CreateKeys(user_email="leaver@example.com", scopes=Scope.all()), Principal.operator()
+    )
+    bus.handle(uc.DisableUser(user_id), Principal.operator())
     with FakeUnitOfWork(store) as uow, pytest.raises(Unauthenticated) as refused:
         authenticate(uow, keys.api_key, keys.app_key)
     assert "disabled" in refused.value.message

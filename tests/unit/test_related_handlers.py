@@ -33,7 +33,7 @@ def bus(store: Store) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), None)
+    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), Principal.operator())
     return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all())
 
 

@@ -87,7 +87,7 @@ class MaintenanceWindow:
 
 
 @dataclass(frozen=True)
-class CreateMaintenanceWindow(Command):
+class CreateMaintenanceWindow(Command[uuid.UUID]):
     name: str
     query: str
     start_at: datetime
@@ -95,7 +95,7 @@ class CreateMaintenanceWindow(Command):
 
 
 @dataclass(frozen=True)
-class UpdateMaintenanceWindow(Command):
+class UpdateMaintenanceWindow(Command[uuid.UUID]):
     window_id: uuid.UUID
     name: str | None = None
     query: str | None = None
@@ -104,5 +104,5 @@ class UpdateMaintenanceWindow(Command):
 
 
 @dataclass(frozen=True)
-class DeleteMaintenanceWindow(Command):
+class DeleteMaintenanceWindow(Command[uuid.UUID]):
     window_id: uuid.UUID

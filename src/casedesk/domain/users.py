@@ -54,6 +54,10 @@ class User:
         self.modified_at = now
 
 
+# The operator's user id: the nil UUID, which no user has.
+OPERATOR_ID = uuid.UUID(int=0)
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling and what their key lets them do."""
@@ -62,10 +66,26 @@ class Principal:
     email: str
     scopes: frozenset[Scope]
 
+    @classmethod
+    def operator(cls) -> Principal:
+        """Whoever runs the command line on the server: every scope, and no user. It manages
+        users and keys; it does not act on cases, since it has no user to record as the actor
+        (the users foreign key would refuse the nil id, so such a mistake cannot pass quietly)."""
+        return cls(user_id=OPERATOR_ID, email="operator", scopes=Scope.all())
+
     def has(self, scope: Scope) -> bool:
         if scope in self.scopes:
             return True
         return any(scope in IMPLIED_SCOPES.get(granted, ()) for granted in self.scopes)
+
+
+@dataclass(frozen=True)
+class IssuedKeys:
+    """A key pair as issued: the only time its secrets are seen, since only hashes are stored."""
+
+    user_id: uuid.UUID
+    api_key: str
+    app_key: str
 
 
 @dataclass
@@ -99,19 +119,19 @@ class ApiKey:
 
 
 @dataclass(frozen=True)
-class CreateUser(Command):
+class CreateUser(Command[uuid.UUID]):
     email: str
     name: str | None = None
     title: str | None = None
 
 
 @dataclass(frozen=True)
-class DisableUser(Command):
+class DisableUser(Command[uuid.UUID]):
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateKeys(Command):
+class CreateKeys(Command[IssuedKeys]):
     """Creates an API key and an application key for `user_email` (the CLI's `keys create`)."""
 
     user_email: str

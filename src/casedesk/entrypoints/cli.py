@@ -10,9 +10,8 @@ import typer
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import users as uc
 from casedesk.domain.errors import DomainError, NotFound
-from casedesk.domain.users import clean_email
+from casedesk.domain.users import IssuedKeys, Principal, clean_email
 from casedesk.domain.vocab import Scope
-from casedesk.services.keys import IssuedKeys
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -96,9 +95,9 @@ def init(
         with container.uow() as uow:
             existing = uow.users.find_by_email(admin_email.strip().lower())
         if existing is None:
-            container.bus.handle(uc.CreateUser(email=admin_email, name=name), None)
+            container.bus.handle(uc.CreateUser(email=admin_email, name=name), Principal.operator())
         keys = container.bus.handle(
-            uc.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), None
+            uc.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), Principal.operator()
         )
     except DomainError as exc:
         fail(describe(exc))
@@ -117,7 +116,9 @@ def users_create(
     """Create a user."""
     container = bootstrap(migrate=True)
     try:
-        user_id = container.bus.handle(uc.CreateUser(email=email, name=name, title=title), None)
+        user_id = container.bus.handle(
+            uc.CreateUser(email=email, name=name, title=title), Principal.operator()
+        )
     except DomainError as exc:
         fail(describe(exc))
     finally:
@@ -138,7 +139,9 @@ def keys_create(
     wanted = parse_scopes(scopes)
     container = bootstrap(migrate=True)
     try:
-        keys = container.bus.handle(uc.CreateKeys(user_email=user, scopes=wanted, name=name), None)
+        keys = container.bus.handle(
+            uc.CreateKeys(user_email=user, scopes=wanted, name=name), Principal.operator()
+        )
     except DomainError as exc:
         fail(describe(exc))
     finally:

@@ -10,24 +10,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from casedesk.domain.errors import Unauthenticated
-from casedesk.domain.users import ApiKey, AppKey, Principal
+from casedesk.domain.users import ApiKey, AppKey, IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services.ports.uow import UnitOfWork
 
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class IssuedKeys:
-    user_id: uuid.UUID
-    api_key: str
-    app_key: str
 
 
 def issue_keys(

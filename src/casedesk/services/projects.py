@@ -8,8 +8,17 @@ from datetime import datetime
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.projects.project import Project, clean_handle, clean_name
+from casedesk.domain.projects.settings import ProjectSettings
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.search.cases import parse_case_query
+
+
+def check_queries(settings: ProjectSettings, who: Principal, now: datetime) -> None:
+    """The case queries in settings (auto-escalation, On-Call escalation) must parse, so the
+    worker that runs them later never meets one that does not."""
+    for path, query in settings.queries():
+        parse_case_query(query, now=now, me=who.user_id, field=f"settings/{path}")
 
 
 def create_project(uow: UnitOfWork, cmd: pc.CreateProject, who: Principal, now: datetime) -> uuid.UUID:
@@ -33,8 +42,9 @@ def update_project(uow: UnitOfWork, cmd: pc.UpdateProject, who: Principal, now: 
             raise ValidationFailed("handle", f"project handle {handle} is already used")
         project.handle = handle
     if cmd.settings is not None:
+        check_queries(cmd.settings, who, now)
         # PATCH semantics one level deep: each settings section sent replaces that section.
-        project.settings = {**project.settings, **cmd.settings}
+        project.settings = project.settings.updated(cmd.settings)
     if cmd.enabled_custom_case_types is not None:
         project.enabled_custom_case_types = list(cmd.enabled_custom_case_types)
     project.modified_at = now

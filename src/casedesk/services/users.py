@@ -10,8 +10,8 @@ from casedesk.domain import users as uc
 from casedesk.domain.cases.mentions import MentionLookup
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import UserRef
-from casedesk.domain.users import Principal, User, clean_email
-from casedesk.services.keys import IssuedKeys, issue_keys
+from casedesk.domain.users import IssuedKeys, Principal, User, clean_email
+from casedesk.services.keys import issue_keys
 from casedesk.services.ports.uow import UnitOfWork
 
 
@@ -68,7 +68,7 @@ def _unknown(ref: UserRef) -> str:
     return f"user {ref.id} does not exist"
 
 
-def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal | None, now: datetime) -> uuid.UUID:
+def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal, now: datetime) -> uuid.UUID:
     user = User.create(email=cmd.email, name=cmd.name, title=cmd.title, now=now)
     if uow.users.find_by_email(user.email) is not None:
         raise ValidationFailed("email", f"a user with email {user.email} already exists")
@@ -83,7 +83,7 @@ def disable_user(uow: UnitOfWork, cmd: uc.DisableUser, who: Principal, now: date
     return user.id
 
 
-def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal | None, now: datetime) -> IssuedKeys:
+def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal, now: datetime) -> IssuedKeys:
     user = uow.users.find_by_email(clean_email(cmd.user_email))
     if user is None:
         raise NotFound("user", cmd.user_email)

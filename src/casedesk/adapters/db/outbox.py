@@ -7,15 +7,14 @@ update inside the write transaction is enough there.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from casedesk.adapters.db.engine import WRITE
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.events import Event
+from casedesk.services.ports.outbox import OutboxMessage, Settled
 
 MAX_ATTEMPTS = 10
 BASE_BACKOFF = timedelta(seconds=5)
@@ -23,18 +22,24 @@ MAX_BACKOFF = timedelta(hours=1)
 CLAIM_LEASE = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
-    seq: int
-    event_id: uuid.UUID
-    kind: str
-    subject_type: str
-    subject_id: uuid.UUID
-    actor_id: uuid.UUID | None
-    occurred_at: datetime
-    payload: dict[str, Any]
-    attempts: int
-    worker: str  # who holds the lease this message was claimed under
+class SqlOutbox:
+    """The `Outbox` port: each call one write transaction on `engine`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine.execution_options(**WRITE)
+
+    def claim(self, worker: str, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+        with self.engine.begin() as conn:
+            return claim(conn, worker, now, limit)
+
+    def settle(self, message: OutboxMessage, now: datetime, error: str | None = None) -> Settled:
+        with self.engine.begin() as conn:
+            if error is None:
+                return Settled.DONE if mark_done(conn, message, now) else Settled.LEASE_LOST
+            state = mark_failed(conn, message, error, now)
+        if state is None:
+            return Settled.LEASE_LOST
+        return Settled.DEAD if state == "dead" else Settled.RETRY
 
 
 def append(conn: Connection, events: list[Event]) -> None:

@@ -12,7 +12,9 @@ from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.values import Insight
+from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.projects.project import Project
+from casedesk.domain.projects.settings import ProjectSettings
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
@@ -82,7 +84,9 @@ def project_from_row(row: RowMapping, member_ids: list[uuid.UUID]) -> Project:
         created_at=row["created_at"],
         modified_at=row["modified_at"],
         deleted_at=row["deleted_at"],
-        settings=dict(row["settings"] or {}),
+        # Rows written before settings were checked may hold members that are no longer
+        # accepted (the handle, unknown or malformed members): reading drops them.
+        settings=from_document(ProjectSettings, row["settings"] or {}, lenient=True),
         enabled_custom_case_types=list(row["enabled_custom_case_types"] or []),
         member_ids=member_ids,
         number=row["number"],
@@ -95,7 +99,7 @@ def project_to_row(project: Project) -> dict[str, Any]:
         "name": project.name,
         "key": project.key,
         "handle": project.handle,
-        "settings": project.settings,
+        "settings": to_document(project.settings),
         "enabled_custom_case_types": project.enabled_custom_case_types,
         "created_by": project.created_by,
         "created_at": project.created_at,

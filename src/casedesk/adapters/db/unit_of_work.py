@@ -30,21 +30,27 @@ from casedesk.adapters.db.schema import core as t
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 
-# PostgreSQL's deadlock_detected and serialization_failure: the database chose this transaction
-# to give way, so the caller may simply try again.
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+# PostgreSQL's unique_violation (a uniqueness check this transaction passed was overtaken by a
+# concurrent insert), deadlock_detected and serialization_failure (the database chose this
+# transaction to give way): the caller may simply try again.
+RACE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
+# SQLite's counterparts: a unique or primary key overtaken, and the write lock still held by
+# another connection when the busy timeout ran out (SQLITE_BUSY and its extended codes).
+SQLITE_RACES = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
 
 
 def lost_a_race(exc: BaseException | None) -> bool:
-    """Whether a concurrent transaction made this one fail: a uniqueness check it passed was
-    overtaken, the database broke a deadlock by cancelling it, or SQLite stayed locked past
-    the busy timeout."""
-    if isinstance(exc, IntegrityError):
-        return True
-    if isinstance(exc, OperationalError):
-        sqlstate = getattr(exc.orig, "sqlstate", None)
-        return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(exc.orig)
-    return False
+    """Whether a concurrent transaction made this one fail, so that retrying may succeed.
+
+    Any other integrity error (a foreign key, NOT NULL or CHECK violation) means the code let
+    a bad value through: that is a bug, and it must surface as one rather than as "retry"."""
+    if not isinstance(exc, IntegrityError | OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in RACE_SQLSTATES
+    name: str = getattr(exc.orig, "sqlite_errorname", "")
+    return name in SQLITE_RACES or name.startswith("SQLITE_BUSY")
 
 
 class SqlUnitOfWork:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain.emoji import is_emoji
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import BUILTIN_CASE_TYPES, SECURITY_CASE_TYPE_ID
 
@@ -21,8 +22,11 @@ def clean_type_name(name: str) -> str:
 
 
 def clean_emoji(emoji: str) -> str:
+    """An empty emoji means the type has none; anything else must be one emoji."""
     if len(emoji) > EMOJI_MAX:
         raise ValidationFailed("emoji", f"emoji must be at most {EMOJI_MAX} characters")
+    if emoji and not is_emoji(emoji):
+        raise ValidationFailed("emoji", f"{emoji!r} is not an emoji; give one emoji such as 🔧")
     return emoji
 
 

@@ -28,7 +28,7 @@ from casedesk.domain.cases.values import (
     clean_tags,
     clean_title,
 )
-from casedesk.domain.commands import Command
+from casedesk.domain.commands import Command, R_co
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason
@@ -47,7 +47,7 @@ class CustomValueInput:
 
 
 @dataclass(frozen=True)
-class CreateCase(Command):
+class CreateCase(Command[uuid.UUID]):
     """Creates a case with everything at once. `author` (the caller when None) is who opened
     it; `assignees` are in order, the first is the primary. A case asked for CLOSED is opened
     and then closed, so its closure conditions decide, and `resolved_at` backdates the close."""
@@ -86,22 +86,22 @@ class CreateCase(Command):
 
 
 @dataclass(frozen=True)
-class CaseCommand(Command):
+class CaseCommand(Command[R_co]):
     case: CaseRef
 
 
 @dataclass(frozen=True)
-class ChangeCaseStatus(CaseCommand):
+class ChangeCaseStatus(CaseCommand[uuid.UUID]):
     status: CaseStatus
 
 
 @dataclass(frozen=True)
-class ChangeCasePriority(CaseCommand):
+class ChangeCasePriority(CaseCommand[uuid.UUID]):
     priority: Priority
 
 
 @dataclass(frozen=True)
-class RetitleCase(CaseCommand):
+class RetitleCase(CaseCommand[uuid.UUID]):
     title: str
 
     def __post_init__(self) -> None:
@@ -109,7 +109,7 @@ class RetitleCase(CaseCommand):
 
 
 @dataclass(frozen=True)
-class DescribeCase(CaseCommand):
+class DescribeCase(CaseCommand[uuid.UUID]):
     description: str
 
     def __post_init__(self) -> None:
@@ -117,19 +117,19 @@ class DescribeCase(CaseCommand):
 
 
 @dataclass(frozen=True)
-class AssignCase(CaseCommand):
+class AssignCase(CaseCommand[uuid.UUID]):
     """Makes `assignee` the primary assignee in place of the current one; others stay."""
 
     assignee: UserRef
 
 
 @dataclass(frozen=True)
-class UnassignCase(CaseCommand):
+class UnassignCase(CaseCommand[uuid.UUID]):
     """Removes every assignee."""
 
 
 @dataclass(frozen=True)
-class ChangeCaseAssignees(CaseCommand):
+class ChangeCaseAssignees(CaseCommand[uuid.UUID]):
     """Replaces the assignees with `assignees` (None keeps them), then adds and removes."""
 
     assignees: tuple[UserRef, ...] | None = None
@@ -138,17 +138,17 @@ class ChangeCaseAssignees(CaseCommand):
 
 
 @dataclass(frozen=True)
-class ArchiveCase(CaseCommand):
+class ArchiveCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class UnarchiveCase(CaseCommand):
+class UnarchiveCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class SetCaseAttributes(CaseCommand):
+class SetCaseAttributes(CaseCommand[uuid.UUID]):
     """Replaces the whole attribute map; its `tags` are the case's tags."""
 
     attributes: dict[str, list[str]]
@@ -158,7 +158,7 @@ class SetCaseAttributes(CaseCommand):
 
 
 @dataclass(frozen=True)
-class ChangeCaseTags(CaseCommand):
+class ChangeCaseTags(CaseCommand[uuid.UUID]):
     """Replaces the tags with `tags` (None keeps them), then adds and removes."""
 
     tags: tuple[str, ...] | None = None
@@ -170,17 +170,17 @@ class ChangeCaseTags(CaseCommand):
 
 
 @dataclass(frozen=True)
-class SetCaseDueDate(CaseCommand):
+class SetCaseDueDate(CaseCommand[uuid.UUID]):
     due_date: date | None
 
 
 @dataclass(frozen=True)
-class SetCaseResolvedReason(CaseCommand):
+class SetCaseResolvedReason(CaseCommand[uuid.UUID]):
     reason: ResolvedReason
 
 
 @dataclass(frozen=True)
-class SetCaseTimes(CaseCommand):
+class SetCaseTimes(CaseCommand[uuid.UUID]):
     """Backdates when the case was opened and (once closed) resolved."""
 
     opened_at: datetime | None = None
@@ -188,7 +188,7 @@ class SetCaseTimes(CaseCommand):
 
 
 @dataclass(frozen=True)
-class ChangeCaseRecords(CaseCommand):
+class ChangeCaseRecords(CaseCommand[uuid.UUID]):
     add_record_ids: tuple[int, ...] = ()
     remove_record_ids: tuple[int, ...] = ()
 
@@ -197,7 +197,7 @@ class ChangeCaseRecords(CaseCommand):
 
 
 @dataclass(frozen=True)
-class AddCaseMetadata(CaseCommand):
+class AddCaseMetadata(CaseCommand[uuid.UUID]):
     """Adds keys the case does not have; existing keys keep their values."""
 
     values: dict[str, Any]
@@ -207,7 +207,7 @@ class AddCaseMetadata(CaseCommand):
 
 
 @dataclass(frozen=True)
-class UpdateCaseMetadata(CaseCommand):
+class UpdateCaseMetadata(CaseCommand[uuid.UUID]):
     """Sets the given keys, adding or overwriting them."""
 
     values: dict[str, Any]
@@ -217,12 +217,12 @@ class UpdateCaseMetadata(CaseCommand):
 
 
 @dataclass(frozen=True)
-class RemoveCaseMetadata(CaseCommand):
+class RemoveCaseMetadata(CaseCommand[uuid.UUID]):
     keys: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class SetClosureConditions(CaseCommand):
+class SetClosureConditions(CaseCommand[uuid.UUID]):
     conditions: tuple[ClosureCondition, ...]
 
     def __post_init__(self) -> None:
@@ -230,33 +230,33 @@ class SetClosureConditions(CaseCommand):
 
 
 @dataclass(frozen=True)
-class SetCaseCustomAttribute(CaseCommand):
+class SetCaseCustomAttribute(CaseCommand[uuid.UUID]):
     key: str
     input: CustomValueInput
 
 
 @dataclass(frozen=True)
-class RemoveCaseCustomAttribute(CaseCommand):
+class RemoveCaseCustomAttribute(CaseCommand[uuid.UUID]):
     key: str
 
 
 @dataclass(frozen=True)
-class AddCaseInsights(CaseCommand):
+class AddCaseInsights(CaseCommand[uuid.UUID]):
     insights: tuple[Insight, ...]
 
 
 @dataclass(frozen=True)
-class RemoveCaseInsights(CaseCommand):
+class RemoveCaseInsights(CaseCommand[uuid.UUID]):
     insights: tuple[Insight, ...]
 
 
 @dataclass(frozen=True)
-class DeleteCase(CaseCommand):
+class DeleteCase(CaseCommand[uuid.UUID]):
     pass
 
 
 @dataclass(frozen=True)
-class MoveCaseToProject(CaseCommand):
+class MoveCaseToProject(CaseCommand[uuid.UUID]):
     project: str  # project UUID or key
 
 
@@ -264,13 +264,13 @@ class MoveCaseToProject(CaseCommand):
 
 
 @dataclass(frozen=True)
-class ChangeCase(CaseCommand):
+class ChangeCase(CaseCommand[uuid.UUID]):
     """Several changes to one case in one transaction, run by the single-case handlers; the
     status change runs last (and the opened/resolved stamps after it), so closure conditions
     see the case as changed. `author` (the caller when None) is who makes the changes; every
     change names this command's case."""
 
-    changes: tuple[CaseCommand, ...] = ()
+    changes: tuple[CaseCommand[object], ...] = ()
     author: UserRef | None = None
 
     def __post_init__(self) -> None:
@@ -283,20 +283,20 @@ BULK_MAX_CASES = 1000
 
 
 @dataclass(frozen=True)
-class BulkUpdateCases(Command):
+class BulkUpdateCases(Command[list[uuid.UUID]]):
     """One change applied to many cases in one transaction: all of them change or none does.
 
     `changes[i]` is the single-case command for the i-th case of the request, so each case
     goes through the same rules, timeline event and outbox row as a single update."""
 
-    changes: tuple[CaseCommand, ...]
+    changes: tuple[CaseCommand[uuid.UUID], ...]
 
 
 # -- comments ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CommentOnCase(CaseCommand):
+class CommentOnCase(CaseCommand[uuid.UUID]):
     """A comment whose author is `author` (the caller when None)."""
 
     message: str
@@ -307,7 +307,7 @@ class CommentOnCase(CaseCommand):
 
 
 @dataclass(frozen=True)
-class UpdateCaseComment(CaseCommand):
+class UpdateCaseComment(CaseCommand[uuid.UUID]):
     cell_id: uuid.UUID
     message: str
 
@@ -316,12 +316,12 @@ class UpdateCaseComment(CaseCommand):
 
 
 @dataclass(frozen=True)
-class DeleteCaseComment(CaseCommand):
+class DeleteCaseComment(CaseCommand[uuid.UUID]):
     cell_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class ReactToComment(CaseCommand):
+class ReactToComment(CaseCommand[uuid.UUID]):
     comment_number: int
     emoji: str
     add: bool = True
@@ -331,17 +331,17 @@ class ReactToComment(CaseCommand):
 
 
 @dataclass(frozen=True)
-class WatchCase(CaseCommand):
+class WatchCase(CaseCommand[uuid.UUID]):
     user: UserRef
 
 
 @dataclass(frozen=True)
-class UnwatchCase(CaseCommand):
+class UnwatchCase(CaseCommand[uuid.UUID]):
     user: UserRef
 
 
 @dataclass(frozen=True)
-class CreateCaseLink(Command):
+class CreateCaseLink(Command[uuid.UUID]):
     """Links two entities. `exists_ok`: when the two are linked already (any relationship,
     either way round) nothing changes and the existing link's id is the answer."""
 
@@ -352,7 +352,7 @@ class CreateCaseLink(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCaseLink(Command):
+class DeleteCaseLink(Command[uuid.UUID]):
     """Deletes the link `link_id`, or every link between the two cases of `between`."""
 
     link_id: uuid.UUID | None = None
@@ -367,12 +367,12 @@ class DeleteCaseLink(Command):
 
 
 @dataclass(frozen=True)
-class AddCaseButton(CaseCommand):
+class AddCaseButton(CaseCommand[int]):
     button: ButtonSpec
 
 
 @dataclass(frozen=True)
-class UpdateCaseButton(CaseCommand):
+class UpdateCaseButton(CaseCommand[int]):
     button_id: int
     button_type: str | None = None
     url: str | None = None
@@ -381,17 +381,17 @@ class UpdateCaseButton(CaseCommand):
 
 
 @dataclass(frozen=True)
-class DeleteCaseButton(CaseCommand):
+class DeleteCaseButton(CaseCommand[int]):
     button_id: int
 
 
 @dataclass(frozen=True)
-class ReplaceCaseButtons(CaseCommand):
+class ReplaceCaseButtons(CaseCommand[int]):
     buttons: tuple[ButtonSpec, ...]
 
 
 @dataclass(frozen=True)
-class AttachFile(CaseCommand):
+class AttachFile(CaseCommand[int]):
     filename: str
     content: bytes
     content_type: str
@@ -400,7 +400,7 @@ class AttachFile(CaseCommand):
 
 
 @dataclass(frozen=True)
-class CreateRecord(Command):
+class CreateRecord(Command[int]):
     fields: tuple[RecordField, ...]
 
 
@@ -408,14 +408,14 @@ class CreateRecord(Command):
 
 
 @dataclass(frozen=True)
-class CreateCaseType(Command):
+class CreateCaseType(Command[uuid.UUID]):
     name: str
     description: str = ""
     emoji: str = ""
 
 
 @dataclass(frozen=True)
-class UpdateCaseType(Command):
+class UpdateCaseType(Command[uuid.UUID]):
     type_id: uuid.UUID
     name: str | None = None
     description: str | None = None
@@ -423,12 +423,12 @@ class UpdateCaseType(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCaseType(Command):
+class DeleteCaseType(Command[uuid.UUID]):
     type_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateCustomAttributeConfig(Command):
+class CreateCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     key: str
     display_name: str
@@ -439,7 +439,7 @@ class CreateCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class UpdateCustomAttributeConfig(Command):
+class UpdateCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     config_id: uuid.UUID
     display_name: str | None = None
@@ -449,7 +449,7 @@ class UpdateCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCustomAttributeConfig(Command):
+class DeleteCustomAttributeConfig(Command[uuid.UUID]):
     type_id: uuid.UUID
     config_id: uuid.UUID
 
@@ -458,7 +458,7 @@ class DeleteCustomAttributeConfig(Command):
 
 
 @dataclass(frozen=True)
-class CreateCaseView(Command):
+class CreateCaseView(Command[uuid.UUID]):
     project_id: uuid.UUID
     name: str
     query: str
@@ -466,7 +466,7 @@ class CreateCaseView(Command):
 
 
 @dataclass(frozen=True)
-class UpdateCaseView(Command):
+class UpdateCaseView(Command[uuid.UUID]):
     view_id: uuid.UUID
     name: str | None = None
     query: str | None = None
@@ -474,5 +474,5 @@ class UpdateCaseView(Command):
 
 
 @dataclass(frozen=True)
-class DeleteCaseView(Command):
+class DeleteCaseView(Command[uuid.UUID]):
     view_id: uuid.UUID

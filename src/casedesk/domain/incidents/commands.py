@@ -44,7 +44,7 @@ UNSET: Any = object()  # "not sent" in partial updates, where None means "clear 
 
 
 @dataclass(frozen=True)
-class CreateIncident(Command):
+class CreateIncident(Command[uuid.UUID]):
     title: str
     customer_impacted: bool
     customer_impact_scope: str | None = None
@@ -57,7 +57,7 @@ class CreateIncident(Command):
 
 
 @dataclass(frozen=True)
-class ImportIncident(Command):
+class ImportIncident(Command[uuid.UUID]):
     title: str
     declared: datetime | None = None
     detected: datetime | None = None
@@ -70,7 +70,7 @@ class ImportIncident(Command):
 
 
 @dataclass(frozen=True)
-class UpdateIncident(Command):
+class UpdateIncident(Command[uuid.UUID]):
     """A partial update: members left `UNSET` keep their values."""
 
     incident: IncidentRef
@@ -92,25 +92,25 @@ UPDATE_MEMBERS = IMPACT_MEMBERS | {"title", "detected", "notification_handles", 
 
 
 @dataclass(frozen=True)
-class DeleteIncident(Command):
+class DeleteIncident(Command[uuid.UUID]):
     incident: IncidentRef
 
 
 @dataclass(frozen=True)
-class LinkIncidentToCase(Command):
+class LinkIncidentToCase(Command[uuid.UUID]):
     case: CaseRef
     incident: IncidentRef
 
 
 @dataclass(frozen=True)
-class AddIncidentItem(Command):
+class AddIncidentItem(Command[uuid.UUID]):
     incident: IncidentRef
     kind: ItemKind
     attributes: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class UpdateIncidentItem(Command):
+class UpdateIncidentItem(Command[uuid.UUID]):
     incident: IncidentRef
     kind: ItemKind
     item_id: uuid.UUID
@@ -118,33 +118,35 @@ class UpdateIncidentItem(Command):
 
 
 @dataclass(frozen=True)
-class RemoveIncidentItem(Command):
+class RemoveIncidentItem(Command[uuid.UUID]):
     incident: IncidentRef
     kind: ItemKind
     item_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CreateIncidentSetting(Command):
+class CreateIncidentSetting(Command[uuid.UUID]):
     kind: SettingKind
     attributes: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class UpdateIncidentSetting(Command):
+class UpdateIncidentSetting(Command[uuid.UUID]):
     kind: SettingKind
     setting_id: uuid.UUID
     changes: dict[str, Any]
+    # A PUT replaces the document; a PATCH merges its changes into it.
+    replace: bool = False
 
 
 @dataclass(frozen=True)
-class DeleteIncidentSetting(Command):
+class DeleteIncidentSetting(Command[uuid.UUID]):
     kind: SettingKind
     setting_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class PutGlobalIncidentSettings(Command):
+class PutGlobalIncidentSettings(Command[uuid.UUID]):
     """Changes the one global settings document (created on first use)."""
 
     changes: dict[str, Any]

@@ -4,6 +4,8 @@ global handles and global settings.
 
 Each is a `Setting` of a `SettingKind` whose attributes are a JSON-safe document; `clean`
 checks a complete document for its kind and returns the normalised copy that is stored.
+Notification rules and automation rules are typed values (`rules.py`): their
+documents are read as those values on every write, so what is stored is a rule that runs.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import enum
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.incidents.fields import FieldInput
+from casedesk.domain.incidents.rules import IncidentNotificationRule, IncidentRule
 from casedesk.domain.incidents.vocab import UDF_TYPES, IncidentState
 
 NAME_MAX = 255
@@ -64,8 +69,11 @@ class Setting:
     def name(self) -> str:
         return str(self.attributes.get("name", ""))
 
-    def change(self, attributes: dict[str, Any], actor: uuid.UUID, now: datetime) -> None:
-        self.attributes = clean(self.kind, {**self.attributes, **attributes})
+    def change(
+        self, attributes: dict[str, Any], actor: uuid.UUID, now: datetime, *, replace: bool = False
+    ) -> None:
+        """Merges `attributes` into the document, or replaces it with them (`replace`)."""
+        self.attributes = clean(self.kind, attributes if replace else {**self.attributes, **attributes})
         self.modified_at, self.modified_by = now, actor
 
 
@@ -137,14 +145,45 @@ def clean_document(attributes: dict[str, Any]) -> dict[str, Any]:
     return dict(attributes)
 
 
+# The relationships a setting keeps beside its document, as `<name>_id` attributes.
+RELATIONSHIP_IDS = ("incident_type_id", "notification_template_id")
+
+
+def _typed(cls: type[Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A cleaner that reads the document as a `cls` value (refusing what it cannot be) and
+    stores that value's document, with the relationships kept beside it."""
+
+    def clean_typed(attributes: dict[str, Any]) -> dict[str, Any]:
+        kept = {k: attributes[k] for k in RELATIONSHIP_IDS if attributes.get(k) is not None}
+        document = {k: v for k, v in attributes.items() if k not in RELATIONSHIP_IDS}
+        return {**to_document(from_document(cls, document)), **kept}
+
+    return clean_typed
+
+
+def notification_rule(setting: Setting) -> IncidentNotificationRule:
+    """The rule a NOTIFICATION_RULE setting holds (ValidationFailed if it was stored before
+    rules were checked and is not one)."""
+    return from_document(IncidentNotificationRule, _without_relationships(setting))
+
+
+def incident_rule(setting: Setting) -> IncidentRule:
+    """The automation rule a RULE setting holds."""
+    return from_document(IncidentRule, _without_relationships(setting))
+
+
+def _without_relationships(setting: Setting) -> dict[str, Any]:
+    return {k: v for k, v in setting.attributes.items() if k not in RELATIONSHIP_IDS}
+
+
 CLEANERS = {
     SettingKind.INCIDENT_TYPE: clean_incident_type,
     SettingKind.USER_DEFINED_FIELD: clean_user_defined_field,
     SettingKind.IMPACT_FIELD: clean_named,
     SettingKind.NOTIFICATION_TEMPLATE: clean_named,
-    SettingKind.NOTIFICATION_RULE: clean_document,
+    SettingKind.NOTIFICATION_RULE: _typed(IncidentNotificationRule),
     SettingKind.POSTMORTEM_TEMPLATE: clean_named,
-    SettingKind.RULE: clean_document,
+    SettingKind.RULE: _typed(IncidentRule),
     SettingKind.USER_DEFINED_ROLE: clean_named,
     SettingKind.GLOBAL_HANDLE: clean_handle,
     SettingKind.GLOBAL_SETTINGS: clean_document,
@@ -153,6 +192,13 @@ CLEANERS = {
 
 def clean(kind: SettingKind, attributes: dict[str, Any]) -> dict[str, Any]:
     return CLEANERS[kind](attributes)
+
+
+def allowed_values(definition: Setting) -> tuple[str, ...] | None:
+    """The values a dropdown or multiselect user-defined field allows; None for other kinds."""
+    if UDF_TYPES.get(int(definition.attributes.get("type", 0))) not in ("dropdown", "multiselect"):
+        return None
+    return tuple(str(v.get("value")) for v in definition.attributes.get("valid_values") or [])
 
 
 def check_field_against(definition: Setting, name: str, given: FieldInput) -> None:

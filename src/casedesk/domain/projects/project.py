@@ -6,9 +6,9 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.projects.settings import ProjectSettings
 
 KEY_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 HANDLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -52,8 +52,7 @@ class Project:
     created_at: datetime
     modified_at: datetime | None = None
     deleted_at: datetime | None = None
-    # Settings are kept in Datadog's ProjectSettings shape; features read what they need.
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
     enabled_custom_case_types: list[str] = field(default_factory=list)
     member_ids: list[uuid.UUID] = field(default_factory=list)
     # A small public number (Tines' integer team id), given when the project is stored.

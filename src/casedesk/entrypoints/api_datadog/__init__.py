@@ -1,10 +1,21 @@
-"""The Datadog-compatible `/api/v2` dialect."""
+"""The Datadog-compatible `/api/v2` dialect: a sub-application with its own error handlers,
+so every error under its prefix (unknown paths and methods included) answers in Datadog's
+error schema, the one each operation declares."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import logging
+from typing import Any
 
-from casedesk.entrypoints.api_datadog import maintenance, projects, users
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+
+from casedesk.bootstrap import Container
+from casedesk.domain.errors import DomainError
+from casedesk.entrypoints.api_datadog import errors, maintenance, projects, users
 from casedesk.entrypoints.api_datadog.cases import attributes as case_details
 from casedesk.entrypoints.api_datadog.cases import bulk, case_types, counts, links, move, views, watchers
 from casedesk.entrypoints.api_datadog.cases import routes as cases
@@ -12,10 +23,16 @@ from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
+log = logging.getLogger(__name__)
+
+
+def operation_id(route: APIRoute) -> str:
+    """Each route's name is Datadog's operationId (`CreateCase`), and so is its OpenAPI id."""
+    return route.name
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix=PREFIX, dependencies=[Depends(reject_unstorable_text)])
+    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
     # Fixed paths first: `/cases/projects` and `/cases/types` must win over `/cases/{case_id}`.
     api.include_router(projects.router)
     api.include_router(case_types.router)
@@ -32,3 +49,40 @@ def router() -> APIRouter:
     for incident_router in incident_routers():
         api.include_router(incident_router)
     return api
+
+
+def operation_name(request: Request) -> str | None:
+    """The operation the request reached, which decides its error schema; None when no
+    route matched (an unknown path)."""
+    route: Any = request.scope.get("route")
+    return getattr(route, "name", None)
+
+
+def request_parameters(request: Request) -> frozenset[str]:
+    return frozenset(request.path_params) | frozenset(request.query_params.keys())
+
+
+def create_subapp(container: Container) -> FastAPI:
+    """The dialect, to mount at PREFIX; its schema is part of the application's document."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, generate_unique_id_function=operation_id)
+    app.state.container = container
+    app.include_router(router())
+
+    @app.exception_handler(DomainError)
+    def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return errors.from_domain(operation_name(request), exc, request_parameters(request))
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return errors.from_request_validation(operation_name(request), exc)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return errors.error_response(operation_name(request), exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return errors.error_response(operation_name(request), 500, "internal error")
+
+    return app

@@ -69,7 +69,15 @@ OPERATION_FIELD_POINTERS = {
 }
 # Fields that one operation takes as a path parameter of another name.
 OPERATION_PARAMETERS = {("WatchCase", "user"): "user_uuid", ("UnwatchCase", "user"): "user_uuid"}
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 
 
 def error_response(

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from casedesk.domain import maintenance as mc
 from casedesk.domain.ids import parse_uuid
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import MaintenanceReader as Reader
+from casedesk.entrypoints.api_datadog.access import MaintenanceWriter as Writer
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
 from casedesk.entrypoints.api_datadog.cases import relation_schemas as sr
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.EVENT_CORRELATION_CONFIG_READ))]
-Writer = Annotated[Context, Depends(context(Scope.EVENT_CORRELATION_CONFIG_WRITE))]
 Doc = dict[str, Any]
 
 

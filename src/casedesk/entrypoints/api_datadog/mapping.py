@@ -19,6 +19,7 @@ from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
+from casedesk.entrypoints.api_datadog.project_settings_mapping import settings_from_wire, settings_to_wire
 from casedesk.services.ports.uow import TimelineEntry
 
 STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
@@ -147,15 +148,12 @@ def create_project(body: s.ProjectCreateRequest) -> pc.CreateProject:
 
 def update_project(project_id: uuid.UUID, body: s.ProjectUpdateRequest) -> pc.UpdateProject:
     attrs = body.data.attributes
-    handle = None
-    if attrs.settings and isinstance(attrs.settings.get("integration_monitor"), dict):
-        raw = attrs.settings["integration_monitor"].get("handle")
-        handle = str(raw) if raw is not None else None
+    handle, settings = settings_from_wire(attrs.settings) if attrs.settings is not None else (None, None)
     return pc.UpdateProject(
         project_id=project_id,
         name=attrs.name,
         handle=handle,
-        settings=attrs.settings,
+        settings=settings,
         enabled_custom_case_types=attrs.enabled_custom_case_types,
     )
 
@@ -358,9 +356,6 @@ def case_type_resource(case_type: CaseType) -> dict[str, Any]:
 
 
 def project_resource(project: Project) -> dict[str, Any]:
-    settings = dict(project.settings)
-    # The handle lives where Datadog keeps it: the monitor integration's settings.
-    settings["integration_monitor"] = {**settings.get("integration_monitor", {}), "handle": project.handle}
     return {
         "id": str(project.id),
         "type": "project",
@@ -370,7 +365,7 @@ def project_resource(project: Project) -> dict[str, Any]:
             "handle": project.handle,
             "restricted": False,
             "enabled_custom_case_types": project.enabled_custom_case_types,
-            "settings": settings,
+            "settings": settings_to_wire(project),
             "created_at": iso(project.created_at),
             "modified_at": iso(project.modified_at),
         },

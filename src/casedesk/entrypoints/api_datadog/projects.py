@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.projects import commands as pc
-from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
 
 

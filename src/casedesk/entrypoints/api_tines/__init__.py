@@ -1,20 +1,56 @@
-"""The Tines-compatible `/api/v1` dialect (Tines' v1 Cases API, plus teams and records)."""
+"""The Tines-compatible `/api/v1` dialect (Tines' v1 Cases API, plus teams and records): a
+sub-application with its own error handlers, so every error under its prefix (unknown paths
+and methods included) answers in Tines' `{"error": {...}}` body."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import logging
 
-from casedesk.entrypoints.api_tines import teams
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from casedesk.bootstrap import Container
+from casedesk.domain.errors import DomainError
+from casedesk.entrypoints.api_tines import errors, teams
 from casedesk.entrypoints.api_tines.cases import attachments as case_parts
 from casedesk.entrypoints.api_tines.cases import routes as cases
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix=PREFIX, dependencies=[Depends(reject_unstorable_text)])
+    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
     api.include_router(teams.router)
     api.include_router(cases.router)
     api.include_router(case_parts.router)
     return api
+
+
+def create_subapp(container: Container) -> FastAPI:
+    """The dialect, to mount at PREFIX; its schema is part of the application's document."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.container = container
+    app.include_router(router())
+
+    @app.exception_handler(DomainError)
+    def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return errors.from_domain(exc)
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return errors.from_request_validation(exc)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return errors.error_response(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return errors.error_response(500, "internal error")
+
+    return app

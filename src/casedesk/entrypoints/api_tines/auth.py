@@ -10,11 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from casedesk.bootstrap import Container
+from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.deps import Context, get_container
 from casedesk.services import authz
+from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
 
 
@@ -44,10 +46,11 @@ def tines_context(scope: Scope) -> Callable[..., Context]:
         principal: Annotated[Principal, Depends(tines_principal)],
     ) -> Context:
         authz.require(principal, scope)
-        return Context(container, principal)
+        return Context(container, principal, scope)
 
     return dependency
 
 
-Reader = Annotated[Context, Depends(tines_context(Scope.CASES_READ))]
-Writer = Annotated[Context, Depends(tines_context(Scope.CASES_WRITE))]
+# Every Tines route reads or changes cases: scopes as the registry and authz declare them.
+Reader = Annotated[Context, Depends(tines_context(authz.READ_SCOPES[authz.Reading.CASES]))]
+Writer = Annotated[Context, Depends(tines_context(REGISTRY.scope_of(c.CreateCase)))]

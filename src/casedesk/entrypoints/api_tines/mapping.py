@@ -127,7 +127,7 @@ def create_case(body: s.CaseCreate, caller: uuid.UUID) -> x.CreateCase:
 
 def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.ChangeCase:
     """A PUT is one change of each part it names, in one transaction (see `ChangeCase`)."""
-    changes: list[x.CaseCommand] = []
+    changes: list[x.CaseCommand[object]] = []
     if body.name is not None:
         changes.append(x.RetitleCase(ref, body.name))
     if body.description is not None:

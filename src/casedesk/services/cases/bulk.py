@@ -6,80 +6,82 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
-from casedesk.services import authz
-from casedesk.services.cases import buttons, moves
-from casedesk.services.cases import handlers as cases
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.registry import Dispatch
 from casedesk.services.users import resolve
 
-CaseHandler = Callable[[UnitOfWork, Any, Principal, datetime], uuid.UUID]
-
-# The single-case changes a bulk update may apply, each through the handler a single update
-# uses, so every rule, timeline event and outbox row is the same.
-BULK_HANDLERS: dict[type[c.CaseCommand], CaseHandler] = {
-    c.ChangeCasePriority: cases.change_priority,
-    c.ChangeCaseStatus: cases.change_status,
-    c.AssignCase: cases.assign,
-    c.UnassignCase: cases.unassign,
-    c.ArchiveCase: cases.archive,
-    c.UnarchiveCase: cases.unarchive,
-    c.MoveCaseToProject: moves.move_case,
-}
+# The single-case changes a bulk update may apply. Each runs through the handler a single
+# update uses, so every rule, timeline event and outbox row is the same.
+IN_BULK: frozenset[type[c.CaseCommand[uuid.UUID]]] = frozenset(
+    {
+        c.ChangeCasePriority,
+        c.ChangeCaseStatus,
+        c.AssignCase,
+        c.UnassignCase,
+        c.ArchiveCase,
+        c.UnarchiveCase,
+        c.MoveCaseToProject,
+    }
+)
 
 
 # What one ChangeCase may hold; the order of the request is kept, except that the status
 # change runs last (closure conditions see the case as changed), and the opened/resolved
 # stamps after it (a resolution time needs the case closed).
-CHANGE_HANDLERS: dict[type[c.CaseCommand], Callable[[UnitOfWork, Any, Principal, datetime], object]] = {
-    c.RetitleCase: cases.retitle,
-    c.DescribeCase: cases.describe,
-    c.ChangeCasePriority: cases.change_priority,
-    c.ChangeCaseAssignees: cases.change_assignees,
-    c.ChangeCaseTags: cases.change_tags,
-    c.ChangeCaseRecords: cases.change_records,
-    c.UpdateCaseMetadata: cases.update_metadata,
-    c.SetClosureConditions: cases.set_closure_conditions,
-    c.ReplaceCaseButtons: buttons.replace_buttons,
-    c.ChangeCaseStatus: cases.change_status,
-    c.SetCaseTimes: cases.set_times,
-}
+IN_CHANGE: frozenset[type[c.CaseCommand[object]]] = frozenset(
+    {
+        c.RetitleCase,
+        c.DescribeCase,
+        c.ChangeCasePriority,
+        c.ChangeCaseAssignees,
+        c.ChangeCaseTags,
+        c.ChangeCaseRecords,
+        c.UpdateCaseMetadata,
+        c.SetClosureConditions,
+        c.ReplaceCaseButtons,
+        c.ChangeCaseStatus,
+        c.SetCaseTimes,
+    }
+)
 LAST = (c.ChangeCaseStatus, c.SetCaseTimes)
 
 
-def change_case(uow: UnitOfWork, cmd: c.ChangeCase, who: Principal, now: datetime) -> uuid.UUID:
+def change_case(
+    uow: UnitOfWork, cmd: c.ChangeCase, who: Principal, now: datetime, parts: Dispatch
+) -> uuid.UUID:
     for change in cmd.changes:
-        if type(change) not in CHANGE_HANDLERS:
+        if type(change) not in IN_CHANGE:
             raise ValidationFailed("type", f"{type(change).__name__} cannot be part of a case change")
-        authz.authorize(who, change)
+        parts.authorize(who, change)
     case = uow.cases.get(cmd.case)
     if cmd.author is not None:
         # The changes are the author's, as if they had made them (the caller's scopes still apply).
         who = dataclasses.replace(who, user_id=resolve(uow, cmd.author, "author").id)
 
-    def position(change: c.CaseCommand) -> int:
+    def position(change: c.CaseCommand[object]) -> int:
         return LAST.index(type(change)) + 1 if isinstance(change, LAST) else 0
 
     for change in sorted(cmd.changes, key=position):
-        CHANGE_HANDLERS[type(change)](uow, change, who, now)
+        parts.run(uow, change, who, now)
     return case.id
 
 
-def bulk_update(uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime) -> list[uuid.UUID]:
+def bulk_update(
+    uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime, parts: Dispatch
+) -> list[uuid.UUID]:
     """Applies every change; the first refusal refuses the whole batch (the bus then never
     commits). Returns the ids of the cases in request order.
 
     A refusal names the request item: `case_ids/<index>` for a case that is unknown or whose
     state refuses the change, or the change's own field (e.g. `assignee_id`) when the value
     shared by every case is wrong."""
-    _check(cmd, who)
+    _check(cmd, who, parts)
     ordered = _lock_order(cmd.changes)
     # Every case is loaded (and locked) before anything changes: a change may lock more rows
     # (a move bumps the destination project's counter), and those must come after the cases.
@@ -87,11 +89,11 @@ def bulk_update(uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: da
         _load(uow, index, change.case)
     done: dict[int, uuid.UUID] = {}
     for index, change in ordered:
-        done[index] = _apply(uow, index, change, who, now)
+        done[index] = _apply(uow, index, change, who, now, parts)
     return [done[index] for index in range(len(cmd.changes))]
 
 
-def _check(cmd: c.BulkUpdateCases, who: Principal) -> None:
+def _check(cmd: c.BulkUpdateCases, who: Principal, parts: Dispatch) -> None:
     count = len(cmd.changes)
     if count == 0:
         raise ValidationFailed("case_ids", "name at least one case")
@@ -101,12 +103,12 @@ def _check(cmd: c.BulkUpdateCases, who: Principal) -> None:
         )
     kinds = {type(change): change for change in cmd.changes}
     for kind, change in kinds.items():
-        if kind not in BULK_HANDLERS:
+        if kind not in IN_BULK:
             raise ValidationFailed("type", f"{kind.__name__} cannot be applied in bulk")
-        authz.authorize(who, change)
+        parts.authorize(who, change)
 
 
-def _lock_order(changes: tuple[c.CaseCommand, ...]) -> list[tuple[int, c.CaseCommand]]:
+def _lock_order(changes: tuple[c.CaseCommand[uuid.UUID], ...]) -> list[tuple[int, c.CaseCommand[uuid.UUID]]]:
     """PostgreSQL takes each case's row lock as the case loads. Loading in one global order
     (UUIDs, then keys, each sorted) keeps two overlapping bulk updates from deadlocking."""
     return sorted(enumerate(changes), key=lambda item: (item[1].case.id is None, str(item[1].case)))
@@ -119,9 +121,16 @@ def _load(uow: UnitOfWork, index: int, ref: CaseRef) -> None:
         raise ValidationFailed(f"case_ids/{index}", f"case {ref} not found") from None
 
 
-def _apply(uow: UnitOfWork, index: int, change: c.CaseCommand, who: Principal, now: datetime) -> uuid.UUID:
+def _apply(
+    uow: UnitOfWork,
+    index: int,
+    change: c.CaseCommand[uuid.UUID],
+    who: Principal,
+    now: datetime,
+    parts: Dispatch,
+) -> uuid.UUID:
     try:
-        return BULK_HANDLERS[type(change)](uow, change, who, now)
+        return parts.run(uow, change, who, now)
     except NotFound as exc:
         # Something the change names (the destination project of a move) does not exist.
         if exc.resource not in _values_of(change):
@@ -134,7 +143,7 @@ def _apply(uow: UnitOfWork, index: int, change: c.CaseCommand, who: Principal, n
         raise type(exc)(where, f"{_label(uow, change.case)}: {exc.message}") from None
 
 
-def _values_of(change: c.CaseCommand) -> set[str]:
+def _values_of(change: c.CaseCommand[uuid.UUID]) -> set[str]:
     """The fields of the change besides its case: the values every case of the batch shares."""
     return {f.name for f in dataclasses.fields(change)} - {"case"}
 

@@ -12,7 +12,7 @@ from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.cases.values import TAGS_KEY
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import CaseStatus
 from casedesk.services.cases.closure import closure_view
@@ -209,11 +209,20 @@ def _custom_attribute(uow: UnitOfWork, type_id: uuid.UUID, key: str, field: str)
     return config
 
 
+def _defined_custom_attribute(uow: UnitOfWork, type_id: uuid.UUID, key: str) -> CustomAttributeConfig:
+    """The configuration a `{custom_attribute_key}` path names: a key the case's type does not
+    define names no resource, so it is a 404 (a body member naming one is a 400)."""
+    config = uow.custom_attributes.find(type_id, key)
+    if config is None:
+        raise NotFound(f"custom attribute {key!r} of the case's type", key)
+    return config
+
+
 def set_custom_attribute(
     uow: UnitOfWork, cmd: c.SetCaseCustomAttribute, who: Principal, now: datetime
 ) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
-    config = _custom_attribute(uow, case.type_id, cmd.key, "custom_attribute_key")
+    config = _defined_custom_attribute(uow, case.type_id, cmd.key)
     case.set_custom_attribute(config, cmd.input.type, cmd.input.is_multi, cmd.input.value, who.user_id, now)
     return case.id
 
@@ -222,7 +231,8 @@ def remove_custom_attribute(
     uow: UnitOfWork, cmd: c.RemoveCaseCustomAttribute, who: Principal, now: datetime
 ) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
-    case.remove_custom_attribute(cmd.key, who.user_id, now)
+    config = _defined_custom_attribute(uow, case.type_id, cmd.key)
+    case.remove_custom_attribute(config.key, who.user_id, now)
     return case.id
 
 

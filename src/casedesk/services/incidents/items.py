@@ -9,11 +9,25 @@ from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import UserRef
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.items import ItemKind, clean
-from casedesk.domain.incidents.settings import GLOBAL_SETTINGS_ID, Setting, SettingKind
+from casedesk.domain.incidents.rules import IncidentFields, IncidentNotificationRule, IncidentRule
+from casedesk.domain.incidents.settings import (
+    GLOBAL_SETTINGS_ID,
+    Setting,
+    SettingKind,
+    allowed_values,
+    incident_rule,
+    notification_rule,
+)
 from casedesk.domain.incidents.settings import clean as clean_setting
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
+from casedesk.services.search.incidents import parse_incident_query
 from casedesk.services.users import resolve
+
+# Notification templates and rules are configured within their incident type, the way a
+# sub-resource lives under its parent: an unknown type is a missing resource (404), not a
+# wrong value. Elsewhere the type is an ordinary reference and an unknown one is a 400.
+KINDS_UNDER_AN_INCIDENT_TYPE = frozenset({SettingKind.NOTIFICATION_TEMPLATE, SettingKind.NOTIFICATION_RULE})
 
 
 def add_item(uow: UnitOfWork, cmd: ic.AddIncidentItem, who: Principal, now: datetime) -> uuid.UUID:
@@ -51,9 +65,12 @@ def create_setting(
 def update_setting(
     uow: UnitOfWork, cmd: ic.UpdateIncidentSetting, who: Principal, now: datetime
 ) -> uuid.UUID:
+    if cmd.replace:
+        # A whole document is checked before anything is looked up.
+        clean_setting(cmd.kind, cmd.changes)
     setting = uow.incident_settings.get(cmd.kind, cmd.setting_id)
     was_default = bool(setting.attributes.get("is_default"))
-    setting.change(cmd.changes, who.user_id, now)
+    setting.change(cmd.changes, who.user_id, now, replace=cmd.replace)
     if was_default and not setting.attributes.get("is_default"):
         raise ValidationFailed("is_default", "make another incident type the default instead")
     _check(uow, setting, who, now)
@@ -101,10 +118,38 @@ def _check(uow: UnitOfWork, setting: Setting, who: Principal, now: datetime) -> 
         try:
             uow.incident_settings.get(SettingKind.INCIDENT_TYPE, type_id)
         except NotFound:
+            if setting.kind in KINDS_UNDER_AN_INCIDENT_TYPE:
+                raise NotFound(f"incident type {type_id}", type_id) from None
             raise ValidationFailed("incident_type", f"incident type {type_id} does not exist") from None
+    if setting.kind in (SettingKind.NOTIFICATION_RULE, SettingKind.RULE):
+        _check_rule(uow, setting, who, now)
     if setting.kind is SettingKind.USER_DEFINED_FIELD:
         for other in uow.incident_settings.all(SettingKind.USER_DEFINED_FIELD):
             if other.id != setting.id and other.incident_type_id == type_id and other.name == setting.name:
                 raise ValidationFailed(
                     "name", f"the incident type already has a field named {setting.name!r}"
                 )
+
+
+def _check_rule(uow: UnitOfWork, setting: Setting, who: Principal, now: datetime) -> None:
+    """A rule reads only fields an incident of its type can carry, with values those fields
+    allow; its template exists; its query parses."""
+    if setting.kind is SettingKind.NOTIFICATION_RULE:
+        rule: IncidentNotificationRule | IncidentRule = notification_rule(setting)
+        type_id = setting.incident_type_id
+        template = setting.attributes.get("notification_template_id")
+        if template is not None:
+            uow.incident_settings.get(SettingKind.NOTIFICATION_TEMPLATE, uuid.UUID(str(template)))
+    else:
+        rule = incident_rule(setting)
+        type_id = uuid.UUID(rule.incident_type_uuid) if rule.incident_type_uuid else None
+        if rule.condition.raw_query:
+            parse_incident_query(
+                rule.condition.raw_query, now=now, me=who.user_id, field="condition/raw_query"
+            )
+    user_defined = [
+        (d.name, allowed_values(d))
+        for d in uow.incident_settings.all(SettingKind.USER_DEFINED_FIELD, lock=False)
+        if type_id is None or d.incident_type_id == type_id
+    ]
+    IncidentFields.of(user_defined).check(rule.fields_named())

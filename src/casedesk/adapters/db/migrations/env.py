@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from casedesk.adapters.db.migrate import include_object
 from casedesk.adapters.db.schema import metadata
 
 engine = context.config.attributes["engine"]
@@ -12,6 +13,7 @@ with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

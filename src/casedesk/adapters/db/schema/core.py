@@ -47,9 +47,12 @@ users = Table(
     Column("name", String(200), nullable=False),
     Column("title", String(200)),
     Column("disabled", Boolean, nullable=False, default=False),
-    Column("number", BigInteger, unique=True),  # Tines' integer user id
+    Column("number", BigInteger),  # Tines' integer user id
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
+    # A unique index, not a constraint: migration 0005 added the column to existing tables,
+    # and SQLite can add a unique index without rebuilding the table.
+    Index("uq_users_number", "number", unique=True),
 )
 
 api_keys = Table(
@@ -87,11 +90,12 @@ projects = Table(
     Column("settings", Json, nullable=False),
     Column("enabled_custom_case_types", Json, nullable=False),
     Column("last_case_number", BigInteger, nullable=False, default=0),
-    Column("number", BigInteger, unique=True),  # Tines' integer team id
+    Column("number", BigInteger),  # Tines' integer team id
     Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
+    Index("uq_projects_number", "number", unique=True),  # as for users.number
 )
 
 project_members = Table(

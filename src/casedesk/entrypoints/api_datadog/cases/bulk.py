@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import Field
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.projects.project import KEY_PATTERN
-from casedesk.domain.vocab import Priority, Scope
+from casedesk.domain.vocab import Priority
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
 from casedesk.entrypoints.api_datadog.schemas import Wire
-from casedesk.entrypoints.http.deps import Context, context
 
 router = APIRouter()
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
 
 BulkActionName = Literal[
@@ -51,7 +50,7 @@ class CaseBulkUpdateRequest(Wire):
 
 # -- wire → command ------------------------------------------------------------------------
 
-Change = Callable[[CaseRef], c.CaseCommand]
+Change = Callable[[CaseRef], c.CaseCommand[uuid.UUID]]
 
 
 def _required(payload: dict[str, str], key: str, action: str) -> str:

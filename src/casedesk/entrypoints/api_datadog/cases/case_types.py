@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import parse_uuid
-from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.access import CaseTypeAdmin as Admin
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
-Admin = Annotated[Context, Depends(context(Scope.CASES_SHARED_SETTINGS_WRITE))]
 Doc = dict[str, Any]
 
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import Field
 
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.schemas import Wire
-from casedesk.entrypoints.http.deps import Context, context
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_counts import (
     MAX_GROUPS,
@@ -34,7 +33,6 @@ from casedesk.services.ports.case_counts import (
 from casedesk.services.search.cases import parse_case_query
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
 Doc = dict[str, Any]
 
 QUERY_MAX = 2000

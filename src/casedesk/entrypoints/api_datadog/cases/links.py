@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import parse_uuid
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
 from casedesk.entrypoints.api_datadog.cases import relation_schemas as sr
-from casedesk.entrypoints.http.deps import Context, context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
 Text = Annotated[str, Query(max_length=sr.ID_MAX)]
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import schemas as s
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
 from casedesk.entrypoints.api_datadog.cases.routes import run
-from casedesk.entrypoints.http.deps import Context, context
 
 router = APIRouter()
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 
 
 @router.patch("/cases/{case_id}/relationships/project", name="MoveCaseToProject")

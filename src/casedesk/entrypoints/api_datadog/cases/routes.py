@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.commands import Command
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
-from casedesk.domain.vocab import Priority, Scope
+from casedesk.domain.vocab import Priority
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
+from casedesk.entrypoints.http.deps import Context
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.uow import CaseSearch
 from casedesk.services.search.cases import parse_case_query
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.
 MAX_PAGE_NUMBER = 10_000_000
@@ -30,7 +31,7 @@ def case_document(ctx: Context, ref: CaseRef) -> Doc:
     return m.case_document(detail.case, detail.users)
 
 
-def run(ctx: Context, command: Command) -> Doc:
+def run(ctx: Context, command: Command[uuid.UUID]) -> Doc:
     """Runs a command on one case and answers with the whole case, as every update does."""
     case_id = ctx.handle(command)
     return case_document(ctx, CaseRef(id=case_id))

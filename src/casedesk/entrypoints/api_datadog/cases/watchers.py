@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
-from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog import mapping as m
+from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
-from casedesk.entrypoints.http.deps import Context, context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
-Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Doc = dict[str, Any]
 
 

@@ -5,23 +5,21 @@ AI postmortems), which answer 400 with a sentence saying so instead of pretendin
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from casedesk.domain.errors import DomainError, NotFound
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.incident import Incident, IncidentItem
 from casedesk.domain.incidents.items import CONFIGURATION_FLAGS, ItemKind
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
+from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents.mapping import iso, users_ref
 from casedesk.entrypoints.api_datadog.schemas import Wire
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.INCIDENT_READ))]
-Writer = Annotated[Context, Depends(context(Scope.INCIDENT_WRITE))]
-Admin = Annotated[Context, Depends(context(Scope.INCIDENT_SETTINGS_WRITE))]
 Doc = dict[str, Any]
 
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.items import ItemKind
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
+from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents import item_mapping as pm
 from casedesk.entrypoints.api_datadog.incidents import item_schemas as s
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.INCIDENT_READ))]
-Writer = Annotated[Context, Depends(context(Scope.INCIDENT_WRITE))]
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 Doc = dict[str, Any]
 BASE = "/incidents/{incident_id}"

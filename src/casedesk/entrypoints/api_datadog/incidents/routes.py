@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.incidents import commands as ic
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import CaseWriter
+from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
+from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.cases.routes import case_document
 from casedesk.entrypoints.api_datadog.incidents import mapping as m
 from casedesk.entrypoints.api_datadog.incidents import schemas as s
 from casedesk.entrypoints.api_datadog.incidents.search import facets_document
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.http.deps import Context
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.incidents import IncidentSearch
 from casedesk.services.search.incidents import parse_incident_query
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.INCIDENT_READ))]
-Writer = Annotated[Context, Depends(context(Scope.INCIDENT_WRITE))]
-CaseWriter = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 PageSize = Annotated[int, Query(alias="page[size]", ge=1, le=100)]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.

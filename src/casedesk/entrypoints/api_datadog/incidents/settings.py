@@ -12,18 +12,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.settings import GLOBAL_SETTINGS_ID, Setting, SettingKind
-from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog.access import IncidentAdmin as Admin
+from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.incidents import settings_mapping as sm
-from casedesk.entrypoints.http.deps import Context, context
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
-Reader = Annotated[Context, Depends(context(Scope.INCIDENT_READ))]
-Admin = Annotated[Context, Depends(context(Scope.INCIDENT_SETTINGS_WRITE))]
 Doc = dict[str, Any]
 CONFIG = "/incidents/config"
 
@@ -102,7 +101,7 @@ def updater(kind: SettingKind, parameter: str, partial: bool) -> Callable[..., D
     def endpoint(request: Request, body: sm.SettingRequest, ctx: Admin) -> Doc:
         setting_id = path_id(request, parameter)
         changes = sm.attributes(kind, body, partial=partial)
-        ctx.handle(ic.UpdateIncidentSetting(kind, setting_id, changes))
+        ctx.handle(ic.UpdateIncidentSetting(kind, setting_id, changes, replace=not partial))
         return sm.document(ctx.container.incidents.setting(kind, setting_id))
 
     return endpoint

@@ -191,7 +191,7 @@ def with_times(
 
 def notification_rule(setting: Setting) -> dict[str, Any]:
     attrs = {
-        "enabled": True,
+        "enabled": False,
         "visibility": "organization",
         "renotify_on": [],
         **_shown(setting),

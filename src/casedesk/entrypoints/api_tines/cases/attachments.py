@@ -14,6 +14,7 @@ from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
+from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
 Doc = dict[str, Any]
@@ -41,7 +42,7 @@ def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
     return m.comment(ref.number or 0, ctx.container.extras.comment(ref, cell_id))
 
 
-def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Any, add: bool) -> Doc:
+def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Context, add: bool) -> Doc:
     ref, number = m.case_ref(case_id), m.number(comment_id, "comment_id")
     ctx.handle(x.ReactToComment(ref, number, body.value, add))
     return m.comment(ref.number or 0, ctx.container.extras.comment_by_number(ref, number))
@@ -88,12 +89,12 @@ def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
 # -- buttons -----------------------------------------------------------------------------
 
 
-def _buttons(ctx: Any, case_id: str) -> Doc:
+def _buttons(ctx: Context, case_id: str) -> Doc:
     bundle = ctx.container.extras.bundle(m.case_ref(case_id))
     return {"case_id": bundle.case.number, "team_case_buttons": [m.button(b) for b in bundle.buttons]}
 
 
-def _button(ctx: Any, case_id: str, button_id: int) -> Doc:
+def _button(ctx: Context, case_id: str, button_id: int) -> Doc:
     found = [b for b in _buttons(ctx, case_id)["team_case_buttons"] if b["id"] == button_id]
     if not found:
         raise NotFound("button", button_id)
@@ -128,7 +129,7 @@ def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
 # -- metadata ----------------------------------------------------------------------------
 
 
-def _metadata(ctx: Any, case_id: str) -> Doc:
+def _metadata(ctx: Context, case_id: str) -> Doc:
     case = ctx.container.extras.bundle(m.case_ref(case_id)).case
     return {"case_id": case.number, "metadata": case.metadata}
 
