@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import commands as c
+from casedesk.domain.cases import commands as x
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
@@ -90,6 +91,9 @@ def world() -> Iterator[World]:
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A1"], {"env": ["prod"], "team": ["storage"]}))
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A2"], {"env": ["staging"]}))
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A3"], {"env": ["Prod", "eu"]}))
+        # A second assignee (Tines assigns several): `assignee:` finds the case by either.
+        then("2026-02-20T00:00:00", x.UpdateCase(ref["B2"], add_assignee_emails=("bob@example.com",)))
+        then("2026-02-20T00:00:00", x.AddCaseMetadata(ref["A2"], {"region": "eu-west", "Tier": 1}))
         yield World(container, keys, ann, bob)
         container.close()
 
@@ -123,7 +127,10 @@ TABLE: list[tuple[str, set[str]]] = [
     ("case_number:(1 OR 5)", {"A1", "B2"}),
     ("assignee:ann@example.com", {"A1", "B2"}),
     ("assignee:ANN@example.com", {"A1", "B2"}),
-    ("assignee:me", {"A2"}),
+    ("assignee:bob@example.com", {"A2", "B2"}),
+    ("assignee:me", {"A2", "B2"}),
+    ("assignee:me -assignee:ann@example.com", {"A2"}),
+    ("assignee:ann@example.com assignee:bob@example.com", {"B2"}),
     ("assignee:none", {"A3", "B1"}),
     ("-assignee:none", {"A1", "A2", "B2"}),
     ("assignee:*", {"A1", "A2", "B2"}),
@@ -187,6 +194,11 @@ TABLE: list[tuple[str, set[str]]] = [
     ("type:00000000-0000-0000-0000-000000000003", {"A3"}),
     ("custom_attributes.region:eu", set()),
     ("insight.type:MONITOR", set()),
+    ("metadata.region:eu-west", {"A2"}),
+    ("metadata.Tier:1", {"A2"}),
+    ("metadata.region:EU-WEST", set()),
+    ("metadata.tier:1", set()),
+    ("-metadata.region:eu-west", ALL - {"A2"}),
     # Hostile values are data: they match nothing and change nothing.
     ('title:"\'; DROP TABLE cases; --"', set()),
     ("env:\"x' OR '1'='1\"", set()),

@@ -6,15 +6,19 @@ Every value is a bound parameter, so a query cannot inject SQL. Text patterns co
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
 
+from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.services.search import predicates as p
 
 C = t.cases.c
 TEXT_COLUMNS = {"title": C.title, "description": C.description, "key": C.key}
 TIME_COLUMNS = {"created_at": C.created_at, "modified_at": C.modified_at, "closed_at": C.closed_at,
-                "archived_at": C.archived_at}  # fmt: skip
+                "archived_at": C.archived_at,
+                "updated_at": func.coalesce(C.modified_at, C.created_at)}  # fmt: skip
 SET_COLUMNS = {"assignee": C.assignee_id, "closed_at": C.closed_at, "archived_at": C.archived_at,
                "due_date": C.due_date}  # fmt: skip
 
@@ -61,6 +65,10 @@ def compile_predicate(predicate: p.Predicate) -> ColumnElement[bool]:
             return _attribute(key, pattern)
         case p.CustomAttributeMatch(key, pattern):
             return _custom_attribute(key, pattern)
+        case p.MetadataIs(key, value):
+            held = C.metadata[key].as_string()
+            # A case without the key is outside, also under NOT (two-valued, like `_range`).
+            return and_(held.is_not(None), held == value)
         case p.InsightMatch(which, value):
             return _insight(which, value)
     raise TypeError(f"unknown predicate {predicate!r}")
@@ -76,19 +84,33 @@ def _text(column: ColumnElement[str], pattern: p.Pattern) -> ColumnElement[bool]
 
 
 def _ref(predicate: p.RefIs) -> ColumnElement[bool]:
-    column = {"assignee": C.assignee_id, "creator": C.created_by, "project": C.project_id,
-              "type": C.type_id}[predicate.column]  # fmt: skip
+    if predicate.column == "assignee":
+        # Any assignee of the case, not only the first: `case_assignees` holds them all.
+        ca = x.case_assignees.c
+        assigned = select(ca.case_id).where(_names(ca.user_id, predicate))
+        return C.id.in_(assigned.scalar_subquery())
+    column = {"creator": C.created_by, "project": C.project_id, "type": C.type_id}[predicate.column]
+    # IS NOT NULL keeps the result two-valued should the column be empty.
+    return and_(column.is_not(None), _names(column, predicate))
+
+
+def _names(column: ColumnElement[uuid.UUID], predicate: p.RefIs) -> ColumnElement[bool]:
+    """`column` holds the id of what `predicate` names by id, number or name."""
     if predicate.id is not None:
-        # IS NOT NULL keeps the result two-valued, so `-assignee:x` includes unassigned cases.
-        return and_(column.is_not(None), column == predicate.id)
-    name = predicate.name or ""
-    if predicate.column in ("assignee", "creator"):
-        lookup = select(t.users.c.id).where(t.users.c.email == name)
+        return column == predicate.id
+    users, projects = t.users.c, t.projects.c
+    if predicate.number is not None:
+        if predicate.column == "type":
+            raise TypeError("case types have no numbers")
+        numbered = projects if predicate.column == "project" else users
+        lookup = select(numbered.id).where(numbered.number == predicate.number)
+    elif predicate.column in ("assignee", "creator"):
+        lookup = select(users.id).where(users.email == (predicate.name or ""))
     elif predicate.column == "project":
-        lookup = select(t.projects.c.id).where(t.projects.c.key == name.upper())
+        lookup = select(projects.id).where(projects.key == (predicate.name or "").upper())
     else:
-        lookup = select(t.case_types.c.id).where(func.lower(t.case_types.c.name) == name)
-    return and_(column.is_not(None), column.in_(lookup.scalar_subquery()))
+        lookup = select(t.case_types.c.id).where(func.lower(t.case_types.c.name) == (predicate.name or ""))
+    return column.in_(lookup.scalar_subquery())
 
 
 def _range(

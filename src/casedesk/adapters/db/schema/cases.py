@@ -22,14 +22,15 @@ from casedesk.adapters.db.types import Json, UtcDateTime
 
 AutoId = BigInteger().with_variant(Integer, "sqlite")
 
-# Every assignee of a case in order, the first being `cases.assignee_id`; kept for search.
+# Every assignee of a case in order, the first being `cases.assignee_id`; search's
+# `assignee:` reads it (migration 0007 gives it the (user_id, case_id) index).
 case_assignees = Table(
     "case_assignees",
     metadata,
     Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
     Column("position", Integer, nullable=False),
-    Index("ix_case_assignees_user", "user_id"),
+    Index("ix_case_assignees_user_case", "user_id", "case_id"),
 )
 
 # Records: structured result sets (name/value pairs) that cases can refer to.
