@@ -29,7 +29,7 @@ from casedesk.domain.vocab import (
     Scope,
 )
 from casedesk.services.bus import MessageBus
-from casedesk.services.ports.uow import CaseSearch
+from casedesk.services.ports.case_queries import CaseQuery
 from casedesk.services.search.cases import parse_case_query
 from tests.support import throwaway_database
 
@@ -100,9 +100,9 @@ def world() -> Iterator[World]:
 
 def search(world: World, query: str, me: uuid.UUID | None = None) -> set[str]:
     predicate = parse_case_query(query, now=NOW, me=me or world.bob)
-    page = world.container.read.search_cases(CaseSearch(filter=predicate, page_size=100))
+    page = world.container.read.search_cases(CaseQuery(filter=predicate, page_size=100))
     by_key = {key: label for label, key in world.keys.items()}
-    return {by_key[case.key] for case in page.cases}
+    return {by_key[detail.case.key] for detail in page.cases}
 
 
 ALL = {"A1", "A2", "A3", "B1", "B2"}
