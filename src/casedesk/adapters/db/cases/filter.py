@@ -7,8 +7,12 @@ Every value is a bound parameter, so a query cannot inject SQL. Text patterns co
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BinaryExpression
 
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
@@ -85,31 +89,70 @@ def _text(column: ColumnElement[str], pattern: p.Pattern) -> ColumnElement[bool]
 
 def _ref(predicate: p.RefIs) -> ColumnElement[bool]:
     if predicate.column == "assignee":
-        # Any assignee of the case, not only the first: `case_assignees` holds them all.
-        ca = x.case_assignees.c
-        assigned = select(ca.case_id).where(_names(ca.user_id, predicate))
-        return C.id.in_(assigned.scalar_subquery())
+        return _assignee(predicate)
     column = {"creator": C.created_by, "project": C.project_id, "type": C.type_id}[predicate.column]
     # IS NOT NULL keeps the result two-valued should the column be empty.
     return and_(column.is_not(None), _names(column, predicate))
+
+
+def _assignee(predicate: p.RefIs) -> ColumnElement[bool]:
+    """Any assignee of the case: the first (`cases.assignee_id`, position 0 in
+    `case_assignees`) or another one (position > 0, rare). Two index lookups OR-ed, which
+    PostgreSQL combines as a BitmapOr (see `AnyOf`), so "my open cases" stays an index scan on
+    (assignee_id, status) instead of a join over every open case."""
+    ca = x.case_assignees.c
+    if predicate.id is not None:
+        first: ColumnElement[bool] = C.assignee_id == predicate.id
+        others = select(ca.case_id).where(ca.user_id == predicate.id, ca.position > 0)
+    else:
+        users = _user_lookup(predicate)
+        first = any_of(C.assignee_id, users)
+        others = select(ca.case_id).where(ca.user_id.in_(users.scalar_subquery()), ca.position > 0)
+    # IS NOT NULL keeps the result two-valued, so `-assignee:x` includes unassigned cases.
+    return or_(and_(C.assignee_id.is_not(None), first), any_of(C.id, others))
+
+
+def _user_lookup(predicate: p.RefIs) -> Select[tuple[uuid.UUID]]:
+    users = t.users.c
+    if predicate.number is not None:
+        return select(users.id).where(users.number == predicate.number)
+    return select(users.id).where(users.email == (predicate.name or ""))
+
+
+class AnyOf(BinaryExpression[bool]):
+    """`column IN (subquery)`, written `column = ANY (ARRAY(subquery))` on PostgreSQL: there
+    the subquery runs once and an index on `column` answers the rest, also as one arm of an
+    OR, where an IN subquery would be a filter on every row."""
+
+    inherit_cache = True
+
+
+@compiles(AnyOf, "postgresql")
+def _any_of_postgresql(element: AnyOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.left, **kw)} = ANY (ARRAY{compiler.process(element.right, **kw)})"
+
+
+def any_of(column: ColumnElement[uuid.UUID], query: Select[tuple[uuid.UUID]]) -> AnyOf:
+    found = column.in_(query)
+    assert isinstance(found, BinaryExpression)
+    return AnyOf(found.left, found.right, found.operator, type_=found.type, negate=found.negate)
 
 
 def _names(column: ColumnElement[uuid.UUID], predicate: p.RefIs) -> ColumnElement[bool]:
     """`column` holds the id of what `predicate` names by id, number or name."""
     if predicate.id is not None:
         return column == predicate.id
-    users, projects = t.users.c, t.projects.c
-    if predicate.number is not None:
-        if predicate.column == "type":
-            raise TypeError("case types have no numbers")
-        numbered = projects if predicate.column == "project" else users
-        lookup = select(numbered.id).where(numbered.number == predicate.number)
-    elif predicate.column in ("assignee", "creator"):
-        lookup = select(users.id).where(users.email == (predicate.name or ""))
+    projects, types = t.projects.c, t.case_types.c
+    if predicate.column == "creator":
+        lookup = _user_lookup(predicate)
+    elif predicate.column == "project" and predicate.number is not None:
+        lookup = select(projects.id).where(projects.number == predicate.number)
     elif predicate.column == "project":
         lookup = select(projects.id).where(projects.key == (predicate.name or "").upper())
+    elif predicate.number is None:
+        lookup = select(types.id).where(func.lower(types.name) == (predicate.name or ""))
     else:
-        lookup = select(t.case_types.c.id).where(func.lower(t.case_types.c.name) == (predicate.name or ""))
+        raise TypeError("case types have no numbers")
     return column.in_(lookup.scalar_subquery())
 
 

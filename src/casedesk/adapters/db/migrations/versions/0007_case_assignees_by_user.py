@@ -1,16 +1,17 @@
-"""case assignees by user: `assignee:` matches any assignee of a case
+"""co-assignees by user: `assignee:` matches any assignee of a case
 
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02
 
-The search term `assignee:x` became `cases.id IN (SELECT case_id FROM case_assignees WHERE
-user_id = x)`. With case_id in the index beside user_id, PostgreSQL answers the subquery from
-the index alone; the index replaces the (user_id) one it extends.
+`assignee:x` became `cases.assignee_id = x OR cases.id IN (the cases x is a further assignee
+of)`. The first arm keeps the (assignee_id, status) index; the second reads this partial
+index on the further assignees (position > 0, rare), from the index alone.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
@@ -20,10 +21,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_case_assignees_user_case", "case_assignees", ["user_id", "case_id"])
-    op.drop_index("ix_case_assignees_user", table_name="case_assignees")
+    further = sa.text("position > 0")
+    op.create_index(
+        "ix_case_assignees_further",
+        "case_assignees",
+        ["user_id", "case_id"],
+        postgresql_where=further,
+        sqlite_where=further,
+    )
 
 
 def downgrade() -> None:
-    op.create_index("ix_case_assignees_user", "case_assignees", ["user_id"])
-    op.drop_index("ix_case_assignees_user_case", table_name="case_assignees")
+    op.drop_index("ix_case_assignees_further", table_name="case_assignees")
