@@ -15,13 +15,13 @@ from casedesk.domain import events as ev
 from casedesk.domain.cases import mixin as ce
 from casedesk.domain.cases.closure import priority_word, user_view
 from casedesk.domain.vocab import CaseStatus, Priority
-from casedesk.services.ports.case_bundle import Activity, CaseBundle
+from casedesk.services.ports.case_queries import Activity, CaseDetail
 
 Doc = dict[str, Any]
-Value = Callable[[Activity, CaseBundle], "tuple[str, str] | None"]
+Value = Callable[[Activity, CaseDetail], "tuple[str, str] | None"]
 
 
-def _email(bundle: CaseBundle, value: object) -> str:
+def _email(bundle: CaseDetail, value: object) -> str:
     try:
         user = bundle.users.get(uuid.UUID(str(value)))
     except ValueError:
@@ -29,12 +29,12 @@ def _email(bundle: CaseBundle, value: object) -> str:
     return user.email if user else str(value or "")
 
 
-def _status(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _status(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     new = str(activity.data.get("new"))
     return "STATUS_UPDATED", "CLOSED" if new == CaseStatus.CLOSED.value else "OPEN"
 
 
-def _priority(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _priority(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     try:
         word = priority_word(Priority(activity.data.get("new")))
     except ValueError:
@@ -42,7 +42,7 @@ def _priority(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
     return "SEVERITY_UPDATED", word or ""
 
 
-def _tags_in_attributes(activity: Activity, bundle: CaseBundle) -> tuple[str, str] | None:
+def _tags_in_attributes(activity: Activity, bundle: CaseDetail) -> tuple[str, str] | None:
     old = (activity.data.get("old") or {}).get(ce.TAGS_KEY, [])
     new = (activity.data.get("new") or {}).get(ce.TAGS_KEY, [])
     added, removed = [t for t in new if t not in old], [t for t in old if t not in new]
@@ -54,7 +54,7 @@ def _tags_in_attributes(activity: Activity, bundle: CaseBundle) -> tuple[str, st
 
 
 def _link(kind: str) -> Value:
-    def value(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+    def value(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
         for end in ("parent", "child"):
             entity = activity.data.get(end) or {}
             try:
@@ -68,7 +68,7 @@ def _link(kind: str) -> Value:
     return value
 
 
-def _file(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _file(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     comment = str(activity.data.get("comment") or "")
     if comment:
         return "FILE_ATTACHED_AND_COMMENTED", comment
@@ -105,7 +105,7 @@ ACTIONS: dict[str, Value] = {
 }
 
 
-def action(activity: Activity, bundle: CaseBundle) -> Doc | None:
+def action(activity: Activity, bundle: CaseDetail) -> Doc | None:
     mapped = ACTIONS.get(activity.kind)
     found = mapped(activity, bundle) if mapped else None
     if found is None:
