@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
+from casedesk.adapters.db.connection_types import Connections
+from casedesk.adapters.db.connections import PooledConnections, RequestConnection
 from casedesk.adapters.db.engine import build_engine
 from casedesk.adapters.db.extra_reads import SqlCaseExtrasReads
 from casedesk.adapters.db.incident_read_model import SqlIncidentReadModel
+from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.read_model import SqlReadModel
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.extras_ports import CaseExtrasReads
 from casedesk.services.incident_ports import IncidentReadModel
+from casedesk.services.key_lookup import KeyLookup
 from casedesk.services.messagebus import MessageBus
 from casedesk.services.ports import ReadModel, UnitOfWork
 
@@ -25,23 +31,42 @@ class Container:
     engine: Engine
     bus: MessageBus
     read: ReadModel
+    # Where the parts below get connections: the pool, or one request's connection.
+    connections: Connections
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.connections)
 
     @property
     def incidents(self) -> IncidentReadModel:
-        """The incident read side (stateless over the engine, so made on demand)."""
-        return SqlIncidentReadModel(self.engine)
+        """The incident read side (stateless over the connections, so made on demand)."""
+        return SqlIncidentReadModel(self.connections)
 
     @property
     def extras(self) -> CaseExtrasReads:
         """The read side of cases' extra parts, as the Tines dialect shows them."""
-        return SqlCaseExtrasReads(self.engine)
+        return SqlCaseExtrasReads(self.connections)
 
-    def read_uow(self) -> UnitOfWork:
-        """A unit of work for lookups that write nothing (e.g. authentication)."""
-        return SqlUnitOfWork(self.engine, write=False)
+    @property
+    def keys(self) -> KeyLookup:
+        """Authentication's lookup of presented keys."""
+        return SqlKeyLookup(self.connections)
+
+    @contextmanager
+    def serving_request(self, *, write: bool) -> Iterator[Container]:
+        """This container with every part on one connection, for one HTTP request; the
+        connection is returned to the pool when the block ends. `write`: the request is
+        expected to run a command (see adapters/db/connections.py)."""
+        connection = RequestConnection(self.engine, write=write)
+        try:
+            yield replace(
+                self,
+                connections=connection,
+                bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
+                read=SqlReadModel(connection),
+            )
+        finally:
+            connection.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -52,9 +77,11 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     if migrate:
         upgrade_to_head(engine)
+    connections = PooledConnections(engine)
     return Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: SqlUnitOfWork(engine)),
-        read=SqlReadModel(engine),
+        bus=MessageBus(lambda: SqlUnitOfWork(connections)),
+        read=SqlReadModel(connections),
+        connections=connections,
     )

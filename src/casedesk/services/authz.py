@@ -59,6 +59,9 @@ REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     **INCIDENT_SCOPES,
 }
 
+# The scopes that commands require: a route guarded by one of them is expected to run a command.
+COMMAND_SCOPES = frozenset(REQUIRED_SCOPE.values())
+
 
 def require(principal: Principal, scope: Scope) -> None:
     if not principal.has(scope):

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, insert, or_, select, union
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
 from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import user_from_row
 from casedesk.domain.errors import NotFound
@@ -123,7 +124,7 @@ class SqlCaseKeyAliasRepository:
 class CaseRelationReads:
     """The read model's queries over links and watchers."""
 
-    engine: Engine
+    engine: ReadConnections
 
     def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
         with self.engine.connect() as conn:

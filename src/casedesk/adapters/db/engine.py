@@ -9,7 +9,8 @@ from sqlalchemy.engine import make_url
 
 # Execution option carried by write transactions; on SQLite it makes BEGIN take the write
 # lock up front, so concurrent writers wait (busy timeout) instead of failing mid-way.
-WRITE = {"casedesk_write": True}
+WRITE_OPTION = "casedesk_write"
+WRITE = {WRITE_OPTION: True}
 
 
 def normalise_url(url: str) -> str:
@@ -43,7 +44,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        write = conn.get_execution_options().get("casedesk_write", False)
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

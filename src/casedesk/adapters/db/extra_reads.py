@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select, true
 
 from casedesk.adapters.db import extra_tables as x
 from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.extra_repositories import button_from_row, record_results
 from casedesk.adapters.db.extra_rows import load_case_parts
 from casedesk.adapters.db.repositories import case_ref_clause
@@ -37,7 +38,7 @@ C = t.cases.c
 
 
 class SqlCaseExtrasReads:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     # -- cases ----------------------------------------------------------------------------

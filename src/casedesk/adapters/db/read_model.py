@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
 from casedesk.adapters.db import case_counts
 from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.case_filter import compile_predicate
 from casedesk.adapters.db.case_relations import CaseRelationReads
 from casedesk.adapters.db.case_side_tables import load_insights
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import (
     case_from_row,
@@ -43,7 +44,7 @@ SORT_COLUMNS = {
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     # -- cases ----------------------------------------------------------------------------

@@ -7,23 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from casedesk.bootstrap import Container
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.entrypoints.http.deps import Context, get_container
+from casedesk.entrypoints.http.deps import Context, ReadingContainer, WritingContainer, caller_context
 from casedesk.services import authz
 from casedesk.services.keys import authenticate
 
 
-def tines_principal(
-    request: Request,
+async def presented_token(
     authorization: Annotated[str | None, Header()] = None,
     x_user_token: Annotated[str | None, Header(alias="X-User-Token")] = None,
-    x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
-) -> Principal:
+) -> str:
     token = None
     if authorization and authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
@@ -31,22 +29,32 @@ def tines_principal(
         token = x_user_token.strip()
     if not token:
         raise Unauthenticated("an API key is required (Authorization: Bearer <key> or X-User-Token)")
-    with get_container(request).read_uow() as uow:
-        principal = authenticate(uow, None, token)
-    if x_user_email is not None and x_user_email.strip().lower() != principal.email:
-        raise Unauthenticated("X-User-Email is not the email of the key's user")
-    return principal
+    return token
 
 
 def tines_context(scope: Scope) -> Callable[..., Context]:
-    def dependency(
-        container: Annotated[Container, Depends(get_container)],
-        principal: Annotated[Principal, Depends(tines_principal)],
+    def reader(
+        container: ReadingContainer,
+        token: Annotated[str, Depends(presented_token)],
+        x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
     ) -> Context:
-        authz.require(principal, scope)
-        return Context(container, principal)
+        return caller_context(container, scope, tines_principal(container, token, x_user_email))
 
-    return dependency
+    def writer(
+        container: WritingContainer,
+        token: Annotated[str, Depends(presented_token)],
+        x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
+    ) -> Context:
+        return caller_context(container, scope, tines_principal(container, token, x_user_email))
+
+    return writer if scope in authz.COMMAND_SCOPES else reader
+
+
+def tines_principal(container: Container, token: str, x_user_email: str | None) -> Principal:
+    principal = authenticate(container.keys, None, token)
+    if x_user_email is not None and x_user_email.strip().lower() != principal.email:
+        raise Unauthenticated("X-User-Email is not the email of the key's user")
+    return principal
 
 
 Reader = Annotated[Context, Depends(tines_context(Scope.CASES_READ))]
