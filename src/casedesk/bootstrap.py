@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
-from casedesk.adapters.db.engine import build_engine
+from casedesk.adapters.db.engine import build_engine, pool_capacity
 from casedesk.adapters.db.extra_reads import SqlCaseExtrasReads
 from casedesk.adapters.db.incident_read_model import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
@@ -33,6 +31,8 @@ class Container:
     read: ReadModel
     # Where the parts below get connections: the pool, or one request's connection.
     connections: Connections
+    # How many requests may hold a connection at once: as many as the pool hands out.
+    request_slots: int
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.connections)
@@ -52,24 +52,35 @@ class Container:
         """Authentication's lookup of presented keys."""
         return SqlKeyLookup(self.connections)
 
-    @contextmanager
-    def serving_request(self, *, write: bool) -> Iterator[Container]:
-        """This container with every part on one connection, for one HTTP request; the
-        connection is returned to the pool when the block ends. `write`: the request is
-        expected to run a command (see adapters/db/connections.py)."""
+    def request_scope(self, *, write: bool) -> RequestScope:
+        """This container with every part on one connection, for one HTTP request. `write`:
+        the request is expected to run a command (see adapters/db/connections.py)."""
         connection = RequestConnection(self.engine, write=write)
-        try:
-            yield replace(
-                self,
-                connections=connection,
-                bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
-                read=SqlReadModel(connection),
-            )
-        finally:
-            connection.close()
+        container = replace(
+            self,
+            connections=connection,
+            bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
+            read=SqlReadModel(connection),
+        )
+        return RequestScope(container, connection)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class RequestScope:
+    container: Container
+    connection: RequestConnection
+
+    @property
+    def idle(self) -> bool:
+        """Whether `release()` is free of database round trips (no transaction is open)."""
+        return self.connection.idle
+
+    def release(self) -> None:
+        """Rolls back what is still open and gives the connection back to the pool."""
+        self.connection.close()
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Container:
@@ -84,4 +95,5 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
         bus=MessageBus(lambda: SqlUnitOfWork(connections)),
         read=SqlReadModel(connections),
         connections=connections,
+        request_slots=pool_capacity(settings.db_pool_size),
     )

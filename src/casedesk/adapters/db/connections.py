@@ -104,6 +104,11 @@ class RequestConnection:
                 raise
         return conn
 
+    @property
+    def idle(self) -> bool:
+        """No transaction is open, so `close()` makes no round trip to the database."""
+        return self._conn is None or not self._conn.in_transaction()
+
     def close(self) -> None:
         """Rolls back what is still open and returns the connection to the pool."""
         conn, self._conn = self._conn, None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 
 from casedesk.bootstrap import Container
@@ -24,15 +26,40 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def request_container(write: bool) -> Callable[[Request], Iterator[Container]]:
+def request_container(write: bool) -> Callable[[Request], AsyncIterator[Container]]:
     """A dependency: the app's container on one pooled connection for this request (taken on
     first use), given back when the route has returned, before the answer is sent."""
 
-    def dependency(request: Request) -> Iterator[Container]:
-        with get_container(request).serving_request(write=write) as container:
-            yield container
+    async def dependency(request: Request) -> AsyncIterator[Container]:
+        slots = request_slots(request)
+        async with slots:
+            scope = get_container(request).request_scope(write=write)
+            try:
+                yield scope.container
+            finally:
+                # Shielded: a request cancelled by its client still gives its connection back.
+                with anyio.CancelScope(shield=True):
+                    if scope.idle:
+                        scope.release()  # no transaction open: no round trip, no worker thread
+                    else:
+                        await anyio.to_thread.run_sync(scope.release)
 
     return dependency
+
+
+def request_slots(request: Request) -> anyio.Semaphore:
+    """Requests wait here, on the event loop, until the pool can give them a connection. A
+    request holds its connection between worker threads (authentication, then the route), so
+    if threads could wait in the pool for connections that requests waiting for a thread hold,
+    neither would move; and on SQLite, a writer holding the lock must find a free thread while
+    others wait for the lock in theirs. So at most as many requests as the pool has
+    connections, and no more than there are worker threads, hold one at once."""
+    slots: anyio.Semaphore | None = getattr(request.app.state, "request_slots", None)
+    if slots is None:
+        threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+        slots = anyio.Semaphore(min(get_container(request).request_slots, threads))
+        request.app.state.request_slots = slots
+    return slots
 
 
 async def presented_keys(
