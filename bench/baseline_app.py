@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bench.dataset import psycopg_url
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.config import Settings
 
 # casedesk stores the urgency beside the priority for sorting (domain/vocab.py).

@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, insert, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.rows import case_to_row
-from casedesk.domain.cases import Case
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.cases.case import Case
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority
 
 # Each title holds two of these words, so one search term matches about an eighth of the cases.

@@ -26,11 +26,11 @@ from sqlalchemy import Engine, event
 
 from bench.harness import Keys
 from bench.load import HttpConnection, build_request, percentile
-from casedesk.adapters.db.read_model import SqlReadModel
-from casedesk.entrypoints.api_datadog.counts import DEFAULT_LIMIT
-from casedesk.services.ports import CaseSearch
-from casedesk.services.queries.case_counts import distinct, parse_facet
-from casedesk.services.search.parser import parse_case_query
+from casedesk.adapters.db.cases.queries import SqlReadModel
+from casedesk.entrypoints.api_datadog.cases.counts import DEFAULT_LIMIT
+from casedesk.services.ports.case_counts import distinct, parse_facet
+from casedesk.services.ports.uow import CaseSearch
+from casedesk.services.search.cases import parse_case_query
 from casedesk.services.search.predicates import Predicate
 
 PAGE_SIZE = 25

@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Select, and_, false, func, literal, not_, or_, select, true
 
 from bench.search_measure import COUNT, COUNT_CAP, PAGE_SIZE, Statement
-from casedesk.adapters.db import tables as t
-from casedesk.adapters.db.case_filter import compile_predicate
+from casedesk.adapters.db.cases.filter import compile_predicate
+from casedesk.adapters.db.schema import core as t
 from casedesk.domain.vocab import CaseStatus, Priority
 from casedesk.services.search import predicates as p
 

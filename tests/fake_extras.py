@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from casedesk.domain.case_parts import Button, ButtonSpec, RecordField
+from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.errors import NotFound
-from casedesk.services.extras_ports import RecordResults
+from casedesk.services.ports.case_bundle import RecordResults
 
 
 @dataclass

@@ -6,9 +6,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from casedesk.domain.errors import NotFound
-from casedesk.domain.incident_commands import IncidentRef
-from casedesk.domain.incident_settings import Setting, SettingKind
-from casedesk.domain.incidents import Incident
+from casedesk.domain.incidents.commands import IncidentRef
+from casedesk.domain.incidents.incident import Incident
+from casedesk.domain.incidents.settings import Setting, SettingKind
 
 if TYPE_CHECKING:
     from tests.fakes import Store

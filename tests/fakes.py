@@ -14,22 +14,22 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from casedesk.domain import events as ev
-from casedesk.domain.case_types import CaseType, builtin_case_types
-from casedesk.domain.cases import Case
-from casedesk.domain.custom_attributes import CustomAttributeConfig
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case_types import CaseType, builtin_case_types
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
+from casedesk.domain.cases.links import CaseLink
+from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import Event
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.incident_settings import Setting
-from casedesk.domain.incidents import Incident
-from casedesk.domain.links import CaseLink
+from casedesk.domain.incidents.incident import Incident
+from casedesk.domain.incidents.settings import Setting
 from casedesk.domain.maintenance import MaintenanceWindow
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, Principal, User
-from casedesk.domain.views import CaseView
 from casedesk.domain.vocab import Scope
-from casedesk.services.messagebus import MessageBus
-from casedesk.services.ports import CommentCell
+from casedesk.services.bus import MessageBus
+from casedesk.services.ports.uow import CommentCell
 from tests.fake_extras import ExtrasStore, FakeCaseExtrasRepository
 from tests.fake_incidents import FakeIncidentRepository, FakeIncidentSettingRepository
 from tests.fakes_related import (

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from casedesk.domain.cases.links import CaseLink, Entity, Relationship
+from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import NotFound
-from casedesk.domain.links import CaseLink, Entity, Relationship
 from casedesk.domain.maintenance import MaintenanceWindow
-from casedesk.domain.views import CaseView
 
 
 class FakeLinkRepository:

@@ -6,21 +6,21 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
+from casedesk.adapters.db.cases.bundle_queries import SqlCaseExtrasReads
+from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
 from casedesk.adapters.db.engine import build_engine, pool_capacity
-from casedesk.adapters.db.extra_reads import SqlCaseExtrasReads
-from casedesk.adapters.db.incident_read_model import SqlIncidentReadModel
+from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
-from casedesk.adapters.db.read_model import SqlReadModel
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
-from casedesk.services.extras_ports import CaseExtrasReads
-from casedesk.services.incident_ports import IncidentReadModel
+from casedesk.services.bus import MessageBus
 from casedesk.services.key_lookup import KeyLookup
-from casedesk.services.messagebus import MessageBus
-from casedesk.services.ports import ReadModel, UnitOfWork
+from casedesk.services.ports.case_bundle import CaseExtrasReads
+from casedesk.services.ports.incidents import IncidentReadModel
+from casedesk.services.ports.uow import ReadModel, UnitOfWork
 
 
 @dataclass

@@ -18,7 +18,7 @@ from datadog_api_client.v2.model.case_bulk_update_request_attributes import Case
 from datadog_api_client.v2.model.case_bulk_update_request_data import CaseBulkUpdateRequestData
 from sqlalchemy import func, select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from tests.api import accounts, dd
 from tests.api.test_cases import new_project

@@ -147,6 +147,34 @@ def test_bad_case_types_are_refused(http: httpx.Client, body: dict[str, object],
     assert dd.only_message(response).startswith(pointer)
 
 
+def test_a_case_type_emoji_must_be_an_emoji(types_api: CaseManagementTypeApi) -> None:
+    with pytest.raises(ApiException) as refused:
+        types_api.create_case_type(type_request("Not an emoji", emoji="notanemoji"))
+    assert refused.value.status == 400
+    [message] = dd.error_messages(refused.value)
+    assert message.startswith("/data/attributes/emoji: ")
+    assert "not an emoji" in message
+    assert "Not an emoji" not in {t.attributes.name for t in types_api.get_all_case_types().data}
+
+    # The contract's own example (skin tone + ZWJ + sign + VS16), and no emoji at all.
+    detective = "\U0001f575\U0001f3fb\u200d\u2642\ufe0f"
+    created = types_api.create_case_type(type_request("Investigation", emoji=detective)).data
+    assert created.attributes.emoji == detective
+    assert types_api.create_case_type(type_request("Plain")).data.attributes.emoji == ""
+
+    def update(emoji: str) -> CaseTypeUpdateRequest:
+        attributes = CaseTypeResourceAttributes(name="Investigation", emoji=emoji)
+        return CaseTypeUpdateRequest(
+            data=CaseTypeUpdate(type=CaseTypeResourceType.CASE_TYPE, attributes=attributes)
+        )
+
+    with pytest.raises(ApiException) as refused_update:
+        types_api.update_case_type(str(created.id), update("🔧🔧"))
+    assert refused_update.value.status == 400
+    assert dd.error_messages(refused_update.value)[0].startswith("/data/attributes/emoji: ")
+    assert types_api.update_case_type(str(created.id), update("🇫🇷")).data.attributes.emoji == "🇫🇷"
+
+
 def test_case_type_errors(http: httpx.Client) -> None:
     body = {"data": {"type": "case_type", "attributes": {"name": "x"}}}
     assert http.put("/api/v2/cases/types/not-a-uuid", json=body).status_code == 400

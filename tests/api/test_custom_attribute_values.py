@@ -7,6 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
+from datadog_api_client.exceptions import ApiException
+from datadog_api_client.v2.api.case_management_api import CaseManagementApi
+from datadog_api_client.v2.model.case_resource_type import CaseResourceType
+from datadog_api_client.v2.model.case_update_custom_attribute import CaseUpdateCustomAttribute
+from datadog_api_client.v2.model.case_update_custom_attribute_request import CaseUpdateCustomAttributeRequest
+from datadog_api_client.v2.model.custom_attribute_type import CustomAttributeType
+from datadog_api_client.v2.model.custom_attribute_value import CustomAttributeValue
 
 from tests.api import dd
 
@@ -90,7 +97,6 @@ def test_valid_values_are_stored(
         ("runbook", "URL", False, "wiki/rb", "/data/attributes/value", "URL"),
         ("runbook", "URL", False, "javascript:alert(1)", "/data/attributes/value", "URL"),
         ("owner", "TEXT", False, "x" * 501, "/data/attributes/value", "500"),
-        ("nosuch", "TEXT", False, "x", 'parameter "custom_attribute_key"', "no custom attribute"),
     ],
 )
 def test_invalid_values_are_refused_and_change_nothing(
@@ -117,6 +123,41 @@ def test_unknown_case_is_404_but_bad_values_are_400_first(
 ) -> None:
     assert set_value(http, str(uuid.uuid4()), "owner", "TEXT", False, "x").status_code == 404
     assert set_value(http, str(uuid.uuid4()), "owner", "DATE", False, "x").status_code == 400
+
+
+def text_value_request(value: str) -> CaseUpdateCustomAttributeRequest:
+    attributes = CustomAttributeValue(type=CustomAttributeType.TEXT, is_multi=False, value=value)
+    return CaseUpdateCustomAttributeRequest(
+        data=CaseUpdateCustomAttribute(attributes=attributes, type=CaseResourceType.CASE)
+    )
+
+
+@pytest.mark.parametrize("key", ["nosuch", "region"])
+def test_a_key_the_case_type_does_not_define_is_404_and_changes_nothing(
+    cases_api: CaseManagementApi, http: httpx.Client, configured: dict[str, str], key: str
+) -> None:
+    # "region" is defined, but by another type than the Standard type of this case.
+    case_id = dd.create_case(cases_api, configured["project_id"]).data.id
+    before = http.get(f"/api/v2/cases/{case_id}").json()
+    with pytest.raises(ApiException) as updated:
+        cases_api.update_case_custom_attribute(case_id, key, text_value_request("x"))
+    with pytest.raises(ApiException) as deleted:
+        cases_api.delete_case_custom_attribute(case_id, key)
+    for refused in (updated.value, deleted.value):
+        assert refused.status == 404
+        (message,) = dd.error_messages(refused)
+        assert repr(key) in message
+    assert http.get(f"/api/v2/cases/{case_id}").json() == before
+
+
+def test_deleting_a_defined_key_without_a_value_is_a_no_op(
+    cases_api: CaseManagementApi, configured: dict[str, str]
+) -> None:
+    case_id = dd.create_case(cases_api, configured["project_id"], type_id=configured["type_id"]).data.id
+    removed = cases_api.delete_case_custom_attribute(case_id, "owner")
+    assert "owner" not in removed.data.attributes.custom_attributes
+    updated = cases_api.update_case_custom_attribute(case_id, "owner", text_value_request("ops"))
+    assert updated.data.attributes.custom_attributes["owner"].value == "ops"
 
 
 def test_remove_a_value(http: httpx.Client, configured: dict[str, str]) -> None:

@@ -294,6 +294,49 @@ def test_notification_templates_and_rules(incidents_api: IncidentsApi) -> None:
     assert refused(incidents_api.get_incident_notification_template, template_id).status == 404
 
 
+def test_a_notification_template_or_rule_under_an_unknown_incident_type_is_404(
+    incidents_api: IncidentsApi,
+) -> None:
+    unknown = str(uuid.uuid4())
+    template_body: dict[str, Any] = {
+        "data": {
+            "type": "notification_templates",
+            "attributes": {"name": "Page", "subject": "SEV", "content": "x", "category": "alert"},
+            "relationships": type_ref(unknown),
+        }
+    }
+    rule_body = {
+        "data": {
+            "type": "incident_notification_rules",
+            "attributes": {"conditions": [], "handles": ["@oncall"], "trigger": "incident_created_trigger"},
+            "relationships": type_ref(unknown),
+        }
+    }
+    template_refusal = refused(
+        incidents_api.create_incident_notification_template,
+        model(CreateIncidentNotificationTemplateRequest, template_body),
+    )
+    rule_refusal = refused(
+        incidents_api.create_incident_notification_rule,
+        model(CreateIncidentNotificationRuleRequest, rule_body),
+    )
+    for refusal in (template_refusal, rule_refusal):
+        assert refusal.status == 404
+        [message] = dd.error_messages(refusal)
+        assert unknown in message
+    assert (
+        incidents_api.list_incident_notification_templates(filter_incident_type=uuid.UUID(unknown)).data == []
+    )
+    # A malformed body is still a 400 first, whatever type it names.
+    template_body["data"]["attributes"]["name"] = " "
+    malformed = refused(
+        incidents_api.create_incident_notification_template,
+        model(CreateIncidentNotificationTemplateRequest, template_body),
+    )
+    assert malformed.status == 400
+    assert dd.error_messages(malformed)[0].startswith("/data/attributes/name")
+
+
 def test_postmortem_templates_rules_and_roles(incidents_api: IncidentsApi, http: httpx.Client) -> None:
     incident_type = new_type(incidents_api)
     template = incidents_api.create_incident_postmortem_template(

@@ -26,7 +26,7 @@ from datadog_api_client.v2.model.incident_timeline_cell_markdown_create_attribut
 )
 from sqlalchemy import func, select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from tests.api import dd
 from tests.api import incidents_dd as idd

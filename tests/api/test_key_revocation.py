@@ -10,7 +10,7 @@ import pytest
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from sqlalchemy import update
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.services.keys import digest
 from tests.api import accounts, dd, tines

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from casedesk.adapters.db import tables
+from casedesk.adapters.db.schema import core as tables
 from casedesk.bootstrap import Container
 from tests.api import accounts
 from tests.api import tines as t

@@ -12,7 +12,7 @@ from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.api.users_api import UsersApi
 from sqlalchemy import select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from tests.api import accounts, dd
 from tests.support import Keys, Server

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 
 COUNTED = (

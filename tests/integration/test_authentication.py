@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, event, update
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import commands as c
 from casedesk.domain.errors import Unauthenticated

@@ -16,8 +16,8 @@ from casedesk.domain import commands as c
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, Priority
-from casedesk.services.queries.case_counts import CaseFacet, FacetCombination, FacetValue
-from casedesk.services.search.parser import parse_case_query
+from casedesk.services.ports.case_counts import CaseFacet, FacetCombination, FacetValue
+from casedesk.services.search.cases import parse_case_query
 from tests.integration.helpers import new_key
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)

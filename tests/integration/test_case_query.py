@@ -27,9 +27,9 @@ from casedesk.domain.vocab import (
     ResolvedReason,
     Scope,
 )
-from casedesk.services.messagebus import MessageBus
-from casedesk.services.ports import CaseSearch
-from casedesk.services.search.parser import parse_case_query
+from casedesk.services.bus import MessageBus
+from casedesk.services.ports.uow import CaseSearch
+from casedesk.services.search.cases import parse_case_query
 from tests.support import throwaway_database
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

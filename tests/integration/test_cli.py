@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, inspect, select
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import commands as c

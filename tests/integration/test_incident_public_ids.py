@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from casedesk.bootstrap import Container
-from casedesk.domain.incident_commands import CreateIncident, IncidentRef
+from casedesk.domain.incidents.commands import CreateIncident, IncidentRef
 from casedesk.domain.users import Principal
 
 

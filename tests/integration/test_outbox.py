@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Connection, RowMapping, delete, select
 
 from casedesk.adapters.db import outbox
-from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.engine import WRITE
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import commands as c
 from casedesk.domain.events import Event

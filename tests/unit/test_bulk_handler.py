@@ -13,8 +13,8 @@ from casedesk.domain.errors import Forbidden, InvalidTransition, ValidationFaile
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, Priority, Scope
-from casedesk.services.handlers.bulk import _lock_order
-from casedesk.services.messagebus import MessageBus
+from casedesk.services.bus import MessageBus
+from casedesk.services.cases.bulk import _lock_order
 from tests.fakes import Store, fake_bus, principal
 
 

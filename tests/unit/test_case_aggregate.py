@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from casedesk.domain import events as ev
-from casedesk.domain.case_types import CaseType, builtin_case_types
-from casedesk.domain.cases import (
+from casedesk.domain.cases.case import (
     ATTRIBUTE_KEY_MAX,
     ATTRIBUTE_VALUE_LENGTH_MAX,
     ATTRIBUTE_VALUES_MAX,
@@ -23,6 +22,7 @@ from casedesk.domain.cases import (
     clean_description,
     clean_title,
 )
+from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,

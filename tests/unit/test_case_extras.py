@@ -8,12 +8,12 @@ import uuid
 import pytest
 
 from casedesk.domain import commands as c
-from casedesk.domain import extra_commands as x
-from casedesk.domain.case_extras import ClosureCondition, ClosureRefused
-from casedesk.domain.case_view import priority_from_word, priority_word
+from casedesk.domain.cases import commands as x
+from casedesk.domain.cases.closure import priority_from_word, priority_word
+from casedesk.domain.cases.mixin import ClosureCondition, ClosureRefused
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority, Scope
 from tests.fakes import NOW, Store, fake_bus, principal

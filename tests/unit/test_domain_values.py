@@ -9,7 +9,7 @@ import pytest
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, parse_uuid
-from casedesk.domain.projects import NAME_MAX, Project, clean_handle, clean_key, clean_name
+from casedesk.domain.projects.project import NAME_MAX, Project, clean_handle, clean_key, clean_name
 from casedesk.domain.users import Principal, User, clean_email
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain import formulas
-from casedesk.domain.formulas import FormulaError, parse
+from casedesk.domain.formulas import parser as formulas
+from casedesk.domain.formulas.parser import FormulaError, parse
 
 CASE: dict[str, Any] = {
     "case_id": 42,

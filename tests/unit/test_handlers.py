@@ -19,9 +19,10 @@ from casedesk.domain.vocab import (
     ResolvedReason,
     Scope,
 )
-from casedesk.services import authz, messagebus
+from casedesk.services import authz
+from casedesk.services import bus as messagebus
+from casedesk.services.bus import MessageBus
 from casedesk.services.keys import IssuedKeys, digest
-from casedesk.services.messagebus import MessageBus
 from tests.fakes import NOW, Store, fake_bus, principal
 
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from casedesk.domain.errors import NotFound, ValidationFailed
-from casedesk.domain.incident_fields import FieldInput
-from casedesk.domain.incident_items import ItemKind
-from casedesk.domain.incident_values import CustomerImpact, TimelineCell
-from casedesk.domain.incident_vocab import FieldKind, IncidentState, Severity, TimestampKind
-from casedesk.domain.incidents import Incident
+from casedesk.domain.incidents.fields import FieldInput
+from casedesk.domain.incidents.incident import Incident
+from casedesk.domain.incidents.items import ItemKind
+from casedesk.domain.incidents.values import CustomerImpact, TimelineCell
+from casedesk.domain.incidents.vocab import FieldKind, IncidentState, Severity, TimestampKind
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ACTOR = uuid.uuid4()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from casedesk.domain.incident_metrics import IncidentMetrics, IncidentTimes, compute_metrics, seconds_between
+from casedesk.domain.incidents.metrics import IncidentMetrics, IncidentTimes, compute_metrics, seconds_between
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -9,12 +9,12 @@ import pytest
 
 from casedesk.domain import commands as c
 from casedesk.domain import events as ev
+from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.links import EntityRef, EntityType, Relationship
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, Scope
-from casedesk.services.messagebus import MessageBus
+from casedesk.services.bus import MessageBus
 from tests.fakes import NOW, Store, fake_bus, principal
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.domain.cases import Insight
-from casedesk.domain.custom_attributes import CustomAttributeType
+from casedesk.domain.cases.case import Insight
+from casedesk.domain.cases.custom_attributes import CustomAttributeType
+from casedesk.domain.cases.links import EntityRef, Relationship
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.links import EntityRef, Relationship
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason, Scope
 
 

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from casedesk.domain.cases.views import clean_query
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.views import clean_query
 
 NAME_MAX = 200
 

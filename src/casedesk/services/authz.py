@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from casedesk.domain import commands as c
-from casedesk.domain import extra_commands as x
+from casedesk.domain.cases import commands as x
 from casedesk.domain.errors import Forbidden
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services.incident_registry import INCIDENT_SCOPES
+from casedesk.services.incidents.registry import INCIDENT_SCOPES
 
 REQUIRED_SCOPE: dict[type[c.Command], Scope] = {
     c.CreateCase: Scope.CASES_WRITE,

@@ -17,7 +17,7 @@ from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import ApiKey, AppKey, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services.key_lookup import KeyLookup
-from casedesk.services.ports import UnitOfWork
+from casedesk.services.ports.uow import UnitOfWork
 
 
 def digest(secret: str) -> str:

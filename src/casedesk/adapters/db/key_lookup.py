@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Exists, exists, select
 
-from casedesk.adapters.db import tables as t
 from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.schema import core as t
 from casedesk.domain.vocab import Scope
 from casedesk.services.key_lookup import KeyCheck, KeyHolder
 

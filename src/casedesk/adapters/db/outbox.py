@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from casedesk.adapters.db import tables as t
+from casedesk.adapters.db.schema import core as t
 from casedesk.domain.events import Event
 
 MAX_ATTEMPTS = 10

@@ -9,14 +9,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
 
-from casedesk.adapters.db import tables as t
-from casedesk.adapters.db.case_side_tables import (
+from casedesk.adapters.db.cases.side_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
+from casedesk.adapters.db.cases.side_tables import (
     load_insights,
     write_attributes,
     write_custom_values,
     write_insights,
 )
-from casedesk.adapters.db.extra_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
 from casedesk.adapters.db.rows import (
     case_from_row,
     case_to_row,
@@ -29,15 +28,16 @@ from casedesk.adapters.db.rows import (
     user_from_row,
     user_to_row,
 )
-from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case, Insight
-from casedesk.domain.custom_attributes import CustomAttributeConfig
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
 from casedesk.domain.vocab import Scope
-from casedesk.services.ports import CommentCell
+from casedesk.services.ports.uow import CommentCell
 
 
 def next_counter(conn: Connection, name: str) -> int:

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from casedesk.adapters.db.extra_rows import case_extras_from_row, case_extras_to_row
-from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case, Insight
-from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
-from casedesk.domain.projects import Project
+from casedesk.adapters.db.cases.side_rows import case_extras_from_row, case_extras_to_row
+from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 

@@ -9,15 +9,15 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
-from casedesk.adapters.db import tables as t
-from casedesk.adapters.db.case_relations import (
+from casedesk.adapters.db.cases.attachments import SqlCaseExtrasRepository
+from casedesk.adapters.db.cases.relations import (
     SqlCaseKeyAliasRepository,
     SqlLinkRepository,
     SqlWatcherRepository,
 )
+from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
 from casedesk.adapters.db.connection_types import Connections
-from casedesk.adapters.db.extra_repositories import SqlCaseExtrasRepository
-from casedesk.adapters.db.incident_repositories import SqlIncidentRepository, SqlIncidentSettingRepository
+from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
 from casedesk.adapters.db.repositories import (
     SqlCaseRepository,
     SqlCaseTypeRepository,
@@ -27,7 +27,7 @@ from casedesk.adapters.db.repositories import (
     SqlTimelineRepository,
     SqlUserRepository,
 )
-from casedesk.adapters.db.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
+from casedesk.adapters.db.schema import core as t
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 

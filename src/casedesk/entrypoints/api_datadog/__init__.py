@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from casedesk.entrypoints.api_datadog import (
-    bulk,
-    case_details,
-    case_types,
-    cases,
-    counts,
-    links,
-    maintenance,
-    move,
-    projects,
-    users,
-    views,
-    watchers,
-)
-from casedesk.entrypoints.api_datadog.incident_routes import incident_routers
+from casedesk.entrypoints.api_datadog import maintenance, projects, users
+from casedesk.entrypoints.api_datadog.cases import attributes as case_details
+from casedesk.entrypoints.api_datadog.cases import bulk, case_types, counts, links, move, views, watchers
+from casedesk.entrypoints.api_datadog.cases import routes as cases
+from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"

@@ -22,7 +22,7 @@ from casedesk.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from casedesk.entrypoints.api_datadog.incident_errors import (
+from casedesk.entrypoints.api_datadog.incidents.error_fields import (
     INCIDENT_FIELD_POINTERS,
     INCIDENT_OPERATION_FIELD_POINTERS,
 )

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Response
 from casedesk.domain import commands as c
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.vocab import Scope
-from casedesk.entrypoints.api_datadog import mapping_related as mr
-from casedesk.entrypoints.api_datadog import schemas_related as sr
+from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
+from casedesk.entrypoints.api_datadog.cases import relation_schemas as sr
 from casedesk.entrypoints.http.deps import Context, context
 
 router = APIRouter()

@@ -7,16 +7,16 @@ from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain import commands as c
-from casedesk.domain.case_types import CaseType
-from casedesk.domain.cases import Case, Insight
-from casedesk.domain.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.case import Case, Insight
+from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, parse_uuid
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
-from casedesk.services.ports import TimelineEntry
+from casedesk.services.ports.uow import TimelineEntry
 
 STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from casedesk.entrypoints.api_tines import case_parts, cases, teams
+from casedesk.entrypoints.api_tines import teams
+from casedesk.entrypoints.api_tines.cases import attachments as case_parts
+from casedesk.entrypoints.api_tines.cases import routes as cases
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v1"

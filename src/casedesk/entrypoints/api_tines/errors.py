@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from casedesk.domain.case_extras import ClosureRefused
+from casedesk.domain.cases.mixin import ClosureRefused
 from casedesk.domain.errors import (
     Conflict,
     DomainError,

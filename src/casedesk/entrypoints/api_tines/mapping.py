@@ -8,17 +8,17 @@ import mimetypes
 from datetime import UTC, datetime
 from typing import Any
 
-from casedesk.domain import extra_commands as x
-from casedesk.domain.case_extras import ClosureCondition
-from casedesk.domain.case_parts import Button, ButtonSpec, RecordField
-from casedesk.domain.case_view import case_view, priority_from_word, user_view
+from casedesk.domain.cases import commands as x
+from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
+from casedesk.domain.cases.closure import case_view, priority_from_word, user_view
+from casedesk.domain.cases.mixin import ClosureCondition
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority
 from casedesk.entrypoints.api_tines import schemas as s
-from casedesk.entrypoints.api_tines.activities import action
-from casedesk.services.extras_ports import CaseBundle, CommentView, FileView, RecordView
+from casedesk.entrypoints.api_tines.cases.activities import action
+from casedesk.services.ports.case_bundle import CaseBundle, CommentView, FileView, RecordView
 
 Doc = dict[str, Any]
 NUMBER_MAX = 10**18  # ids are 64-bit integers

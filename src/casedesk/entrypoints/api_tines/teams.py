@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from casedesk.domain.projects import Project
+from casedesk.domain.projects.project import Project
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
-from casedesk.entrypoints.api_tines.deps import Reader, Writer
+from casedesk.entrypoints.api_tines.auth import Reader, Writer
 
 router = APIRouter()
 Doc = dict[str, Any]

@@ -15,6 +15,8 @@ from casedesk.domain.errors import DomainError
 from casedesk.entrypoints import api_datadog, api_tines
 from casedesk.entrypoints.api_datadog import errors as dd_errors
 from casedesk.entrypoints.api_tines import errors as tines_errors
+from casedesk.entrypoints.http.docs import serve_docs
+from casedesk.entrypoints.http.openapi import route_name, serve_openapi
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +36,18 @@ def is_tines(request: Request) -> bool:
 
 
 def create_app(container: Container) -> FastAPI:
-    app = FastAPI(title="casedesk", version="0.1.0")
+    app = FastAPI(
+        title="casedesk",
+        version="0.1.0",
+        docs_url=None,  # served by serve_docs, without CDN assets
+        redoc_url=None,
+        generate_unique_id_function=route_name,
+    )
     app.state.container = container
     app.include_router(api_datadog.router())
     app.include_router(api_tines.router())
+    serve_openapi(app)
+    serve_docs(app)
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, exc: DomainError) -> JSONResponse:

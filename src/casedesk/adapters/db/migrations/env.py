@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from casedesk.adapters.db import incident_tables  # noqa: F401  (puts the incident tables on `metadata`)
-from casedesk.adapters.db.tables import metadata
+from casedesk.adapters.db.schema import metadata
 
 engine = context.config.attributes["engine"]
 

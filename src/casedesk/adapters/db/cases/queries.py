@@ -1,0 +1,260 @@
+"""The read side: queries that return domain objects and DTOs, never write."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, select
+
+from casedesk.adapters.db.cases import counts as case_counts
+from casedesk.adapters.db.cases.filter import compile_predicate
+from casedesk.adapters.db.cases.relations import CaseRelationReads
+from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
+from casedesk.adapters.db.cases.side_tables import load_insights
+from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.repositories import case_ref_clause
+from casedesk.adapters.db.rows import (
+    case_from_row,
+    case_type_from_row,
+    config_from_row,
+    project_from_row,
+    user_from_row,
+)
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
+from casedesk.domain.errors import NotFound
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.projects.project import Project
+from casedesk.domain.users import User
+from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
+from casedesk.services.ports.uow import CaseDetail, CasePage, CaseSearch, TimelineEntry
+from casedesk.services.search.predicates import Predicate
+
+# Each sort ends in the case number so pages are stable. The status sort breaks ties by
+# creation time first (numbers follow it) so that the (status_rank, created_at) index serves
+# it: ordering straight by (status_rank, number) sorted a whole status's rows per page.
+SORT_COLUMNS = {
+    "created_at": (t.cases.c.created_at,),
+    "priority": (t.cases.c.priority_urgency,),
+    "status": (t.cases.c.status_rank, t.cases.c.created_at),
+}
+
+
+class SqlReadModel(CaseRelationReads, SavedQueryReads):
+    def __init__(self, engine: ReadConnections) -> None:
+        self.engine = engine
+
+    # -- cases ----------------------------------------------------------------------------
+
+    def case(self, ref: CaseRef) -> CaseDetail:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.cases).where(case_ref_clause(ref))).mappings().first()
+            if row is None:
+                raise NotFound("case", ref)
+            case = case_from_row(row)
+            case.insights = load_insights(conn, [case.id]).get(case.id, [])
+            return CaseDetail(case=case, users=self._users(conn, _case_user_ids([case])))
+
+    def search_cases(self, search: CaseSearch) -> CasePage:
+        condition = compile_predicate(search.filter)
+        columns = (*SORT_COLUMNS[search.sort_field], t.cases.c.number)
+        order = [c.asc() if search.ascending else c.desc() for c in columns]
+        offset = (max(search.page_number, 1) - 1) * search.page_size
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
+            rows = conn.execute(
+                select(t.cases).where(condition).order_by(*order).limit(search.page_size).offset(offset)
+            ).mappings()
+            cases = [case_from_row(r) for r in rows]
+            insights = load_insights(conn, [case.id for case in cases])
+            for case in cases:
+                case.insights = insights.get(case.id, [])
+            return CasePage(cases=cases, total=total, users=self._users(conn, _case_user_ids(cases)))
+
+    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+        with self.engine.connect() as conn:
+            return case_counts.count_cases(conn, filter, facets, limit)
+
+    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+        with self.engine.connect() as conn:
+            return case_counts.aggregate_cases(conn, filter, facets, limit)
+
+    def case_timeline(
+        self, ref: CaseRef, page_size: int, page_number: int, ascending: bool
+    ) -> list[TimelineEntry]:
+        tl = t.timeline_events
+        with self.engine.connect() as conn:
+            case_id = self._case_id(conn, ref)
+            rows = (
+                conn.execute(
+                    select(tl)
+                    .where(tl.c.subject_type == "case", tl.c.subject_id == case_id, tl.c.deleted_at.is_(None))
+                    .order_by(tl.c.seq.asc() if ascending else tl.c.seq.desc())
+                    .limit(page_size)
+                    .offset(max(page_number - 1, 0) * page_size)
+                )
+                .mappings()
+                .all()
+            )
+            users = self._users(conn, {r["actor_id"] for r in rows if r["actor_id"]})
+        return [
+            TimelineEntry(
+                id=r["id"],
+                kind=r["kind"],
+                author=users.get(r["actor_id"]),
+                created_at=r["created_at"],
+                modified_at=r["modified_at"],
+                data=dict(r["data"]),
+            )
+            for r in rows
+        ]
+
+    def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry:
+        tl = t.timeline_events
+        with self.engine.connect() as conn:
+            case_id = self._case_id(conn, ref)
+            row = (
+                conn.execute(
+                    select(tl).where(
+                        tl.c.id == cell_id, tl.c.subject_id == case_id, tl.c.deleted_at.is_(None)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound("timeline cell", cell_id)
+            users = self._users(conn, {row["actor_id"]} if row["actor_id"] else set())
+        return TimelineEntry(
+            id=row["id"],
+            kind=row["kind"],
+            author=users.get(row["actor_id"]),
+            created_at=row["created_at"],
+            modified_at=row["modified_at"],
+            data=dict(row["data"]),
+        )
+
+    def case_types(self) -> list[CaseType]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.case_types).where(t.case_types.c.deleted_at.is_(None)).order_by(t.case_types.c.id)
+            ).mappings()
+            return [case_type_from_row(r) for r in rows]
+
+    def case_type(self, type_id: uuid.UUID) -> CaseType:
+        ct = t.case_types
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(ct).where(ct.c.id == type_id, ct.c.deleted_at.is_(None)))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFound("case_type", type_id)
+        return case_type_from_row(row)
+
+    def custom_attribute_configs(self, type_id: uuid.UUID | None) -> list[CustomAttributeConfig]:
+        cac, ct = t.custom_attribute_configs, t.case_types
+        query = (
+            select(cac)
+            .join(ct, ct.c.id == cac.c.case_type_id)
+            .where(ct.c.deleted_at.is_(None))
+            .order_by(cac.c.case_type_id, cac.c.key)
+        )
+        if type_id is not None:
+            self.case_type(type_id)
+            query = query.where(cac.c.case_type_id == type_id)
+        with self.engine.connect() as conn:
+            return [config_from_row(r) for r in conn.execute(query).mappings()]
+
+    def custom_attribute_config(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig:
+        cac = t.custom_attribute_configs
+        query = select(cac).where(cac.c.id == config_id, cac.c.case_type_id == type_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound("custom_attribute", config_id)
+        return config_from_row(row)
+
+    # -- projects and users ---------------------------------------------------------------
+
+    def projects(self) -> list[Project]:
+        with self.engine.connect() as conn:
+            rows = (
+                conn.execute(
+                    select(t.projects).where(t.projects.c.deleted_at.is_(None)).order_by(t.projects.c.key)
+                )
+                .mappings()
+                .all()
+            )
+            members = self._members(conn, [r["id"] for r in rows])
+            return [project_from_row(r, members.get(r["id"], [])) for r in rows]
+
+    def project(self, project_id: uuid.UUID) -> Project:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(t.projects).where(t.projects.c.id == project_id, t.projects.c.deleted_at.is_(None))
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound("project", project_id)
+            return project_from_row(row, self._members(conn, [project_id]).get(project_id, []))
+
+    def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
+        fav = t.project_favorites
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(fav.c.project_id)
+                    .join(t.projects, t.projects.c.id == fav.c.project_id)
+                    .where(fav.c.user_id == user_id, t.projects.c.deleted_at.is_(None))
+                ).scalars()
+            )
+
+    def user(self, user_id: uuid.UUID) -> User:
+        with self.engine.connect() as conn:
+            users = self._users(conn, {user_id})
+        if user_id not in users:
+            raise NotFound("user", user_id)
+        return users[user_id]
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _case_id(self, conn: Connection, ref: CaseRef) -> uuid.UUID:
+        query = select(t.cases.c.id).where(case_ref_clause(ref))
+        case_id: uuid.UUID | None = conn.execute(query).scalar_one_or_none()
+        if case_id is None:
+            raise NotFound("case", ref)
+        return case_id
+
+    @staticmethod
+    def _users(conn: Connection, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, User]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = conn.execute(select(t.users).where(t.users.c.id.in_(wanted))).mappings()
+        return {r["id"]: user_from_row(r) for r in rows}
+
+    @staticmethod
+    def _members(conn: Connection, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+        members: dict[uuid.UUID, list[uuid.UUID]] = {}
+        if project_ids:
+            pm = t.project_members
+            for project_id, user_id in conn.execute(
+                select(pm.c.project_id, pm.c.user_id).where(pm.c.project_id.in_(project_ids))
+            ):
+                members.setdefault(project_id, []).append(user_id)
+        return members
+
+
+def _case_user_ids(cases: list[Case]) -> set[uuid.UUID]:
+    ids: set[uuid.UUID] = set()
+    for case in cases:
+        ids.update(u for u in (case.created_by, case.modified_by, case.assignee_id) if u)
+    return ids

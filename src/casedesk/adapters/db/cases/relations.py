@@ -1,0 +1,158 @@
+"""Links, watchers and old keys of cases: their repositories and their reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
+
+from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.repositories import case_ref_clause
+from casedesk.adapters.db.rows import user_from_row
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship
+from casedesk.domain.errors import NotFound
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.users import User
+
+L = t.case_links.c
+
+
+def link_from_row(row: RowMapping) -> CaseLink:
+    return CaseLink(
+        id=row["id"],
+        parent=Entity(EntityType(row["parent_entity_type"]), uuid.UUID(row["parent_entity_id"])),
+        child=Entity(EntityType(row["child_entity_type"]), uuid.UUID(row["child_entity_id"])),
+        relationship=Relationship(row["relationship"]),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+    )
+
+
+def link_to_row(link: CaseLink) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "parent_entity_type": link.parent.type.value,
+        "parent_entity_id": str(link.parent.id),
+        "child_entity_type": link.child.type.value,
+        "child_entity_id": str(link.child.id),
+        "relationship": link.relationship.value,
+        "created_by": link.created_by,
+        "created_at": link.created_at,
+    }
+
+
+def _case_id(conn: Connection, ref: CaseRef) -> uuid.UUID:
+    case_id: uuid.UUID | None = conn.execute(select(t.cases.c.id).where(case_ref_clause(ref))).scalar()
+    if case_id is None:
+        raise NotFound("case", ref)
+    return case_id
+
+
+class SqlLinkRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, link_id: uuid.UUID) -> CaseLink:
+        row = self.conn.execute(select(t.case_links).where(L.id == link_id)).mappings().first()
+        if row is None:
+            raise NotFound("link", link_id)
+        return link_from_row(row)
+
+    def find(self, parent: Entity, child: Entity, relationship: Relationship) -> CaseLink | None:
+        query = select(t.case_links).where(
+            L.parent_entity_type == parent.type.value,
+            L.parent_entity_id == str(parent.id),
+            L.child_entity_type == child.type.value,
+            L.child_entity_id == str(child.id),
+            L.relationship == relationship.value,
+        )
+        row = self.conn.execute(query).mappings().first()
+        return link_from_row(row) if row else None
+
+    def add(self, link: CaseLink) -> None:
+        self.conn.execute(insert(t.case_links).values(**link_to_row(link)))
+
+    def delete(self, link: CaseLink) -> None:
+        self.conn.execute(delete(t.case_links).where(L.id == link.id))
+
+    def linked_case_numbers(self, case_id: uuid.UUID) -> list[int]:
+        me = str(case_id)
+        as_parent = select(L.child_entity_id.label("other")).where(
+            L.parent_entity_type == "CASE", L.parent_entity_id == me, L.child_entity_type == "CASE"
+        )
+        as_child = select(L.parent_entity_id.label("other")).where(
+            L.child_entity_type == "CASE", L.child_entity_id == me, L.parent_entity_type == "CASE"
+        )
+        others = {uuid.UUID(o) for o in self.conn.execute(union(as_parent, as_child)).scalars()}
+        if not others:
+            return []
+        query = select(t.cases.c.number).where(t.cases.c.id.in_(others)).order_by(t.cases.c.number)
+        return [int(n) for n in self.conn.execute(query).scalars()]
+
+
+class SqlWatcherRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    @staticmethod
+    def _match(case_id: uuid.UUID, user_id: uuid.UUID) -> ColumnElement[bool]:
+        w = t.case_watchers.c
+        return and_(w.case_id == case_id, w.user_id == user_id)
+
+    def watching(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        query = select(t.case_watchers.c.user_id).where(self._match(case_id, user_id))
+        return self.conn.execute(query).first() is not None
+
+    def add(self, case_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None:
+        self.conn.execute(insert(t.case_watchers).values(case_id=case_id, user_id=user_id, created_at=now))
+
+    def remove(self, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        self.conn.execute(delete(t.case_watchers).where(self._match(case_id, user_id)))
+
+
+class SqlCaseKeyAliasRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, key: str, case_id: uuid.UUID) -> None:
+        self.conn.execute(insert(t.case_key_aliases).values(key=key, case_id=case_id))
+
+
+class CaseRelationReads:
+    """The read model's queries over links and watchers."""
+
+    engine: ReadConnections
+
+    def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
+        with self.engine.connect() as conn:
+            entity_id = _case_id(conn, entity.ref) if isinstance(entity.ref, CaseRef) else entity.ref
+            kind, ident = entity.type.value, str(entity_id)
+            query = select(t.case_links).where(
+                or_(
+                    and_(L.parent_entity_type == kind, L.parent_entity_id == ident),
+                    and_(L.child_entity_type == kind, L.child_entity_id == ident),
+                )
+            )
+            if relationship is not None:
+                query = query.where(L.relationship == relationship.value)
+            rows = conn.execute(query.order_by(L.created_at, L.id)).mappings()
+            return [link_from_row(r) for r in rows]
+
+    def case_link(self, link_id: uuid.UUID) -> CaseLink:
+        with self.engine.connect() as conn:
+            return SqlLinkRepository(conn).get(link_id)
+
+    def case_watchers(self, ref: CaseRef) -> list[User]:
+        w = t.case_watchers.c
+        with self.engine.connect() as conn:
+            case_id = _case_id(conn, ref)
+            rows = conn.execute(
+                select(t.users)
+                .join(t.case_watchers, w.user_id == t.users.c.id)
+                .where(w.case_id == case_id)
+                .order_by(w.created_at, t.users.c.email)
+            ).mappings()
+            return [user_from_row(r) for r in rows]

@@ -1,0 +1,90 @@
+"""The rows a case keeps beside its own: attribute values, custom values, insights.
+
+Attribute and custom values are copies made for search (the case row holds the maps that
+are read); insights live only here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from casedesk.adapters.db.rows import insight_from_row
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.cases.case import Case, Insight
+
+
+def write_attributes(conn: Connection, case: Case) -> None:
+    conn.execute(delete(t.case_attributes).where(t.case_attributes.c.case_id == case.id))
+    rows = [
+        {"case_id": case.id, "key": key, "value": value, "value_folded": value.lower()}
+        for key, values in case.attributes.items()
+        for value in values
+    ]
+    if rows:
+        conn.execute(insert(t.case_attributes), rows)
+
+
+def custom_value_rows(case_id: uuid.UUID, custom_attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, stored in custom_attributes.items():
+        value = stored.get("value") if isinstance(stored, dict) else None
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            number = float(item) if isinstance(item, int | float) and not isinstance(item, bool) else None
+            text = _number_text(number) if number is not None else str(item)
+            rows[(key, text)] = {
+                "case_id": case_id,
+                "key": key,
+                "value": text,
+                "value_folded": text.lower(),
+                "value_number": number,
+            }
+    return list(rows.values())
+
+
+def _number_text(number: float) -> str:
+    """`3.0` searches as `3`: numbers are matched by the text a person would type."""
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def write_custom_values(conn: Connection, case: Case) -> None:
+    conn.execute(delete(t.case_custom_values).where(t.case_custom_values.c.case_id == case.id))
+    rows = custom_value_rows(case.id, case.custom_attributes)
+    if rows:
+        conn.execute(insert(t.case_custom_values), rows)
+
+
+def write_insights(conn: Connection, case: Case, fallback_time: datetime) -> None:
+    conn.execute(delete(t.case_insights).where(t.case_insights.c.case_id == case.id))
+    rows = [
+        {
+            "case_id": case.id,
+            "type": i.type.value,
+            "resource_id": i.resource_id,
+            "ref": i.ref,
+            "created_at": i.added_at or fallback_time,
+        }
+        for i in case.insights
+    ]
+    if rows:
+        conn.execute(insert(t.case_insights), rows)
+
+
+def load_insights(conn: Connection, case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Insight]]:
+    wanted = list(set(case_ids))
+    found: dict[uuid.UUID, list[Insight]] = {}
+    if not wanted:
+        return found
+    ci = t.case_insights
+    rows = conn.execute(
+        select(ci).where(ci.c.case_id.in_(wanted)).order_by(ci.c.created_at, ci.c.type, ci.c.resource_id)
+    ).mappings()
+    for row in rows:
+        found.setdefault(row["case_id"], []).append(insight_from_row(row))
+    return found

@@ -1,0 +1,37 @@
+"""Datadog dialect: who watches a case (`/api/v2/cases/{case_id}/watchers…`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+
+from casedesk.domain import commands as c
+from casedesk.domain.ids import CaseRef, parse_uuid
+from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.api_datadog import mapping as m
+from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
+from casedesk.entrypoints.http.deps import Context, context
+
+router = APIRouter()
+Reader = Annotated[Context, Depends(context(Scope.CASES_READ))]
+Writer = Annotated[Context, Depends(context(Scope.CASES_WRITE))]
+Doc = dict[str, Any]
+
+
+@router.get("/cases/{case_id}/watchers", name="ListCaseWatchers")
+def list_watchers(case_id: str, ctx: Reader) -> Doc:
+    users = ctx.container.read.case_watchers(CaseRef.parse(case_id))
+    return {"data": [mr.watcher_resource(u) for u in users], "included": [m.included_user(u) for u in users]}
+
+
+@router.post("/cases/{case_id}/watchers/{user_uuid}", name="WatchCase", status_code=201)
+def watch(case_id: str, user_uuid: str, ctx: Writer) -> Response:
+    ctx.handle(c.WatchCase(CaseRef.parse(case_id), parse_uuid(user_uuid, "user_uuid")))
+    return Response(status_code=201)
+
+
+@router.delete("/cases/{case_id}/watchers/{user_uuid}", name="UnwatchCase", status_code=204)
+def unwatch(case_id: str, user_uuid: str, ctx: Writer) -> Response:
+    ctx.handle(c.UnwatchCase(CaseRef.parse(case_id), parse_uuid(user_uuid, "user_uuid")))
+    return Response(status_code=204)

@@ -1,0 +1,318 @@
+"""What the services need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
+from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, Relationship
+from casedesk.domain.cases.views import CaseView
+from casedesk.domain.ids import CaseRef
+from casedesk.domain.maintenance import MaintenanceWindow
+from casedesk.domain.projects.project import Project
+from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.services.ports.case_bundle import CaseExtrasRepository
+from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
+from casedesk.services.ports.incidents import IncidentRepository, IncidentSettingRepository
+from casedesk.services.search.predicates import Everything, Predicate
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class CommentCell:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    author_id: uuid.UUID | None
+    message: str
+    created_at: datetime
+    modified_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+class CaseRepository(Protocol):
+    def get(self, ref: CaseRef) -> Case:
+        """Loads and locks the case; raises NotFound."""
+
+    def add(self, case: Case) -> None: ...
+
+    def next_number(self) -> int:
+        """The next global case number; numbers are never handed out twice."""
+
+
+class ProjectRepository(Protocol):
+    def get(self, ref: uuid.UUID | str) -> Project:
+        """By id, or by key when given a string; raises NotFound (also for deleted projects)."""
+
+    def add(self, project: Project) -> None: ...
+
+    def save(self, project: Project) -> None: ...
+
+    def key_taken(self, key: str) -> bool: ...
+
+    def handle_taken(self, handle: str) -> bool: ...
+
+    def next_case_number(self, project_id: uuid.UUID) -> int: ...
+
+    def set_favorite(self, project_id: uuid.UUID, user_id: uuid.UUID, favorite: bool) -> None: ...
+
+
+class UserRepository(Protocol):
+    def get(self, user_id: uuid.UUID) -> User: ...
+
+    def find_by_email(self, email: str) -> User | None: ...
+
+    def add(self, user: User) -> None: ...
+
+    def save(self, user: User) -> None: ...
+
+
+class KeyRepository(Protocol):
+    def add_app_key(self, key: AppKey) -> None: ...
+
+    def add_api_key(self, key: ApiKey) -> None: ...
+
+    def find_app_key(self, key_hash: str) -> AppKey | None: ...
+
+    def find_api_key(self, key_hash: str) -> ApiKey | None: ...
+
+
+class CaseTypeRepository(Protocol):
+    def get(self, type_id: uuid.UUID) -> CaseType:
+        """Also deleted types (their cases still name them); raises NotFound."""
+
+    def add(self, case_type: CaseType) -> None: ...
+
+    def save(self, case_type: CaseType) -> None: ...
+
+
+class CustomAttributeRepository(Protocol):
+    def get(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig: ...
+
+    def find(self, type_id: uuid.UUID, key: str) -> CustomAttributeConfig | None: ...
+
+    def add(self, config: CustomAttributeConfig) -> None: ...
+
+    def save(self, config: CustomAttributeConfig) -> None: ...
+
+    def delete(self, config: CustomAttributeConfig) -> None: ...
+
+    def in_use(self, config: CustomAttributeConfig) -> bool:
+        """Whether any case holds a value for this attribute."""
+
+
+class TimelineRepository(Protocol):
+    def get_comment(self, case_id: uuid.UUID, cell_id: uuid.UUID) -> CommentCell:
+        """Raises NotFound for unknown or deleted comments."""
+
+    def save_comment(self, cell: CommentCell) -> None: ...
+
+
+class LinkRepository(Protocol):
+    def get(self, link_id: uuid.UUID) -> CaseLink:
+        """Raises NotFound."""
+
+    def find(self, parent: Entity, child: Entity, relationship: Relationship) -> CaseLink | None: ...
+
+    def add(self, link: CaseLink) -> None: ...
+
+    def delete(self, link: CaseLink) -> None: ...
+
+    def linked_case_numbers(self, case_id: uuid.UUID) -> list[int]:
+        """Numbers of the cases linked to this one, either way round, in ascending order."""
+
+
+class WatcherRepository(Protocol):
+    def watching(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool: ...
+
+    def add(self, case_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None: ...
+
+    def remove(self, case_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
+
+
+class CaseKeyAliasRepository(Protocol):
+    def add(self, key: str, case_id: uuid.UUID) -> None:
+        """Keeps `key`, a key the case no longer has, resolving to the case."""
+
+
+class CaseViewRepository(Protocol):
+    def get(self, view_id: uuid.UUID) -> CaseView:
+        """Raises NotFound."""
+
+    def add(self, view: CaseView) -> None: ...
+
+    def save(self, view: CaseView) -> None: ...
+
+    def delete(self, view: CaseView) -> None: ...
+
+
+class MaintenanceWindowRepository(Protocol):
+    def get(self, window_id: uuid.UUID) -> MaintenanceWindow:
+        """Raises NotFound."""
+
+    def add(self, window: MaintenanceWindow) -> None: ...
+
+    def save(self, window: MaintenanceWindow) -> None: ...
+
+    def delete(self, window: MaintenanceWindow) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Committing also writes the timeline and outbox rows of every event
+    the touched aggregates recorded, so a change and its consequences land together."""
+
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def projects(self) -> ProjectRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def keys(self) -> KeyRepository: ...
+
+    @property
+    def case_types(self) -> CaseTypeRepository: ...
+
+    @property
+    def timeline(self) -> TimelineRepository: ...
+
+    @property
+    def custom_attributes(self) -> CustomAttributeRepository: ...
+
+    @property
+    def incidents(self) -> IncidentRepository: ...
+
+    @property
+    def incident_settings(self) -> IncidentSettingRepository: ...
+
+    @property
+    def links(self) -> LinkRepository: ...
+
+    @property
+    def watchers(self) -> WatcherRepository: ...
+
+    @property
+    def case_key_aliases(self) -> CaseKeyAliasRepository: ...
+
+    @property
+    def case_views(self) -> CaseViewRepository: ...
+
+    @property
+    def maintenance_windows(self) -> MaintenanceWindowRepository: ...
+
+    @property
+    def case_extras(self) -> CaseExtrasRepository: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+# -- read side ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    filter: Predicate = field(default_factory=Everything)
+    sort_field: str = "created_at"
+    ascending: bool = False
+    page_size: int = 10
+    page_number: int = 1  # 1-based
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    total: int
+    users: dict[uuid.UUID, User] = field(default_factory=dict)
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    users: dict[uuid.UUID, User] = field(default_factory=dict)
+
+
+@dataclass
+class TimelineEntry:
+    id: uuid.UUID
+    kind: str
+    author: User | None
+    created_at: datetime
+    data: dict[str, Any]
+    modified_at: datetime | None = None
+
+
+class ReadModel(Protocol):
+    def case(self, ref: CaseRef) -> CaseDetail: ...
+
+    def search_cases(self, search: CaseSearch) -> CasePage: ...
+
+    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+        """How many cases `filter` matches and, per facet, its `limit` most frequent values."""
+
+    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+        """How many cases `filter` matches and the `limit` most frequent combinations of the
+        facets' values."""
+
+    def case_timeline(
+        self, ref: CaseRef, page_size: int, page_number: int, ascending: bool
+    ) -> list[TimelineEntry]: ...
+
+    def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry: ...
+
+    def case_types(self) -> list[CaseType]: ...
+
+    def case_type(self, type_id: uuid.UUID) -> CaseType:
+        """A live (not deleted) case type; raises NotFound."""
+
+    def custom_attribute_configs(self, type_id: uuid.UUID | None) -> list[CustomAttributeConfig]:
+        """Of one case type, or of every live case type when `type_id` is None."""
+
+    def custom_attribute_config(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig: ...
+
+    def projects(self) -> list[Project]: ...
+
+    def project(self, project_id: uuid.UUID) -> Project: ...
+
+    def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+    def user(self, user_id: uuid.UUID) -> User: ...
+
+    def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
+        """Links with `entity` at either end, oldest first; an unknown case is NotFound."""
+
+    def case_link(self, link_id: uuid.UUID) -> CaseLink: ...
+
+    def case_watchers(self, ref: CaseRef) -> list[User]:
+        """Who watches the case, in the order they started."""
+
+    def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
+        """The views of a live project, by name; raises NotFound for unknown or deleted projects."""
+
+    def case_view(self, view_id: uuid.UUID) -> CaseView: ...
+
+    def maintenance_windows(self) -> list[MaintenanceWindow]:
+        """Every window, by start time."""
+
+    def maintenance_window(self, window_id: uuid.UUID) -> MaintenanceWindow: ...
