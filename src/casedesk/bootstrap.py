@@ -17,9 +17,9 @@ from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
-from casedesk.services.key_lookup import KeyLookup
 from casedesk.services.ports.case_bundle import CaseExtrasReads
 from casedesk.services.ports.incidents import IncidentReadModel
+from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import ApiKey, AppKey, Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services.key_lookup import KeyLookup
+from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.uow import UnitOfWork
 
 

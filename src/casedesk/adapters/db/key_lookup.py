@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Exists, exists, select
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.vocab import Scope
-from casedesk.services.key_lookup import KeyCheck, KeyHolder
+from casedesk.services.ports.key_lookup import KeyCheck, KeyHolder
 
 APP, API, USERS = t.app_keys.c, t.api_keys.c, t.users.c
 
