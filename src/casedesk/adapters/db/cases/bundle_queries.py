@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Connection, Engine, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from casedesk.adapters.db.cases.attachments import record_results
 from casedesk.adapters.db.cases.includes import load_users
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import project_from_row, user_from_row
 from casedesk.adapters.db.schema import cases as x
@@ -24,7 +25,7 @@ C = t.cases.c
 
 
 class SqlCaseExtrasReads:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     # -- teams, records, users ------------------------------------------------------------

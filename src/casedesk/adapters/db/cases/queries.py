@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import case_details, load_users
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import (
     case_type_from_row,
@@ -52,7 +53,7 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     # -- cases ----------------------------------------------------------------------------

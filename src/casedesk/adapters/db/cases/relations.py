@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, insert, or_, select, union
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship
@@ -121,7 +122,7 @@ class SqlCaseKeyAliasRepository:
 class CaseRelationReads:
     """The read model's queries over links and watchers."""
 
-    engine: Engine
+    engine: ReadConnections
 
     def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
         with self.engine.connect() as conn:
