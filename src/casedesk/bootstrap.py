@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
 from casedesk.adapters.db.cases.bundle_queries import SqlCaseExtrasReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
-from casedesk.adapters.db.engine import build_engine
+from casedesk.adapters.db.connection_types import Connections
+from casedesk.adapters.db.connections import PooledConnections, RequestConnection
+from casedesk.adapters.db.engine import build_engine, pool_capacity
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
+from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
@@ -17,6 +20,7 @@ from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.case_bundle import CaseExtrasReads
 from casedesk.services.ports.incidents import IncidentReadModel
+from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
 
@@ -27,31 +31,63 @@ class Container:
     engine: Engine
     bus: MessageBus
     read: ReadModel
+    # Where the parts below get connections: the pool, or one request's connection.
+    connections: Connections
+    # How many requests may hold a connection at once: as many as the pool hands out.
+    request_slots: int
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.connections)
 
     @property
     def incidents(self) -> IncidentReadModel:
-        """The incident read side (stateless over the engine, so made on demand)."""
-        return SqlIncidentReadModel(self.engine)
+        """The incident read side (stateless over the connections, so made on demand)."""
+        return SqlIncidentReadModel(self.connections)
 
     @property
     def extras(self) -> CaseExtrasReads:
         """The read side of cases' extra parts, as the Tines dialect shows them."""
-        return SqlCaseExtrasReads(self.engine)
+        return SqlCaseExtrasReads(self.connections)
 
     @property
     def outbox(self) -> Outbox:
         """The outbox's consuming end, for the worker (stateless over the engine)."""
         return SqlOutbox(self.engine)
 
-    def read_uow(self) -> UnitOfWork:
-        """A unit of work for lookups that write nothing (e.g. authentication)."""
-        return SqlUnitOfWork(self.engine, write=False)
+    @property
+    def keys(self) -> KeyLookup:
+        """Authentication's lookup of presented keys."""
+        return SqlKeyLookup(self.connections)
+
+    def request_scope(self, *, write: bool) -> RequestScope:
+        """This container with every part on one connection, for one HTTP request. `write`:
+        the request is expected to run a command (see adapters/db/connections.py)."""
+        connection = RequestConnection(self.engine, write=write)
+        container = replace(
+            self,
+            connections=connection,
+            bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
+            read=SqlReadModel(connection),
+        )
+        return RequestScope(container, connection)
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class RequestScope:
+    container: Container
+    connection: RequestConnection
+
+    @property
+    def idle(self) -> bool:
+        """Whether `release()` is free of database round trips (no transaction is open)."""
+        return self.connection.idle
+
+    def release(self) -> None:
+        """Rolls back what is still open and gives the connection back to the pool."""
+        self.connection.close()
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Container:
@@ -59,9 +95,12 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     if migrate:
         upgrade_to_head(engine)
+    connections = PooledConnections(engine)
     return Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: SqlUnitOfWork(engine)),
-        read=SqlReadModel(engine),
+        bus=MessageBus(lambda: SqlUnitOfWork(connections)),
+        read=SqlReadModel(connections),
+        connections=connections,
+        request_slots=pool_capacity(settings.db_pool_size),
     )

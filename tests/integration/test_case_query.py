@@ -31,7 +31,7 @@ from casedesk.domain.vocab import (
     Scope,
 )
 from casedesk.services.bus import MessageBus
-from casedesk.services.ports.uow import CaseSearch
+from casedesk.services.ports.case_queries import CaseQuery
 from casedesk.services.search.cases import parse_case_query
 from tests.support import throwaway_database
 
@@ -94,15 +94,21 @@ def world() -> Iterator[World]:
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A1"], {"env": ["prod"], "team": ["storage"]}))
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A2"], {"env": ["staging"]}))
         then("2026-02-16T00:00:00", c.SetCaseAttributes(ref["A3"], {"env": ["Prod", "eu"]}))
+        # A second assignee (Tines assigns several): `assignee:` finds the case by either.
+        then(
+            "2026-02-20T00:00:00",
+            c.ChangeCaseAssignees(ref["B2"], add_assignees=(UserRef(email="bob@example.com"),)),
+        )
+        then("2026-02-20T00:00:00", c.AddCaseMetadata(ref["A2"], {"region": "eu-west", "Tier": 1}))
         yield World(container, keys, ann, bob)
         container.close()
 
 
 def search(world: World, query: str, me: uuid.UUID | None = None) -> set[str]:
     predicate = parse_case_query(query, now=NOW, me=me or world.bob)
-    page = world.container.read.search_cases(CaseSearch(filter=predicate, page_size=100))
+    page = world.container.read.search_cases(CaseQuery(filter=predicate, page_size=100))
     by_key = {key: label for label, key in world.keys.items()}
-    return {by_key[case.key] for case in page.cases}
+    return {by_key[detail.case.key] for detail in page.cases}
 
 
 ALL = {"A1", "A2", "A3", "B1", "B2"}
@@ -127,12 +133,19 @@ TABLE: list[tuple[str, set[str]]] = [
     ("case_number:(1 OR 5)", {"A1", "B2"}),
     ("assignee:ann@example.com", {"A1", "B2"}),
     ("assignee:ANN@example.com", {"A1", "B2"}),
-    ("assignee:me", {"A2"}),
+    ("assignee:bob@example.com", {"A2", "B2"}),
+    ("assignee:me", {"A2", "B2"}),
+    ("assignee:me -assignee:ann@example.com", {"A2"}),
+    ("assignee:ann@example.com assignee:bob@example.com", {"B2"}),
     ("assignee:none", {"A3", "B1"}),
     ("-assignee:none", {"A1", "A2", "B2"}),
     ("assignee:*", {"A1", "A2", "B2"}),
     ("-assignee:*", {"A3", "B1"}),
     ("-assignee:ann@example.com", {"A2", "A3", "B1"}),
+    ("-assignee:bob@example.com", {"A1", "A3", "B1"}),
+    ("-assignee:me", {"A1", "A3", "B1"}),
+    ("assignee:nobody@example.com", set()),
+    ("-assignee:nobody@example.com", ALL),
     ("creator:bob@example.com", {"B2"}),
     ("disk", {"A1", "A3"}),
     ("DISK", {"A1", "A3"}),
@@ -191,6 +204,11 @@ TABLE: list[tuple[str, set[str]]] = [
     ("type:00000000-0000-0000-0000-000000000003", {"A3"}),
     ("custom_attributes.region:eu", set()),
     ("insight.type:MONITOR", set()),
+    ("metadata.region:eu-west", {"A2"}),
+    ("metadata.Tier:1", {"A2"}),
+    ("metadata.region:EU-WEST", set()),
+    ("metadata.tier:1", set()),
+    ("-metadata.region:eu-west", ALL - {"A2"}),
     # Hostile values are data: they match nothing and change nothing.
     ('title:"\'; DROP TABLE cases; --"', set()),
     ("env:\"x' OR '1'='1\"", set()),
@@ -239,3 +257,21 @@ def test_bad_queries_say_what_is_wrong(world: World, query: str, complaint: str)
         parse_case_query(query, now=NOW, me=world.ann)
     assert refused.value.field == "filter"
     assert complaint in refused.value.message
+
+
+def test_assignee_is_two_index_lookups_or_ed() -> None:
+    """The first assignee through cases.assignee_id, further ones through case_assignees; on
+    PostgreSQL both as `= ANY (ARRAY(…))`, which it combines as a BitmapOr of two index scans
+    (an IN subquery inside an OR would be checked on every case)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from casedesk.adapters.db.cases.filter import compile_predicate
+
+    condition = compile_predicate(parse_case_query("assignee:ann@example.com", now=NOW))
+    on_postgresql = str(condition.compile(dialect=postgresql.dialect()))
+    on_sqlite = str(condition.compile(dialect=sqlite.dialect()))
+    assert on_postgresql.count("= ANY (ARRAY(SELECT") == 2
+    assert "cases.assignee_id = ANY" in on_postgresql
+    assert "case_assignees.position >" in on_postgresql
+    assert " IN (SELECT" in on_sqlite
+    assert "ANY" not in on_sqlite

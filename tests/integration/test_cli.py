@@ -65,8 +65,7 @@ def refused(url: str, *args: str) -> str:
 
 
 def login(store: Container, keys: dict[str, str]) -> Principal:
-    with store.read_uow() as uow:
-        return authenticate(uow, keys["api_key"], keys["app_key"])
+    return authenticate(store.keys, keys["api_key"], keys["app_key"])
 
 
 def app_key_count(store: Container) -> int:
@@ -184,12 +183,11 @@ def test_keys_create_with_scopes(url: str, store: Container) -> None:
     assert principal.scopes == frozenset({Scope.CASES_READ, Scope.CASES_WRITE})
     assert not principal.has(Scope.USER_ACCESS_INVITE)
     # The application key alone is a bearer token.
-    with store.read_uow() as uow:
-        assert authenticate(uow, None, keys["app_key"]).user_id == principal.user_id
-        with pytest.raises(Unauthenticated):
-            authenticate(uow, "0" * 32, keys["app_key"])
-        with pytest.raises(Unauthenticated):
-            authenticate(uow, keys["api_key"], keys["api_key"])
+    assert authenticate(store.keys, None, keys["app_key"]).user_id == principal.user_id
+    with pytest.raises(Unauthenticated):
+        authenticate(store.keys, "0" * 32, keys["app_key"])
+    with pytest.raises(Unauthenticated):
+        authenticate(store.keys, keys["api_key"], keys["api_key"])
 
 
 def test_keys_create_defaults_to_every_scope(url: str, store: Container) -> None:

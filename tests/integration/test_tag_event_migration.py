@@ -1,4 +1,4 @@
-"""Migration 0007: tag changes that older code stored inside `case.attributes_changed` are
+"""Migration 0008: tag changes that older code stored inside `case.attributes_changed` are
 rewritten into the tag events every dialect records today, on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -417,8 +417,7 @@ def test_user_commands_write_the_user_and_keys(db: Container) -> None:
     assert (changed["users"], changed["api_keys"], changed["app_keys"]) == (1, 1, 1)
     assert keys.user_id == user_id
 
-    with db.read_uow() as uow:
-        principal = authenticate(uow, keys.api_key, keys.app_key)
+    principal = authenticate(db.keys, keys.api_key, keys.app_key)
     assert principal.email == email
     assert principal.has(Scope.CASES_READ)
     assert not principal.has(Scope.USER_ACCESS_READ)

@@ -15,6 +15,7 @@ from datetime import datetime
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import ApiKey, AppKey, IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
+from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.uow import UnitOfWork
 
 
@@ -52,19 +53,17 @@ def issue_keys(
     return IssuedKeys(user_id=user_id, api_key=api_secret, app_key=app_secret)
 
 
-def authenticate(uow: UnitOfWork, api_key: str | None, app_key: str | None) -> Principal:
+def authenticate(keys: KeyLookup, api_key: str | None, app_key: str | None) -> Principal:
     """Datadog's rule: an API key and an application key together; or an application key
     alone when it came as a bearer token (then `api_key` is None and `app_key` is set)."""
     if not app_key:
         raise Unauthenticated("an application key is required (DD-APPLICATION-KEY or Bearer)")
-    if api_key is not None:
-        found_api = uow.keys.find_api_key(digest(api_key))
-        if found_api is None or found_api.revoked_at is not None:
-            raise Unauthenticated("unknown API key")
-    found_app = uow.keys.find_app_key(digest(app_key))
-    if found_app is None or found_app.revoked_at is not None:
+    found = keys.check(None if api_key is None else digest(api_key), digest(app_key))
+    if not found.api_key_live:
+        raise Unauthenticated("unknown API key")
+    holder = found.app_key
+    if holder is None or holder.revoked:
         raise Unauthenticated("unknown application key")
-    user = uow.users.get(found_app.user_id)
-    if user.disabled:
+    if holder.user_disabled:
         raise Unauthenticated("the key's user is disabled")
-    return Principal(user_id=user.id, email=user.email, scopes=found_app.scopes)
+    return Principal(user_id=holder.user_id, email=holder.email, scopes=holder.scopes)

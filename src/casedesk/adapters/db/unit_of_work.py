@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
@@ -15,7 +16,7 @@ from casedesk.adapters.db.cases.relations import (
     SqlWatcherRepository,
 )
 from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
-from casedesk.adapters.db.engine import WRITE
+from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
 from casedesk.adapters.db.repositories import (
     SqlCaseRepository,
@@ -54,15 +55,14 @@ def lost_a_race(exc: BaseException | None) -> bool:
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, *, write: bool = True) -> None:
-        self.engine = engine
+    def __init__(self, connections: Connections, *, write: bool = True) -> None:
+        self.connections = connections
         self.write = write
         self.conn: Connection | None = None
+        self._unit = ExitStack()
 
     def __enter__(self) -> SqlUnitOfWork:
-        engine = self.engine.execution_options(**WRITE) if self.write else self.engine
-        self.conn = engine.connect()
-        self.conn.begin()
+        self.conn = self._unit.enter_context(self.connections.unit(write=self.write))
         self.cases = SqlCaseRepository(self.conn)
         self.projects = SqlProjectRepository(self.conn)
         self.users = SqlUserRepository(self.conn)
@@ -88,10 +88,9 @@ class SqlUnitOfWork:
     ) -> None:
         assert self.conn is not None
         try:
-            if self.conn.in_transaction():
-                self.conn.rollback()
+            # Rolls back whatever was not committed and ends this use of the connection.
+            self._unit.__exit__(exc_type, exc, tb)
         finally:
-            self.conn.close()
             self.conn = None
         if lost_a_race(exc):
             raise Conflict("the change conflicts with a concurrent one; retry it") from exc

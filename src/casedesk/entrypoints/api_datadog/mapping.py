@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.values import Insight
@@ -20,6 +20,7 @@ from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.project_settings_mapping import settings_from_wire, settings_to_wire
+from casedesk.services.ports.case_queries import CaseDetail, CasePage, CaseSummary
 from casedesk.services.ports.uow import TimelineEntry
 
 STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
@@ -165,7 +166,7 @@ def user_ref(user_id: uuid.UUID | None) -> dict[str, Any]:
     return {"data": {"id": str(user_id), "type": "user"} if user_id else None}
 
 
-def case_resource(case: Case) -> dict[str, Any]:
+def case_resource(case: CaseSummary) -> dict[str, Any]:
     return {
         "id": str(case.id),
         "type": "case",
@@ -215,8 +216,31 @@ def included_user(user: User) -> dict[str, Any]:
     }
 
 
-def case_document(case: Case, users: dict[uuid.UUID, User]) -> dict[str, Any]:
-    return {"data": case_resource(case), "included": [included_user(u) for u in users.values()]}
+def related_users(details: Iterable[CaseDetail]) -> list[User]:
+    """The users the cases' relationships name (creator, last modifier, assignee), each once."""
+    found: dict[uuid.UUID, User] = {}
+    for detail in details:
+        case = detail.case
+        for user_id in (case.created_by, case.modified_by, case.assignee_id):
+            if user_id is not None and user_id in detail.users:
+                found.setdefault(user_id, detail.users[user_id])
+    return list(found.values())
+
+
+def case_document(detail: CaseDetail) -> dict[str, Any]:
+    users = related_users([detail])
+    return {"data": case_resource(detail.case), "included": [included_user(u) for u in users]}
+
+
+def case_page(page: CasePage, page_number: int, page_size: int) -> dict[str, Any]:
+    return {
+        "data": [case_resource(detail.case) for detail in page.cases],
+        "included": [included_user(u) for u in related_users(page.cases)],
+        "meta": {
+            "page": {"current": page_number, "size": len(page.cases), "total": -(-page.total // page_size)},
+            "total_cases": page.total,
+        },
+    }
 
 
 def author(user: User | None) -> dict[str, Any] | None:

@@ -7,25 +7,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from casedesk.bootstrap import Container
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.entrypoints.http.deps import Context, get_container
+from casedesk.entrypoints.http.deps import Context, ReadingContainer, WritingContainer, caller_context
 from casedesk.services import authz
 from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
 
 
-def tines_principal(
-    request: Request,
+async def presented_token(
     authorization: Annotated[str | None, Header()] = None,
     x_user_token: Annotated[str | None, Header(alias="X-User-Token")] = None,
-    x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
-) -> Principal:
+) -> str:
     token = None
     if authorization and authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
@@ -33,24 +31,34 @@ def tines_principal(
         token = x_user_token.strip()
     if not token:
         raise Unauthenticated("an API key is required (Authorization: Bearer <key> or X-User-Token)")
-    with get_container(request).read_uow() as uow:
-        principal = authenticate(uow, None, token)
+    return token
+
+
+def tines_context(scope: Scope, *, write: bool) -> Callable[..., Context]:
+    def reader(
+        container: ReadingContainer,
+        token: Annotated[str, Depends(presented_token)],
+        x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
+    ) -> Context:
+        return caller_context(container, scope, tines_principal(container, token, x_user_email))
+
+    def writer(
+        container: WritingContainer,
+        token: Annotated[str, Depends(presented_token)],
+        x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
+    ) -> Context:
+        return caller_context(container, scope, tines_principal(container, token, x_user_email))
+
+    return writer if write else reader
+
+
+def tines_principal(container: Container, token: str, x_user_email: str | None) -> Principal:
+    principal = authenticate(container.keys, None, token)
     if x_user_email is not None and x_user_email.strip().lower() != principal.email:
         raise Unauthenticated("X-User-Email is not the email of the key's user")
     return principal
 
 
-def tines_context(scope: Scope) -> Callable[..., Context]:
-    def dependency(
-        container: Annotated[Container, Depends(get_container)],
-        principal: Annotated[Principal, Depends(tines_principal)],
-    ) -> Context:
-        authz.require(principal, scope)
-        return Context(container, principal, scope)
-
-    return dependency
-
-
 # Every Tines route reads or changes cases: scopes as the registry and authz declare them.
-Reader = Annotated[Context, Depends(tines_context(authz.READ_SCOPES[authz.Reading.CASES]))]
-Writer = Annotated[Context, Depends(tines_context(REGISTRY.scope_of(c.CreateCase)))]
+Reader = Annotated[Context, Depends(tines_context(authz.READ_SCOPES[authz.Reading.CASES], write=False))]
+Writer = Annotated[Context, Depends(tines_context(REGISTRY.scope_of(c.CreateCase), write=True))]

@@ -11,15 +11,14 @@ from typing import Any
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
-from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, case_view, user_view
+from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, user_view
 from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.users import User
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority
 from casedesk.entrypoints.api_tines import schemas as s
-from casedesk.entrypoints.api_tines.cases.activities import action
-from casedesk.services.ports.case_bundle import CaseBundle, CommentView, FileView, RecordView
+from casedesk.services.ports.case_bundle import CommentView, FileView, RecordView
 
 Doc = dict[str, Any]
 NUMBER_MAX = 10**18  # ids are 64-bit integers
@@ -226,46 +225,6 @@ def button(b: Button) -> Doc:
 
 def case_url(base_url: str, team_number: int | None, case_number: int) -> str:
     return f"{base_url.rstrip('/')}/team/{team_number}/cases/{case_number}"
-
-
-def case_document(bundle: CaseBundle, base_url: str) -> Doc:
-    case = bundle.case
-    view = case_view(case, bundle.users, bundle.project, bundle.records)
-    actions = [a for a in (action(activity, bundle) for activity in bundle.activities) if a is not None]
-    team_number = bundle.project.number if bundle.project else None
-    return {
-        "case_id": view["case_id"],
-        "name": view["name"],
-        "description": view["description"],
-        "status": view["status"],
-        "sub_status": {"name": view["sub_status"]},
-        "url": case_url(base_url, team_number, case.number),
-        "metadata": view["metadata"],
-        "author": view["author"],
-        "opened_by": view["opened_by"],
-        "resolved_by": view["resolved_by"],
-        "assignees": view["assignees"],
-        "tags": view["tags"],
-        "team_case_actions": actions,
-        "team": view["team"],
-        "team_case_buttons": [button(b) for b in bundle.buttons],
-        "closure_conditions": view["closure_conditions"],
-        "linked_cases": [n for n, _ in bundle.linked],
-        "opened_at": view["opened_at"],
-        "resolved_at": view["resolved_at"],
-        "created_at": view["created_at"],
-        "updated_at": view["updated_at"],
-        "records": view["records"],
-        "priority": view["priority"],
-    }
-
-
-def linked_document(bundle: CaseBundle) -> Doc:
-    return {
-        "case_id": bundle.case.number,
-        "name": bundle.case.title,
-        "linked_cases": [{"case_id": n, "name": title} for n, title in bundle.linked],
-    }
 
 
 def comment(case_number: int, c: CommentView) -> Doc:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 
 from casedesk.bootstrap import Container
@@ -19,19 +21,57 @@ from casedesk.services.keys import authenticate
 
 R = TypeVar("R")
 
+# The keys a Datadog-dialect request presents: (API key or None for a bearer key, application key).
+PresentedKeys = tuple[str | None, str | None]
+
 
 def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def get_principal(
-    request: Request,
+def request_container(write: bool) -> Callable[[Request], AsyncIterator[Container]]:
+    """A dependency: the app's container on one pooled connection for this request (taken on
+    first use), given back when the route has returned, before the answer is sent."""
+
+    async def dependency(request: Request) -> AsyncIterator[Container]:
+        slots = request_slots(request)
+        async with slots:
+            scope = get_container(request).request_scope(write=write)
+            try:
+                yield scope.container
+            finally:
+                # Shielded: a request cancelled by its client still gives its connection back.
+                with anyio.CancelScope(shield=True):
+                    if scope.idle:
+                        scope.release()  # no transaction open: no round trip, no worker thread
+                    else:
+                        await anyio.to_thread.run_sync(scope.release)
+
+    return dependency
+
+
+def request_slots(request: Request) -> anyio.Semaphore:
+    """Requests wait here, on the event loop, until the pool can give them a connection. A
+    request holds its connection between worker threads (authentication, then the route), so
+    if threads could wait in the pool for connections that requests waiting for a thread hold,
+    neither would move; and on SQLite, a writer holding the lock must find a free thread while
+    others wait for the lock in theirs. So at most as many requests as the pool has
+    connections, and no more than there are worker threads, hold one at once."""
+    slots: anyio.Semaphore | None = getattr(request.app.state, "request_slots", None)
+    if slots is None:
+        threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+        slots = anyio.Semaphore(min(get_container(request).request_slots, threads))
+        request.app.state.request_slots = slots
+    return slots
+
+
+async def presented_keys(
     dd_api_key: Annotated[str | None, Header(alias="DD-API-KEY")] = None,
     dd_app_key: Annotated[str | None, Header(alias="DD-APPLICATION-KEY")] = None,
     authorization: Annotated[str | None, Header()] = None,
-) -> Principal:
-    container = get_container(request)
+) -> PresentedKeys:
+    # Header parsing only, so it runs on the event loop rather than in a worker thread.
     api_key, app_key = dd_api_key, dd_app_key
     if authorization and authorization.lower().startswith("bearer "):
         # A bearer application key stands alone, as with Datadog's AuthZ scheme.
@@ -39,8 +79,7 @@ def get_principal(
     elif dd_app_key and not dd_api_key:
         # Only a bearer key may stand alone; `authenticate` reads a None API key as bearer.
         raise Unauthenticated("an API key is required (DD-API-KEY) with DD-APPLICATION-KEY")
-    with container.read_uow() as uow:
-        return authenticate(uow, api_key, app_key)
+    return api_key, app_key
 
 
 @dataclass
@@ -63,25 +102,37 @@ class Context:
         return self.container.bus.handle(command, self.principal)
 
 
-def context(scope: Scope) -> Callable[..., Context]:
+# The app's container on one connection for the request; a request expected to run a command
+# begins with a write transaction, which its command then shares (adapters/db/connections.py).
+ReadingContainer = Annotated[Container, Depends(request_container(write=False), scope="function")]
+WritingContainer = Annotated[Container, Depends(request_container(write=True), scope="function")]
+DatadogKeys = Annotated[PresentedKeys, Depends(presented_keys)]
+
+
+def context(scope: Scope, *, write: bool) -> Callable[..., Context]:
     """A dependency giving the caller's context once they are known to hold `scope`. It runs
-    before the body is read, so a caller without the scope gets 403 even for a bad body."""
+    before the body is read, so a caller without the scope gets 403 even for a bad body.
+    `write`: the route runs a command, so its request begins with a write transaction."""
 
-    def dependency(
-        container: Annotated[Container, Depends(get_container)],
-        principal: Annotated[Principal, Depends(get_principal)],
-    ) -> Context:
-        authz.require(principal, scope)
-        return Context(container, principal, scope)
+    def reader(container: ReadingContainer, keys: DatadogKeys) -> Context:
+        return caller_context(container, scope, authenticate(container.keys, *keys))
 
-    return dependency
+    def writer(container: WritingContainer, keys: DatadogKeys) -> Context:
+        return caller_context(container, scope, authenticate(container.keys, *keys))
+
+    return writer if write else reader
 
 
 def for_command(command: type[Command[object]]) -> Callable[..., Context]:
     """The dependency of routes that send `command` (or commands needing its scope)."""
-    return context(REGISTRY.scope_of(command))
+    return context(REGISTRY.scope_of(command), write=True)
 
 
 def for_reading(what: authz.Reading) -> Callable[..., Context]:
     """The dependency of routes that only read `what`."""
-    return context(authz.READ_SCOPES[what])
+    return context(authz.READ_SCOPES[what], write=False)
+
+
+def caller_context(container: Container, scope: Scope, principal: Principal) -> Context:
+    authz.require(principal, scope)
+    return Context(container, principal, scope)

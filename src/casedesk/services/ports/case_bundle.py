@@ -9,11 +9,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
-from casedesk.domain.cases.case import Case
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
-from casedesk.domain.vocab import CaseStatus, Priority
 
 RecordResults = dict[int, list[dict[str, Any]]]
 
@@ -71,15 +69,6 @@ class CaseExtrasRepository(Protocol):
 
 
 @dataclass
-class Activity:
-    id: int
-    kind: str
-    actor: User | None
-    created_at: datetime
-    data: dict[str, Any]
-
-
-@dataclass
 class CommentView:
     id: int
     cell_id: uuid.UUID
@@ -106,63 +95,6 @@ class FileView:
 
 
 @dataclass
-class CaseBundle:
-    """A case with everything its Tines presentation shows."""
-
-    case: Case
-    project: Project | None
-    users: dict[uuid.UUID, User] = field(default_factory=dict)
-    records: RecordResults = field(default_factory=dict)
-    buttons: list[Button] = field(default_factory=list)
-    linked: list[tuple[int, str]] = field(default_factory=list)  # (number, title)
-    activities: list[Activity] = field(default_factory=list)
-    # Users and case numbers that activities refer to, by UUID.
-    case_numbers: dict[uuid.UUID, int] = field(default_factory=dict)
-
-
-ORDERS = (
-    "RECENTLY_EDITED",
-    "LEAST_RECENTLY_EDITED",
-    "PRIORITY_ASC",
-    "PRIORITY_DESC",
-    "OPENED_ASC",
-    "OPENED_DESC",
-    "CREATED_ASC",
-    "CREATED_DESC",
-)
-
-
-@dataclass(frozen=True)
-class CaseListQuery:
-    """Filters combine with AND; within one list filter, values combine with OR unless
-    the name says otherwise (`tags` are all required, `or_tags` any)."""
-
-    project_id: uuid.UUID | None = None
-    status: CaseStatus | None = None  # OPEN means not closed
-    priorities: tuple[Priority, ...] = ()
-    tags: tuple[str, ...] = ()
-    or_tags: tuple[str, ...] = ()
-    exclude_tags: tuple[str, ...] = ()
-    assignee_numbers: tuple[int, ...] = ()
-    assignee_emails: tuple[str, ...] = ()
-    assigned_to: uuid.UUID | None = None
-    unassigned: bool = False
-    author_emails: tuple[str, ...] = ()
-    case_numbers: tuple[int, ...] = ()
-    search: str | None = None
-    metadata: tuple[tuple[str, str], ...] = ()
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    updated_from: datetime | None = None
-    updated_to: datetime | None = None
-    resolved_from: datetime | None = None
-    resolved_to: datetime | None = None
-    order: str = "CREATED_DESC"
-    page: int = 1
-    per_page: int = 20
-
-
-@dataclass
 class RecordView:
     id: int
     results: list[dict[str, Any]]
@@ -170,11 +102,7 @@ class RecordView:
 
 
 class CaseExtrasReads(Protocol):
-    def bundle(self, ref: CaseRef) -> CaseBundle:
-        """Raises NotFound."""
-
-    def list_cases(self, query: CaseListQuery) -> tuple[list[CaseBundle], int]:
-        """A page of cases (without their activities) and how many match in all."""
+    """Tines' reads beside its cases (which come from the one case query, `ReadModel`)."""
 
     def teams(self) -> list[Project]: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -20,8 +20,9 @@ from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
 from casedesk.services.ports.case_bundle import CaseExtrasRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
+from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
 from casedesk.services.ports.incidents import IncidentRepository, IncidentSettingRepository
-from casedesk.services.search.predicates import Everything, Predicate
+from casedesk.services.search.predicates import Predicate
 
 Clock = Callable[[], datetime]
 
@@ -231,28 +232,6 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 # -- read side ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseSearch:
-    filter: Predicate = field(default_factory=Everything)
-    sort_field: str = "created_at"
-    ascending: bool = False
-    page_size: int = 10
-    page_number: int = 1  # 1-based
-
-
-@dataclass
-class CasePage:
-    cases: list[Case]
-    total: int
-    users: dict[uuid.UUID, User] = field(default_factory=dict)
-
-
-@dataclass
-class CaseDetail:
-    case: Case
-    users: dict[uuid.UUID, User] = field(default_factory=dict)
-
-
 @dataclass
 class TimelineEntry:
     id: uuid.UUID
@@ -264,9 +243,12 @@ class TimelineEntry:
 
 
 class ReadModel(Protocol):
-    def case(self, ref: CaseRef) -> CaseDetail: ...
+    def case(
+        self, ref: CaseRef, include: frozenset[Include] = frozenset(), activities_max: int = ACTIVITIES_MAX
+    ) -> CaseDetail:
+        """Raises NotFound."""
 
-    def search_cases(self, search: CaseSearch) -> CasePage: ...
+    def search_cases(self, query: CaseQuery) -> CasePage: ...
 
     def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
         """How many cases `filter` matches and, per facet, its `limit` most frequent values."""
@@ -303,9 +285,6 @@ class ReadModel(Protocol):
         """Links with `entity` at either end, oldest first; an unknown case is NotFound."""
 
     def case_link(self, link_id: uuid.UUID) -> CaseLink: ...
-
-    def case_watchers(self, ref: CaseRef) -> list[User]:
-        """Who watches the case, in the order they started."""
 
     def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
         """The views of a live project, by name; raises NotFound for unknown or deleted projects."""

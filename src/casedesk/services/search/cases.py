@@ -48,6 +48,8 @@ def _term(node: Any, field: str | None, ctx: Context) -> p.Predicate:
     if name.startswith("custom_attributes."):
         key = field[len("custom_attributes.") :]
         return p.CustomAttributeMatch(key, _optional_pattern(node, ctx, key))
+    if name.startswith("metadata.") and len(field) > len("metadata."):
+        return p.MetadataIs(field[len("metadata.") :], _word(node, ctx, field))
     return _attribute(field, node, ctx)
 
 

@@ -11,7 +11,8 @@ from typing import Literal, Union
 EnumColumn = Literal["status", "priority"]
 TextColumn = Literal["title", "description", "key"]
 RefColumn = Literal["assignee", "creator", "project", "type"]
-TimeColumn = Literal["created_at", "modified_at", "closed_at", "archived_at"]
+# `updated_at` is `modified_at`, or `created_at` for a case never changed since (Tines' meaning).
+TimeColumn = Literal["created_at", "modified_at", "updated_at", "closed_at", "archived_at"]
 DateColumn = Literal["due_date"]
 
 
@@ -55,11 +56,15 @@ class NumberIs:
 
 @dataclass(frozen=True)
 class RefIs:
-    """`column` refers to the thing named by id, email (users), key (projects) or name (types)."""
+    """`column` refers to the thing named by id, email (users), key (projects) or name (types),
+    or by number (users and projects: Tines' integer ids).
+
+    `assignee` means any of the case's assignees, not only the first (the one Datadog shows)."""
 
     column: RefColumn
     id: uuid.UUID | None = None
     name: str | None = None
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,14 @@ class CustomAttributeMatch:
 
 
 @dataclass(frozen=True)
+class MetadataIs:
+    """The case's metadata (Tines' key/value map) holds exactly `value` under `key`."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
 class InsightMatch:
     field: Literal["type", "resource_id"]
     value: str
@@ -129,5 +142,5 @@ class Not:
 
 Predicate = Union[  # noqa: UP007 -- a runtime alias used before the classes' own annotations
     EnumIn, TextMatch, KeyIs, NumberIs, RefIs, IsSet, TimeRange, DateRange, AttributeMatch,
-    CustomAttributeMatch, InsightMatch, Everything, And, Or, Not,
+    CustomAttributeMatch, MetadataIs, InsightMatch, Everything, And, Or, Not,
 ]  # fmt: skip

@@ -6,15 +6,23 @@ Every value is a bound parameter, so a query cannot inject SQL. Text patterns co
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+import uuid
+from typing import Any
 
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BinaryExpression
+
+from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.services.search import predicates as p
 
 C = t.cases.c
 TEXT_COLUMNS = {"title": C.title, "description": C.description, "key": C.key}
 TIME_COLUMNS = {"created_at": C.created_at, "modified_at": C.modified_at, "closed_at": C.closed_at,
-                "archived_at": C.archived_at}  # fmt: skip
+                "archived_at": C.archived_at,
+                "updated_at": func.coalesce(C.modified_at, C.created_at)}  # fmt: skip
 SET_COLUMNS = {"assignee": C.assignee_id, "closed_at": C.closed_at, "archived_at": C.archived_at,
                "due_date": C.due_date}  # fmt: skip
 
@@ -61,6 +69,10 @@ def compile_predicate(predicate: p.Predicate) -> ColumnElement[bool]:
             return _attribute(key, pattern)
         case p.CustomAttributeMatch(key, pattern):
             return _custom_attribute(key, pattern)
+        case p.MetadataIs(key, value):
+            held = C.metadata[key].as_string()
+            # A case without the key is outside, also under NOT (two-valued, like `_range`).
+            return and_(held.is_not(None), held == value)
         case p.InsightMatch(which, value):
             return _insight(which, value)
     raise TypeError(f"unknown predicate {predicate!r}")
@@ -76,19 +88,72 @@ def _text(column: ColumnElement[str], pattern: p.Pattern) -> ColumnElement[bool]
 
 
 def _ref(predicate: p.RefIs) -> ColumnElement[bool]:
-    column = {"assignee": C.assignee_id, "creator": C.created_by, "project": C.project_id,
-              "type": C.type_id}[predicate.column]  # fmt: skip
+    if predicate.column == "assignee":
+        return _assignee(predicate)
+    column = {"creator": C.created_by, "project": C.project_id, "type": C.type_id}[predicate.column]
+    # IS NOT NULL keeps the result two-valued should the column be empty.
+    return and_(column.is_not(None), _names(column, predicate))
+
+
+def _assignee(predicate: p.RefIs) -> ColumnElement[bool]:
+    """Any assignee of the case: the first (`cases.assignee_id`, position 0 in
+    `case_assignees`) or another one (position > 0, rare). Two index lookups OR-ed, which
+    PostgreSQL combines as a BitmapOr (see `AnyOf`), so "my open cases" stays an index scan on
+    (assignee_id, status) instead of a join over every open case."""
+    ca = x.case_assignees.c
     if predicate.id is not None:
-        # IS NOT NULL keeps the result two-valued, so `-assignee:x` includes unassigned cases.
-        return and_(column.is_not(None), column == predicate.id)
-    name = predicate.name or ""
-    if predicate.column in ("assignee", "creator"):
-        lookup = select(t.users.c.id).where(t.users.c.email == name)
-    elif predicate.column == "project":
-        lookup = select(t.projects.c.id).where(t.projects.c.key == name.upper())
+        first: ColumnElement[bool] = C.assignee_id == predicate.id
+        others = select(ca.case_id).where(ca.user_id == predicate.id, ca.position > 0)
     else:
-        lookup = select(t.case_types.c.id).where(func.lower(t.case_types.c.name) == name)
-    return and_(column.is_not(None), column.in_(lookup.scalar_subquery()))
+        users = _user_lookup(predicate)
+        first = any_of(C.assignee_id, users)
+        others = select(ca.case_id).where(ca.user_id.in_(users.scalar_subquery()), ca.position > 0)
+    # IS NOT NULL keeps the result two-valued, so `-assignee:x` includes unassigned cases.
+    return or_(and_(C.assignee_id.is_not(None), first), any_of(C.id, others))
+
+
+def _user_lookup(predicate: p.RefIs) -> Select[tuple[uuid.UUID]]:
+    users = t.users.c
+    if predicate.number is not None:
+        return select(users.id).where(users.number == predicate.number)
+    return select(users.id).where(users.email == (predicate.name or ""))
+
+
+class AnyOf(BinaryExpression[bool]):
+    """`column IN (subquery)`, written `column = ANY (ARRAY(subquery))` on PostgreSQL: there
+    the subquery runs once and an index on `column` answers the rest, also as one arm of an
+    OR, where an IN subquery would be a filter on every row."""
+
+    inherit_cache = True
+
+
+@compiles(AnyOf, "postgresql")
+def _any_of_postgresql(element: AnyOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.left, **kw)} = ANY (ARRAY{compiler.process(element.right, **kw)})"
+
+
+def any_of(column: ColumnElement[uuid.UUID], query: Select[tuple[uuid.UUID]]) -> AnyOf:
+    found = column.in_(query)
+    assert isinstance(found, BinaryExpression)
+    return AnyOf(found.left, found.right, found.operator, type_=found.type, negate=found.negate)
+
+
+def _names(column: ColumnElement[uuid.UUID], predicate: p.RefIs) -> ColumnElement[bool]:
+    """`column` holds the id of what `predicate` names by id, number or name."""
+    if predicate.id is not None:
+        return column == predicate.id
+    projects, types = t.projects.c, t.case_types.c
+    if predicate.column == "creator":
+        lookup = _user_lookup(predicate)
+    elif predicate.column == "project" and predicate.number is not None:
+        lookup = select(projects.id).where(projects.number == predicate.number)
+    elif predicate.column == "project":
+        lookup = select(projects.id).where(projects.key == (predicate.name or "").upper())
+    elif predicate.number is None:
+        lookup = select(types.id).where(func.lower(types.name) == (predicate.name or ""))
+    else:
+        raise TypeError("case types have no numbers")
+    return column.in_(lookup.scalar_subquery())
 
 
 def _range(

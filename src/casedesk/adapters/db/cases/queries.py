@@ -1,27 +1,26 @@
-"""The read side: queries that return domain objects and DTOs, never write."""
+"""The read side: queries that return read objects, never write. Cases are read here only,
+through one query (`search_cases`, and `case` for one), whichever dialect asks."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
+from casedesk.adapters.db.cases.includes import case_details, load_users
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
-from casedesk.adapters.db.cases.side_tables import load_insights
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import (
-    case_from_row,
     case_type_from_row,
     config_from_row,
     project_from_row,
-    user_from_row,
 )
 from casedesk.adapters.db.schema import core as t
-from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.errors import NotFound
@@ -29,49 +28,61 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
-from casedesk.services.ports.uow import CaseDetail, CasePage, CaseSearch, TimelineEntry
+from casedesk.services.ports.case_queries import (
+    ACTIVITIES_MAX,
+    CaseDetail,
+    CasePage,
+    CaseQuery,
+    CaseSortField,
+    Include,
+)
+from casedesk.services.ports.uow import TimelineEntry
 from casedesk.services.search.predicates import Predicate
 
 # Each sort ends in the case number so pages are stable. The status sort breaks ties by
 # creation time first (numbers follow it) so that the (status_rank, created_at) index serves
 # it: ordering straight by (status_rank, number) sorted a whole status's rows per page.
-SORT_COLUMNS = {
-    "created_at": (t.cases.c.created_at,),
-    "priority": (t.cases.c.priority_urgency,),
-    "status": (t.cases.c.status_rank, t.cases.c.created_at),
+C = t.cases.c
+SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
+    CaseSortField.CREATED: (C.created_at,),
+    CaseSortField.UPDATED: (func.coalesce(C.modified_at, C.created_at),),
+    CaseSortField.OPENED: (func.coalesce(C.opened_at, C.created_at),),
+    CaseSortField.PRIORITY: (C.priority_urgency,),
+    CaseSortField.STATUS: (C.status_rank, C.created_at),
 }
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     # -- cases ----------------------------------------------------------------------------
 
-    def case(self, ref: CaseRef) -> CaseDetail:
+    def case(
+        self, ref: CaseRef, include: frozenset[Include] = frozenset(), activities_max: int = ACTIVITIES_MAX
+    ) -> CaseDetail:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.cases).where(case_ref_clause(ref))).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
-            case = case_from_row(row)
-            case.insights = load_insights(conn, [case.id]).get(case.id, [])
-            return CaseDetail(case=case, users=self._users(conn, _case_user_ids([case])))
+            return case_details(conn, [row], include, activities_max)[0]
 
-    def search_cases(self, search: CaseSearch) -> CasePage:
-        condition = compile_predicate(search.filter)
-        columns = (*SORT_COLUMNS[search.sort_field], t.cases.c.number)
-        order = [c.asc() if search.ascending else c.desc() for c in columns]
-        offset = (max(search.page_number, 1) - 1) * search.page_size
+    def search_cases(self, query: CaseQuery) -> CasePage:
+        condition = compile_predicate(query.filter)
+        columns = (*SORT_COLUMNS[query.sort.field], C.number)
+        order = [c.asc() if query.sort.ascending else c.desc() for c in columns]
+        offset = (max(query.page_number, 1) - 1) * query.page_size
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
-            rows = conn.execute(
-                select(t.cases).where(condition).order_by(*order).limit(search.page_size).offset(offset)
-            ).mappings()
-            cases = [case_from_row(r) for r in rows]
-            insights = load_insights(conn, [case.id for case in cases])
-            for case in cases:
-                case.insights = insights.get(case.id, [])
-            return CasePage(cases=cases, total=total, users=self._users(conn, _case_user_ids(cases)))
+            rows = (
+                conn.execute(
+                    select(t.cases).where(condition).order_by(*order).limit(query.page_size).offset(offset)
+                )
+                .mappings()
+                .all()
+            )
+            details = case_details(conn, rows, query.include, query.activities_max)
+            return CasePage(cases=tuple(details), total=int(total))
 
     def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
         with self.engine.connect() as conn:
@@ -98,7 +109,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 .mappings()
                 .all()
             )
-            users = self._users(conn, {r["actor_id"] for r in rows if r["actor_id"]})
+            users = load_users(conn, {r["actor_id"] for r in rows if r["actor_id"]})
         return [
             TimelineEntry(
                 id=r["id"],
@@ -126,7 +137,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             )
             if row is None:
                 raise NotFound("timeline cell", cell_id)
-            users = self._users(conn, {row["actor_id"]} if row["actor_id"] else set())
+            users = load_users(conn, {row["actor_id"]} if row["actor_id"] else set())
         return TimelineEntry(
             id=row["id"],
             kind=row["kind"],
@@ -218,7 +229,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
 
     def user(self, user_id: uuid.UUID) -> User:
         with self.engine.connect() as conn:
-            users = self._users(conn, {user_id})
+            users = load_users(conn, {user_id})
         if user_id not in users:
             raise NotFound("user", user_id)
         return users[user_id]
@@ -233,14 +244,6 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
         return case_id
 
     @staticmethod
-    def _users(conn: Connection, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, User]:
-        wanted = set(ids)
-        if not wanted:
-            return {}
-        rows = conn.execute(select(t.users).where(t.users.c.id.in_(wanted))).mappings()
-        return {r["id"]: user_from_row(r) for r in rows}
-
-    @staticmethod
     def _members(conn: Connection, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
         members: dict[uuid.UUID, list[uuid.UUID]] = {}
         if project_ids:
@@ -250,10 +253,3 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             ):
                 members.setdefault(project_id, []).append(user_id)
         return members
-
-
-def _case_user_ids(cases: list[Case]) -> set[uuid.UUID]:
-    ids: set[uuid.UUID] = set()
-    for case in cases:
-        ids.update(u for u in (case.created_by, case.modified_by, case.assignee_id) if u)
-    return ids

@@ -6,15 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, and_, delete, insert, or_, select, union
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.repositories import case_ref_clause
-from casedesk.adapters.db.rows import user_from_row
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.users import User
 
 L = t.case_links.c
 
@@ -123,7 +122,7 @@ class SqlCaseKeyAliasRepository:
 class CaseRelationReads:
     """The read model's queries over links and watchers."""
 
-    engine: Engine
+    engine: ReadConnections
 
     def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
         with self.engine.connect() as conn:
@@ -143,15 +142,3 @@ class CaseRelationReads:
     def case_link(self, link_id: uuid.UUID) -> CaseLink:
         with self.engine.connect() as conn:
             return SqlLinkRepository(conn).get(link_id)
-
-    def case_watchers(self, ref: CaseRef) -> list[User]:
-        w = t.case_watchers.c
-        with self.engine.connect() as conn:
-            case_id = _case_id(conn, ref)
-            rows = conn.execute(
-                select(t.users)
-                .join(t.case_watchers, w.user_id == t.users.c.id)
-                .where(w.case_id == case_id)
-                .order_by(w.created_at, t.users.c.email)
-            ).mappings()
-            return [user_from_row(r) for r in rows]

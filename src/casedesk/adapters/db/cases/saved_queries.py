@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import NotFound
@@ -124,7 +125,7 @@ class SqlMaintenanceWindowRepository:
 class SavedQueryReads:
     """The read model's queries over case views and maintenance windows."""
 
-    engine: Engine
+    engine: ReadConnections
 
     def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
         p = t.projects.c

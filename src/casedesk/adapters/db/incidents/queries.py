@@ -6,8 +6,9 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
+from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.incidents.filter import compile_incident_predicate
 from casedesk.adapters.db.incidents.repository import incident_ref_clause
 from casedesk.adapters.db.incidents.rows import incident_from_row, load_items, setting_from_row
@@ -35,7 +36,7 @@ FACET_VALUES_MAX = 50
 
 
 class SqlIncidentReadModel:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
     def incident(self, ref: IncidentRef) -> IncidentDetail:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 
 from casedesk.adapters.db.schema.core import metadata
@@ -22,7 +23,8 @@ from casedesk.adapters.db.types import Json, UtcDateTime
 
 AutoId = BigInteger().with_variant(Integer, "sqlite")
 
-# Every assignee of a case in order, the first being `cases.assignee_id`; kept for search.
+# Every assignee of a case in order, the first (position 0) being `cases.assignee_id`.
+# Search's `assignee:` reads the further ones (position > 0) through the partial index.
 case_assignees = Table(
     "case_assignees",
     metadata,
@@ -30,6 +32,13 @@ case_assignees = Table(
     Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
     Column("position", Integer, nullable=False),
     Index("ix_case_assignees_user", "user_id"),
+    Index(
+        "ix_case_assignees_further",
+        "user_id",
+        "case_id",
+        postgresql_where=text("position > 0"),
+        sqlite_where=text("position > 0"),
+    ),
 )
 
 # Records: structured result sets (name/value pairs) that cases can refer to.

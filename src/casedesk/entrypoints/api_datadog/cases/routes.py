@@ -17,18 +17,22 @@ from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.http.deps import Context
 from casedesk.services.bus import utc_now
-from casedesk.services.ports.uow import CaseSearch
+from casedesk.services.ports.case_queries import CaseQuery, CaseSort, CaseSortField
 from casedesk.services.search.cases import parse_case_query
 
 router = APIRouter()
 Doc = dict[str, Any]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.
 MAX_PAGE_NUMBER = 10_000_000
+SORTS = {
+    "created_at": CaseSortField.CREATED,
+    "priority": CaseSortField.PRIORITY,
+    "status": CaseSortField.STATUS,
+}
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    detail = ctx.container.read.case(ref)
-    return m.case_document(detail.case, detail.users)
+    return m.case_document(ctx.container.read.case(ref))
 
 
 def run(ctx: Context, command: Command[uuid.UUID]) -> Doc:
@@ -50,23 +54,13 @@ def search_cases(
 ) -> Doc:
     # Page numbers start at 1; 0 (the contract's default) also means the first page.
     page_number = max(page_number, 1)
-    predicate = parse_case_query(filter_, now=utc_now(), me=ctx.principal.user_id)
-    search = CaseSearch(
-        filter=predicate,
-        sort_field=sort_field,
-        ascending=sort_asc,
+    query = CaseQuery(
+        filter=parse_case_query(filter_, now=utc_now(), me=ctx.principal.user_id),
+        sort=CaseSort(SORTS[sort_field], ascending=sort_asc),
         page_size=page_size,
         page_number=page_number,
     )
-    page = ctx.container.read.search_cases(search)
-    return {
-        "data": [m.case_resource(case) for case in page.cases],
-        "included": [m.included_user(u) for u in page.users.values()],
-        "meta": {
-            "page": {"current": page_number, "size": len(page.cases), "total": -(-page.total // page_size)},
-            "total_cases": page.total,
-        },
-    }
+    return m.case_page(ctx.container.read.search_cases(query), page_number, page_size)
 
 
 @router.post("/cases", name="CreateCase", status_code=201)

@@ -12,6 +12,7 @@ from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
+from casedesk.services.ports.case_queries import Include
 
 router = APIRouter()
 Doc = dict[str, Any]
@@ -19,7 +20,7 @@ Doc = dict[str, Any]
 
 @router.get("/cases/{case_id}/watchers", name="ListCaseWatchers")
 def list_watchers(case_id: str, ctx: Reader) -> Doc:
-    users = ctx.container.read.case_watchers(CaseRef.parse(case_id))
+    users = ctx.container.read.case(CaseRef.parse(case_id), frozenset({Include.WATCHERS})).watchers
     return {"data": [mr.watcher_resource(u) for u in users], "included": [m.included_user(u) for u in users]}
 
 

@@ -14,13 +14,13 @@ from typing import Any
 from casedesk.domain.cases.closure import priority_word, user_view
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.vocab import CaseStatus, Priority
-from casedesk.services.ports.case_bundle import Activity, CaseBundle
+from casedesk.services.ports.case_queries import Activity, CaseDetail
 
 Doc = dict[str, Any]
-Value = Callable[[Activity, CaseBundle], tuple[str, str]]
+Value = Callable[[Activity, CaseDetail], tuple[str, str]]
 
 
-def _email(bundle: CaseBundle, value: object) -> str:
+def _email(bundle: CaseDetail, value: object) -> str:
     try:
         user = bundle.users.get(uuid.UUID(str(value)))
     except ValueError:
@@ -28,12 +28,12 @@ def _email(bundle: CaseBundle, value: object) -> str:
     return user.email if user else str(value or "")
 
 
-def _status(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _status(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     new = str(activity.data.get("new"))
     return "STATUS_UPDATED", "CLOSED" if new == CaseStatus.CLOSED.value else "OPEN"
 
 
-def _priority(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _priority(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     try:
         word = priority_word(Priority(activity.data.get("new")))
     except ValueError:
@@ -42,7 +42,7 @@ def _priority(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
 
 
 def _link(kind: str) -> Value:
-    def value(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+    def value(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
         for end in ("parent", "child"):
             entity = activity.data.get(end) or {}
             try:
@@ -56,7 +56,7 @@ def _link(kind: str) -> Value:
     return value
 
 
-def _file(activity: Activity, bundle: CaseBundle) -> tuple[str, str]:
+def _file(activity: Activity, bundle: CaseDetail) -> tuple[str, str]:
     comment = str(activity.data.get("comment") or "")
     if comment:
         return "FILE_ATTACHED_AND_COMMENTED", comment
@@ -93,7 +93,7 @@ ACTIONS: dict[str, Value] = {
 }
 
 
-def action(activity: Activity, bundle: CaseBundle) -> Doc | None:
+def action(activity: Activity, bundle: CaseDetail) -> Doc | None:
     mapped = ACTIONS.get(activity.kind)
     if mapped is None:
         return None

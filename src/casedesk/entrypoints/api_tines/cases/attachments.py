@@ -14,10 +14,13 @@ from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
+from casedesk.entrypoints.api_tines.cases import presenter
 from casedesk.entrypoints.http.deps import Context
+from casedesk.services.ports.case_queries import Include
 
 router = APIRouter()
 Doc = dict[str, Any]
+LINKS = frozenset({Include.LINKS})
 ONE_PAGE = {"current_page": None, "previous_page": None, "next_page": None, "next_page_number": None}
 
 
@@ -27,9 +30,9 @@ def one_page(items: list[Any]) -> Doc:
 
 @router.get("/cases/{case_id}/assignees")
 def assignees(case_id: str, ctx: Reader) -> Doc:
-    bundle = ctx.container.extras.bundle(m.case_ref(case_id))
-    people = [m.person(bundle.users.get(u)) for u in bundle.case.assignee_ids]
-    return {"case_id": bundle.case.number, "assignees": people, "meta": one_page(people)}
+    detail = ctx.container.read.case(m.case_ref(case_id))
+    people = [m.person(detail.users.get(u)) for u in detail.case.assignee_ids]
+    return {"case_id": detail.case.number, "assignees": people, "meta": one_page(people)}
 
 
 # -- comments ----------------------------------------------------------------------------
@@ -76,7 +79,7 @@ def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
 @router.get("/cases/{case_id}/subscribers")
 def subscribers(case_id: str, ctx: Reader) -> Doc:
     ref = m.case_ref(case_id)
-    people = [m.person(u) for u in ctx.container.read.case_watchers(ref)]
+    people = [m.person(u) for u in ctx.container.read.case(ref, frozenset({Include.WATCHERS})).watchers]
     return {"case_id": ref.number, "subscribers": people, "meta": one_page(people)}
 
 
@@ -90,8 +93,8 @@ def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
 
 
 def _buttons(ctx: Context, case_id: str) -> Doc:
-    bundle = ctx.container.extras.bundle(m.case_ref(case_id))
-    return {"case_id": bundle.case.number, "team_case_buttons": [m.button(b) for b in bundle.buttons]}
+    detail = ctx.container.read.case(m.case_ref(case_id), frozenset({Include.BUTTONS}))
+    return {"case_id": detail.case.number, "team_case_buttons": [m.button(b) for b in detail.buttons]}
 
 
 def _button(ctx: Context, case_id: str, button_id: int) -> Doc:
@@ -130,8 +133,8 @@ def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
 
 
 def _metadata(ctx: Context, case_id: str) -> Doc:
-    case = ctx.container.extras.bundle(m.case_ref(case_id)).case
-    return {"case_id": case.number, "metadata": case.metadata}
+    case = ctx.container.read.case(m.case_ref(case_id)).case
+    return {"case_id": case.number, "metadata": dict(case.metadata)}
 
 
 @router.get("/cases/{case_id}/metadata")
@@ -170,14 +173,14 @@ def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response
 
 @router.get("/cases/{case_id}/linked_cases")
 def linked_cases(case_id: str, ctx: Reader) -> Doc:
-    return m.linked_document(ctx.container.extras.bundle(m.case_ref(case_id)))
+    return presenter.linked_document(ctx.container.read.case(m.case_ref(case_id), LINKS))
 
 
 @router.post("/cases/{case_id}/linked_cases", status_code=201)
 def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
     ref = m.case_ref(case_id)
     ctx.handle(m.link_case(ref, body))
-    return m.linked_document(ctx.container.extras.bundle(ref))
+    return presenter.linked_document(ctx.container.read.case(ref, LINKS))
 
 
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)

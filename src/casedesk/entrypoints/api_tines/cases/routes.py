@@ -14,15 +14,17 @@ from casedesk.domain.ids import CaseRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
-from casedesk.entrypoints.api_tines.cases import listing
+from casedesk.entrypoints.api_tines.cases import listing, presenter
 from casedesk.entrypoints.http.deps import Context
+from casedesk.services.search.predicates import And, RefIs
 
 router = APIRouter()
 Doc = dict[str, Any]
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    return m.case_document(ctx.container.extras.bundle(ref), ctx.container.settings.base_url)
+    detail = ctx.container.read.case(ref, presenter.CASE_INCLUDES)
+    return presenter.case_document(detail, ctx.container.settings.base_url)
 
 
 @router.post("/cases", status_code=201)
@@ -52,12 +54,13 @@ async def list_params(request: Request) -> list[tuple[str, str]]:
 def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], ctx: Reader) -> Doc:
     query, team = listing.parse(params, ctx.principal.user_id)
     if team is not None:
-        query = dataclasses.replace(query, project_id=ctx.container.extras.team(int(team)).id)
-    bundles, total = ctx.container.extras.list_cases(query)
+        in_team = RefIs("project", id=ctx.container.extras.team(team).id)
+        query = dataclasses.replace(query, filter=And((in_team, query.filter)))
+    page = ctx.container.read.search_cases(query)
     base_url = ctx.container.settings.base_url
     return {
-        "cases": [m.case_document(b, base_url) for b in bundles],
-        "meta": listing.meta(f"{base_url.rstrip('/')}/api/v1/cases", query, total, team),
+        "cases": [presenter.case_document(detail, base_url) for detail in page.cases],
+        "meta": listing.meta(f"{base_url.rstrip('/')}/api/v1/cases", query, page.total, team),
     }
 
 

@@ -1,7 +1,7 @@
 """timeline: tag changes stored inside `case.attributes_changed` become tag events
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 
 Datadog's UpdateAttributes used to record a change of the `tags` attribute inside
@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,59 @@
+"""Authentication's lookup: the application key joined to its user, and whether the API key
+sent with it is live, in one query. Nothing is cached: a revoked key or a disabled user is
+refused from the next request on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Exists, exists, select
+
+from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.schema import core as t
+from casedesk.domain.vocab import Scope
+from casedesk.services.ports.key_lookup import KeyCheck, KeyHolder
+
+APP, API, USERS = t.app_keys.c, t.api_keys.c, t.users.c
+
+
+class SqlKeyLookup:
+    def __init__(self, connections: ReadConnections) -> None:
+        self.connections = connections
+
+    def check(self, api_key_hash: str | None, app_key_hash: str) -> KeyCheck:
+        columns: list[ColumnElement[Any]] = [
+            APP.revoked_at,
+            APP.scopes,
+            USERS.id,
+            USERS.email,
+            USERS.disabled,
+        ]
+        if api_key_hash is not None:
+            columns.append(_api_key_live(api_key_hash).label("api_key_live"))
+        query = (
+            select(*columns)
+            .select_from(t.app_keys.join(t.users, USERS.id == APP.user_id))
+            .where(APP.key_hash == app_key_hash)
+        )
+        with self.connections.connect() as conn:
+            row = conn.execute(query).mappings().first()
+            if row is None:
+                # Only an unknown application key costs a second query: which key to name.
+                live = api_key_hash is None or _api_key_is_live(conn, api_key_hash)
+                return KeyCheck(api_key_live=live, app_key=None)
+        holder = KeyHolder(
+            user_id=row["id"],
+            email=row["email"],
+            user_disabled=row["disabled"],
+            scopes=frozenset(Scope(s) for s in row["scopes"] if s in Scope._value2member_map_),
+            revoked=row["revoked_at"] is not None,
+        )
+        return KeyCheck(api_key_live=api_key_hash is None or bool(row["api_key_live"]), app_key=holder)
+
+
+def _api_key_live(api_key_hash: str) -> Exists:
+    return exists().where(API.key_hash == api_key_hash, API.revoked_at.is_(None))
+
+
+def _api_key_is_live(conn: Connection, api_key_hash: str) -> bool:
+    return bool(conn.execute(select(_api_key_live(api_key_hash))).scalar_one())

@@ -1,0 +1,193 @@
+"""What one HTTP request costs the database, a promise: one pool checkout per request; a case
+creation in two transactions (authentication with the command, then the read-back), a search
+in one; the connection is back in the pool before the answer arrives, with no transaction
+left open. The app runs in this process (under uvicorn, over real HTTP, driven by the
+official client) so that the engine's events can be counted."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from datadog_api_client import ApiClient, Configuration
+from datadog_api_client.v2.api.case_management_api import CaseManagementApi
+from sqlalchemy import event
+
+from casedesk.bootstrap import Container
+from casedesk.domain import users as uc
+from casedesk.domain.users import IssuedKeys, Principal
+from casedesk.domain.vocab import Scope
+from casedesk.entrypoints.http.app import create_app
+from tests.api import dd
+from tests.support import backend, free_port
+
+
+@dataclass
+class Tally:
+    checkouts: int = 0
+    begins: int = 0
+    commits: int = 0
+    rollbacks: int = 0
+    # The BEGIN statements SQLite was sent (engine.py sends them; PostgreSQL's are implicit).
+    sqlite_begins: list[str] = field(default_factory=list)
+
+
+class Counter:
+    """Listens to an engine's pool checkouts and transactions."""
+
+    EVENTS = ("checkout", "begin", "commit", "rollback", "before_cursor_execute")
+
+    def __init__(self, db: Container) -> None:
+        self.db = db
+        self.tally = Tally()
+
+    def on_checkout(self, *_: Any) -> None:
+        self.tally.checkouts += 1
+
+    def on_begin(self, _conn: Any) -> None:
+        self.tally.begins += 1
+
+    def on_commit(self, _conn: Any) -> None:
+        self.tally.commits += 1
+
+    def on_rollback(self, _conn: Any) -> None:
+        self.tally.rollbacks += 1
+
+    def on_before_cursor_execute(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("BEGIN"):
+            self.tally.sqlite_begins.append(statement)
+
+    def __enter__(self) -> Counter:
+        for name in self.EVENTS:
+            event.listen(self.db.engine, name, getattr(self, f"on_{name}"))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for name in self.EVENTS:
+            event.remove(self.db.engine, name, getattr(self, f"on_{name}"))
+
+    def take(self) -> Tally:
+        tally, self.tally = self.tally, Tally()
+        return tally
+
+
+@pytest.fixture(scope="module")
+def base_url(db: Container) -> Iterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "the app stopped while starting"
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def issue_keys(db: Container, scopes: frozenset[Scope]) -> IssuedKeys:
+    email = f"cost.{uuid.uuid4().hex[:8]}@example.com"
+    db.bus.handle(uc.CreateUser(email=email, name="Cost"), Principal.operator())
+    keys: IssuedKeys = db.bus.handle(uc.CreateKeys(user_email=email, scopes=scopes), Principal.operator())
+    return keys
+
+
+@pytest.fixture(scope="module")
+def keys(db: Container) -> IssuedKeys:
+    return issue_keys(db, Scope.all())
+
+
+@pytest.fixture(scope="module")
+def cases_api(base_url: str, keys: IssuedKeys) -> Iterator[CaseManagementApi]:
+    config = Configuration(host=base_url)
+    config.api_key["apiKeyAuth"] = keys.api_key
+    config.api_key["appKeyAuth"] = keys.app_key
+    with ApiClient(config) as client:
+        yield CaseManagementApi(client)
+
+
+@pytest.fixture
+def counter(db: Container) -> Iterator[Counter]:
+    with Counter(db) as listening:
+        yield listening
+
+
+def measured(db: Container, counter: Counter, send: Any) -> Tally:
+    """Sends once unmeasured (a new pooled connection may run set-up queries), then once
+    measured; the connection must already be back when the answer has arrived."""
+    send()
+    counter.take()
+    send()
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    return counter.take()
+
+
+def test_a_case_creation_is_one_checkout_and_two_transactions(
+    db: Container, counter: Counter, cases_api: CaseManagementApi, project_id: uuid.UUID
+) -> None:
+    tally = measured(db, counter, lambda: dd.create_case(cases_api, str(project_id), "Disk full"))
+    assert tally.checkouts == 1
+    # Authentication and the command share one transaction; the read-back is the second.
+    assert (tally.begins, tally.commits, tally.rollbacks) == (2, 1, 1)
+    if backend() == "sqlite":
+        # The first one writes, so it takes SQLite's write lock before authentication reads.
+        assert tally.sqlite_begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_a_search_is_one_checkout_and_one_transaction(
+    db: Container, counter: Counter, cases_api: CaseManagementApi, project_id: uuid.UUID
+) -> None:
+    dd.create_case(cases_api, str(project_id), "Needle in a haystack")
+    tally = measured(db, counter, lambda: cases_api.search_cases(filter="needle", page_size=25))
+    assert tally.checkouts == 1
+    assert (tally.begins, tally.commits, tally.rollbacks) == (1, 0, 1)
+    if backend() == "sqlite":
+        assert tally.sqlite_begins == ["BEGIN"]
+
+
+def test_the_tines_dialect_costs_the_same(
+    db: Container, counter: Counter, base_url: str, keys: IssuedKeys, project_id: uuid.UUID
+) -> None:
+    team = db.read.project(project_id).number
+    headers = {"Authorization": f"Bearer {keys.app_key}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as tines:
+
+        def create() -> None:
+            answer = tines.post("/api/v1/cases", json={"name": "Disk full", "team_id": team})
+            assert answer.status_code == 201, answer.text
+
+        def listing() -> None:
+            answer = tines.get("/api/v1/cases", params={"per_page": 10})
+            assert answer.status_code == 200, answer.text
+
+        created = measured(db, counter, create)
+        listed = measured(db, counter, listing)
+    assert (created.checkouts, created.begins, created.commits) == (1, 2, 1)
+    assert (listed.checkouts, listed.begins, listed.commits) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("refusal", ["unknown-key", "missing-scope"])
+def test_a_refused_request_leaves_nothing_open(
+    db: Container, counter: Counter, base_url: str, project_id: uuid.UUID, refusal: str
+) -> None:
+    reader = issue_keys(db, frozenset({Scope.CASES_READ}))
+    app_key = "0" * 40 if refusal == "unknown-key" else reader.app_key
+    body = dd.create_request(str(project_id), "Refused").to_dict()
+    headers = {"DD-API-KEY": reader.api_key, "DD-APPLICATION-KEY": app_key}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+
+        def create() -> None:
+            answer = client.post("/api/v2/cases", json=body)
+            assert answer.status_code == (401 if refusal == "unknown-key" else 403), answer.text
+
+        tally = measured(db, counter, create)
+    assert (tally.checkouts, tally.begins, tally.commits, tally.rollbacks) == (1, 1, 0, 1)
