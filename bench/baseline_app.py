@@ -78,18 +78,13 @@ class Baseline:
         priority = attributes.get("priority", "NOT_DEFINED")
         with self.engine.connect() as conn:
             conn.begin()
-            number = conn.execute(
-                update(t.counters)
-                .where(t.counters.c.name == "case_number")
-                .values(value=t.counters.c.value + 1)
-                .returning(t.counters.c.value)
-            ).scalar_one()
-            in_project = conn.execute(
+            # Both numbers in one statement, as adapters/db/case_numbers.py draws them.
+            number, in_project = conn.execute(
                 update(t.projects)
                 .where(t.projects.c.id == project_id)
                 .values(last_case_number=t.projects.c.last_case_number + 1)
-                .returning(t.projects.c.last_case_number)
-            ).scalar_one()
+                .returning(t.case_number_seq.next_value(), t.projects.c.last_case_number)
+            ).one()
             key = f"{prefix}-{in_project}"
             conn.execute(
                 insert(t.cases).values(

@@ -90,9 +90,10 @@ class FakeCaseRepository:
     def add(self, case: Case) -> None:
         self.state.cases[case.id] = case
 
-    def next_number(self) -> int:
+    def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
         self.state.case_number += 1
-        return self.state.case_number
+        self.state.last_case_numbers[project_id] += 1
+        return self.state.case_number, self.state.last_case_numbers[project_id]
 
 
 class FakeProjectRepository:

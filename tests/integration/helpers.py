@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from casedesk.adapters.db import case_numbers
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 
@@ -34,9 +35,7 @@ def snapshot(db: Container) -> dict[str, int]:
             table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for table in COUNTED
         }
-        counts["case_number"] = conn.execute(
-            select(t.counters.c.value).where(t.counters.c.name == "case_number")
-        ).scalar_one()
+        counts["case_number"] = case_numbers.last_drawn(conn)
         counts["project_case_numbers"] = conn.execute(
             select(func.coalesce(func.sum(t.projects.c.last_case_number), 0))
         ).scalar_one()

@@ -40,10 +40,16 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
     assignee = _active_user(uow, cmd.assignee_id, "assignee") if cmd.assignee_id else None
+    configs = [
+        (_custom_attribute(uow, case_type.id, key, "custom_attributes"), given)
+        for key, given in cmd.custom_attributes.items()
+    ]
+    # Last: from here to the commit, other creations in the project wait (next_numbers).
+    number, in_project = uow.cases.next_numbers(project.id)
     case = Case.open(
-        number=uow.cases.next_number(),
+        number=number,
         project_id=project.id,
-        key=project.case_key(uow.projects.next_case_number(project.id)),
+        key=project.case_key(in_project),
         case_type=case_type,
         title=cmd.title,
         description=cmd.description,
@@ -54,8 +60,7 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         actor=who.user_id,
         now=now,
     )
-    for key, given in cmd.custom_attributes.items():
-        config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
+    for config, given in configs:
         case.set_custom_attribute(config, given.type, given.is_multi, given.value, who.user_id, now)
     uow.cases.add(case)
     return case.id

@@ -87,10 +87,11 @@ def open_case(uow: UnitOfWork, cmd: x.OpenCase, who: Principal, now: datetime) -
         assignees = users_by_email(uow, cmd.assignee_emails, "assignee_emails")
     check_records(uow, record_ids)
     case_type = uow.case_types.get(STANDARD_CASE_TYPE_ID)
+    number, in_project = uow.cases.next_numbers(project.id)
     case = Case.open(
-        number=uow.cases.next_number(),
+        number=number,
         project_id=project.id,
-        key=project.case_key(uow.projects.next_case_number(project.id)),
+        key=project.case_key(in_project),
         case_type=case_type,
         title=cmd.title,
         description=cmd.description,
