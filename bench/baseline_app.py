@@ -119,36 +119,43 @@ class Baseline:
                 "status": "OPEN",
                 "assignee_id": None,
             }
-            conn.execute(
-                insert(t.timeline_events),
-                [
-                    {
-                        "id": event_id,
-                        "subject_type": "case",
-                        "subject_id": case_id,
-                        "kind": "case.created",
-                        "actor_id": self.actor,
-                        "created_at": now,
-                        "data": event_data,
-                    }
-                ],
+            # The timeline's insert as a CTE of the outbox's, as unit_of_work.write_events does.
+            timeline = (
+                insert(t.timeline_events)
+                .values(
+                    [
+                        {
+                            "id": event_id,
+                            "subject_type": "case",
+                            "subject_id": case_id,
+                            "kind": "case.created",
+                            "actor_id": self.actor,
+                            "created_at": now,
+                            "data": event_data,
+                        }
+                    ]
+                )
+                .cte("timeline_cells")
             )
             conn.execute(
-                insert(t.outbox),
-                [
-                    {
-                        "event_id": event_id,
-                        "kind": "case.created",
-                        "subject_type": "case",
-                        "subject_id": case_id,
-                        "actor_id": self.actor,
-                        "occurred_at": now,
-                        "payload": event_data,
-                        "state": "pending",
-                        "attempts": 0,
-                        "available_at": now,
-                    }
-                ],
+                insert(t.outbox)
+                .values(
+                    [
+                        {
+                            "event_id": event_id,
+                            "kind": "case.created",
+                            "subject_type": "case",
+                            "subject_id": case_id,
+                            "actor_id": self.actor,
+                            "occurred_at": now,
+                            "payload": event_data,
+                            "state": "pending",
+                            "attempts": 0,
+                            "available_at": now,
+                        }
+                    ]
+                )
+                .add_cte(timeline)
             )
             conn.commit()
         return {
