@@ -78,18 +78,13 @@ class Baseline:
         priority = attributes.get("priority", "NOT_DEFINED")
         with self.engine.connect() as conn:
             conn.begin()
-            number = conn.execute(
-                update(t.counters)
-                .where(t.counters.c.name == "case_number")
-                .values(value=t.counters.c.value + 1)
-                .returning(t.counters.c.value)
-            ).scalar_one()
-            in_project = conn.execute(
+            # Both numbers in one statement, as adapters/db/case_numbers.py draws them.
+            number, in_project = conn.execute(
                 update(t.projects)
                 .where(t.projects.c.id == project_id)
                 .values(last_case_number=t.projects.c.last_case_number + 1)
-                .returning(t.projects.c.last_case_number)
-            ).scalar_one()
+                .returning(t.case_number_seq.next_value(), t.projects.c.last_case_number)
+            ).one()
             key = f"{prefix}-{in_project}"
             conn.execute(
                 insert(t.cases).values(
@@ -124,36 +119,43 @@ class Baseline:
                 "status": "OPEN",
                 "assignee_id": None,
             }
-            conn.execute(
-                insert(t.timeline_events),
-                [
-                    {
-                        "id": event_id,
-                        "subject_type": "case",
-                        "subject_id": case_id,
-                        "kind": "case.created",
-                        "actor_id": self.actor,
-                        "created_at": now,
-                        "data": event_data,
-                    }
-                ],
+            # The timeline's insert as a CTE of the outbox's, as unit_of_work.write_events does.
+            timeline = (
+                insert(t.timeline_events)
+                .values(
+                    [
+                        {
+                            "id": event_id,
+                            "subject_type": "case",
+                            "subject_id": case_id,
+                            "kind": "case.created",
+                            "actor_id": self.actor,
+                            "created_at": now,
+                            "data": event_data,
+                        }
+                    ]
+                )
+                .cte("timeline_cells")
             )
             conn.execute(
-                insert(t.outbox),
-                [
-                    {
-                        "event_id": event_id,
-                        "kind": "case.created",
-                        "subject_type": "case",
-                        "subject_id": case_id,
-                        "actor_id": self.actor,
-                        "occurred_at": now,
-                        "payload": event_data,
-                        "state": "pending",
-                        "attempts": 0,
-                        "available_at": now,
-                    }
-                ],
+                insert(t.outbox)
+                .values(
+                    [
+                        {
+                            "event_id": event_id,
+                            "kind": "case.created",
+                            "subject_type": "case",
+                            "subject_id": case_id,
+                            "actor_id": self.actor,
+                            "occurred_at": now,
+                            "payload": event_data,
+                            "state": "pending",
+                            "attempts": 0,
+                            "available_at": now,
+                        }
+                    ]
+                )
+                .add_cte(timeline)
             )
             conn.commit()
         return {

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, insert, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from casedesk.adapters.db import case_numbers
 from casedesk.adapters.db.rows import case_to_row
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.case import Case
@@ -57,20 +58,16 @@ def psycopg_url(url: str) -> str:
 
 def seed_cases(database_url: str, project_id: uuid.UUID, actor_id: uuid.UUID, count: int) -> None:
     """Inserts `count` open cases straight into the tables, numbered by the same counters the
-    server uses, so both servers search the same rows. Only `cases` rows are written: search
-    reads nothing else but the users table, which `casedesk init` has filled."""
+    server uses (adapters/db/case_numbers.py), so both servers search the same rows. Only
+    `cases` rows are written: search reads nothing else but the users table, which `casedesk
+    init` has filled."""
     if count <= 0:
         return
     engine = create_engine(psycopg_url(database_url), poolclass=NullPool)
     start = datetime.now(UTC) - timedelta(seconds=count)
     try:
         with engine.begin() as conn:
-            last_number = conn.execute(
-                update(t.counters)
-                .where(t.counters.c.name == "case_number")
-                .values(value=t.counters.c.value + count)
-                .returning(t.counters.c.value)
-            ).scalar_one()
+            first_number = case_numbers.reserve(conn, count)
             project_row = (
                 conn.execute(
                     update(t.projects)
@@ -81,7 +78,6 @@ def seed_cases(database_url: str, project_id: uuid.UUID, actor_id: uuid.UUID, co
                 .mappings()
                 .one()
             )
-            first_number = int(last_number) - count + 1
             first_in_project = int(project_row["last_case_number"]) - count + 1
             rows = [
                 case_to_row(

@@ -13,6 +13,13 @@ and as many searches (`GET /api/v2/cases?filter=…`), and prints per request:
 - xacts: transactions begun (`begin` events, autobegin included), and how they ended;
 - begins: on SQLite, which BEGIN each transaction sent (IMMEDIATE for writes);
 - statements: SQL statements sent, not counting BEGIN;
+- held: round trips made while holding an identity counter's row lock, from the return of the
+  first statement that takes one (`UPDATE counters`, `UPDATE projects SET last_case_number`)
+  to the return of COMMIT, the COMMIT included; under concurrent creates every other creator
+  queues behind these round trips, so they bound the rate of creation;
+- hold ms: the time those round trips and the Python between them took (median);
+- cpu ms: CPU time the server used for the request (median): the process's CPU time less the
+  client's thread, so the HTTP server, FastAPI, casedesk, SQLAlchemy and the driver;
 - p50 ms: latency from sending the request to reading the whole answer (one client, so
   this is the cost of a request, not throughput).
 
@@ -24,6 +31,7 @@ connection runs the dialect's own set-up queries).
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -51,6 +59,8 @@ from casedesk.entrypoints.http.app import create_app
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SETTLE_TIMEOUT_S = 5.0
+# Statements that take the row lock of an identity counter, held until the transaction ends.
+COUNTER_LOCK = re.compile(r"\bUPDATE (counters|projects SET last_case_number)\b")
 
 
 @dataclass
@@ -63,6 +73,8 @@ class Tally:
     commits: int = 0
     rollbacks: int = 0
     statements: int = 0
+    held: int = 0  # round trips while holding a counter's row lock, COMMIT included
+    hold_s: float = 0.0
     begin_kinds: Counter[str] = field(default_factory=Counter)
 
 
@@ -73,11 +85,13 @@ class EngineCounter:
         self.engine = engine
         self.tally = Tally()
         self._lock = threading.Lock()
+        self._held_since: float | None = None  # one request at a time, so one transaction
         event.listen(engine, "checkout", self._on_checkout)
         event.listen(engine, "begin", self._on_begin)
         event.listen(engine, "commit", self._on_commit)
         event.listen(engine, "rollback", self._on_rollback)
         event.listen(engine, "before_cursor_execute", self._on_statement)
+        event.listen(engine, "after_cursor_execute", self._after_statement)
         # A pre-ping is no event of its own; wrap the dialect's ping of this engine to see it.
         ping: Callable[[Any], bool] = engine.dialect.do_ping
 
@@ -86,6 +100,20 @@ class EngineCounter:
             return ping(dbapi_connection)
 
         setattr(engine.dialect, "do_ping", counted_ping)  # noqa: B010 - an instance attribute
+        # Likewise the end of a hold is the return of the DBAPI commit (or rollback).
+        commit: Callable[[Any], None] = engine.dialect.do_commit
+        rollback: Callable[[Any], None] = engine.dialect.do_rollback
+
+        def timed_commit(dbapi_connection: Any) -> None:
+            commit(dbapi_connection)
+            self._release(commit=True)
+
+        def timed_rollback(dbapi_connection: Any) -> None:
+            rollback(dbapi_connection)
+            self._release(commit=False)
+
+        setattr(engine.dialect, "do_commit", timed_commit)  # noqa: B010
+        setattr(engine.dialect, "do_rollback", timed_rollback)  # noqa: B010
 
     def _bump(self, name: str) -> None:
         with self._lock:
@@ -110,6 +138,19 @@ class EngineCounter:
                 self.tally.begin_kinds[statement] += 1
         else:
             self._bump("statements")
+            if self._held_since is not None:
+                self._bump("held")
+
+    def _after_statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if self._held_since is None and COUNTER_LOCK.search(statement):
+            self._held_since = time.perf_counter()
+
+    def _release(self, *, commit: bool) -> None:
+        since, self._held_since = self._held_since, None
+        if since is not None:
+            with self._lock:
+                self.tally.hold_s += time.perf_counter() - since
+                self.tally.held += commit
 
     def take(self) -> Tally:
         """The tally since the last call, once every connection is back in the pool."""
@@ -174,19 +215,22 @@ class Row:
     name: str
     tallies: list[Tally]
     latencies_ms: list[float]
+    cpu_ms: list[float]
 
 
 def measure(name: str, counter: EngineCounter, send: Callable[[int], httpx.Response], repeat: int) -> Row:
     send(-1).raise_for_status()  # warm-up, not counted
     counter.take()
-    tallies, latencies = [], []
+    tallies, latencies, cpu = [], [], []
     for n in range(repeat):
-        started = time.perf_counter()
+        # The client runs on this thread; everything else in the process is the server.
+        started, process, client = time.perf_counter(), time.process_time(), time.thread_time()
         answer = send(n)
         latencies.append((time.perf_counter() - started) * 1000)
-        answer.raise_for_status()
         tallies.append(counter.take())
-    return Row(name, tallies, latencies)
+        cpu.append(((time.process_time() - process) - (time.thread_time() - client)) * 1000)
+        answer.raise_for_status()
+    return Row(name, tallies, latencies, cpu)
 
 
 def run(url: str, repeat: int) -> tuple[str, list[Row]]:
@@ -227,7 +271,7 @@ def report(backend: str, rows: list[Row], repeat: int) -> str:
     lines = [
         f"request cost on {backend}, {repeat} requests each, one client (per request):",
         f"{'request':<8}{'checkouts':>10}{'pings':>7}{'xacts':>7}{'commits':>9}{'rollbacks':>10}"
-        f"{'statements':>11}{'p50 ms':>8}  begins",
+        f"{'statements':>11}{'held':>6}{'hold ms':>9}{'cpu ms':>8}{'p50 ms':>8}  begins",
     ]
     for row in rows:
         t = row.tallies
@@ -239,7 +283,8 @@ def report(backend: str, rows: list[Row], repeat: int) -> str:
             f"{row.name:<8}{spread([x.checkouts for x in t]):>10}{spread([x.pings for x in t]):>7}"
             f"{spread([x.begins for x in t]):>7}{spread([x.commits for x in t]):>9}"
             f"{spread([x.rollbacks for x in t]):>10}{spread([x.statements for x in t]):>11}"
-            f"{statistics.median(row.latencies_ms):>8.2f}  {begins}"
+            f"{spread([x.held for x in t]):>6}{statistics.median([x.hold_s * 1000 for x in t]):>9.2f}"
+            f"{statistics.median(row.cpu_ms):>8.2f}{statistics.median(row.latencies_ms):>8.2f}  {begins}"
         )
     return "\n".join(lines)
 

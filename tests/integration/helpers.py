@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table, event, func, select
 
+from casedesk.adapters.db import case_numbers
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain.users import Principal
@@ -38,9 +39,7 @@ def snapshot(db: Container) -> dict[str, int]:
             table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for table in COUNTED
         }
-        counts["case_number"] = conn.execute(
-            select(t.counters.c.value).where(t.counters.c.name == "case_number")
-        ).scalar_one()
+        counts["case_number"] = case_numbers.last_drawn(conn)
         counts["project_case_numbers"] = conn.execute(
             select(func.coalesce(func.sum(t.projects.c.last_case_number), 0))
         ).scalar_one()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, inspect, select
 
+from casedesk.adapters.db import case_numbers
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
@@ -86,9 +87,7 @@ def test_migrate_creates_the_schema_and_is_idempotent() -> None:
         try:
             tables = set(inspect(container.engine).get_table_names())
             with container.engine.connect() as conn:
-                counter = conn.execute(
-                    select(t.counters.c.value).where(t.counters.c.name == "case_number")
-                ).scalar_one()
+                counter = case_numbers.last_drawn(conn)
                 case_types = conn.execute(select(func.count()).select_from(t.case_types)).scalar_one()
         finally:
             container.close()

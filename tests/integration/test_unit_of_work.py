@@ -34,6 +34,7 @@ from casedesk.domain.vocab import (
 )
 from casedesk.services.keys import authenticate
 from tests.integration.helpers import delta, new_key, snapshot
+from tests.support import backend
 
 
 def open_case(db: Container, who: Principal, project_id: uuid.UUID, **fields: Any) -> CaseRef:
@@ -217,22 +218,33 @@ def test_a_failed_outbox_write_takes_the_change_with_it(
     db: Container, admin: Principal, project_id: uuid.UUID
 ) -> None:
     def outbox_down(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+        # On PostgreSQL the timeline's insert leads the statement (unit_of_work.write_events).
+        if "INSERT INTO OUTBOX" in statement.upper():
             raise RuntimeError("outbox unavailable")
 
     ref = open_case(db, admin, project_id)
     before = snapshot(db)
-    title = case_row(db, ref)["title"]
+    stored = case_row(db, ref)
     event.listen(db.engine, "before_cursor_execute", outbox_down)
     try:
         with pytest.raises(RuntimeError, match="outbox unavailable"):
+            # Fails after both numbers were drawn.
             open_case(db, admin, project_id, title="Never stored")
         with pytest.raises(RuntimeError, match="outbox unavailable"):
             db.bus.handle(c.RetitleCase(ref, "Never stored either"), admin)
     finally:
         event.remove(db.engine, "before_cursor_execute", outbox_down)
-    assert delta(before, snapshot(db)) == {}
-    assert case_row(db, ref)["title"] == title
+    changed = delta(before, snapshot(db))
+    if backend() == "postgresql":
+        # The global number comes from a sequence, which a rollback does not rewind: a gap.
+        assert changed.pop("case_number", 0) <= 1
+    assert changed == {}
+    assert case_row(db, ref)["title"] == stored["title"]
+    # The project's number was given back: the next case takes the key the failed one drew.
+    after = case_row(db, open_case(db, admin, project_id))
+    prefix, n = stored["key"].rsplit("-", 1)
+    assert after["key"] == f"{prefix}-{int(n) + 1}"
+    assert after["number"] > stored["number"]
 
 
 # -- a refused command writes nothing -----------------------------------------------------
@@ -343,7 +355,11 @@ def test_a_refused_command_writes_nothing(
     before = snapshot(db)
     with pytest.raises(error):
         db.bus.handle(command(), who)
-    assert delta(before, snapshot(db)) == {}
+    changed = delta(before, snapshot(db))
+    if backend() == "postgresql":
+        # The global number comes from a sequence, which a rollback does not rewind: a gap.
+        assert changed.pop("case_number", 0) <= 1
+    assert changed == {}
 
 
 def test_a_refused_create_leaves_no_gap_in_the_numbering(
@@ -351,12 +367,14 @@ def test_a_refused_create_leaves_no_gap_in_the_numbering(
 ) -> None:
     first = case_row(db, open_case(db, admin, project_id))
     with pytest.raises(ValidationFailed):
-        # Fails after both numbers were drawn; the rollback must give them back.
+        # Fails after both numbers were drawn; the rollback gives the project's number back.
         open_case(db, admin, project_id, **RESOLVED_BEFORE_OPENED)
     second = case_row(db, open_case(db, admin, project_id))
     key = db.read.project(project_id).key
     assert (first["key"], second["key"]) == (f"{key}-1", f"{key}-2")
-    assert second["number"] == first["number"] + 1
+    # The global number is unique and ordered; on PostgreSQL a sequence may leave a gap.
+    gap = 1 if backend() == "postgresql" else 0
+    assert second["number"] == first["number"] + 1 + gap
 
 
 # -- projects and users -------------------------------------------------------------------
@@ -470,4 +488,10 @@ def test_numbers_never_repeat_under_concurrent_creates(db: Container, admin: Pri
     for project, key in zip(projects, keys, strict=True):
         project_keys = {row.key for row in rows if row.project_id == project}
         assert project_keys == {f"{key}-{n}" for n in range(1, total // 2 + 1)}
+        # Both numbers are drawn under the project's lock, so in a project they grow together.
+        in_key_order = sorted(
+            (int(row.key.rsplit("-", 1)[1]), row.number) for row in rows if row.project_id == project
+        )
+        numbers = [number for _, number in in_key_order]
+        assert numbers == sorted(numbers)
     assert len(created_events) == total

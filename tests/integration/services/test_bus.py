@@ -23,6 +23,7 @@ from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Scope
 from casedesk.services.bus import REGISTRY, MessageBus
 from tests.integration.helpers import NOW, Transactions, delta, events, kinds, principal, snapshot
+from tests.support import backend
 
 
 @pytest.fixture
@@ -88,8 +89,13 @@ def test_a_failing_command_commits_nothing(
             resolved_at=NOW - timedelta(days=1),
         )
     assert transactions.committed == 0
-    # No case, no timeline or outbox row, and neither number was used up.
-    assert delta(before, snapshot(db)) == {}
+    changed = delta(before, snapshot(db))
+    if backend() == "postgresql":
+        # The global number comes from a sequence there, which a rollback does not give back:
+        # numbers stay unique and ordered, not gapless. Project keys stay gapless everywhere.
+        assert changed.pop("case_number") == 1
+    # No case, no timeline or outbox row, and no project key number used up.
+    assert changed == {}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ update inside the write transaction is enough there.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -43,26 +44,27 @@ class SqlOutbox:
 
 
 def append(conn: Connection, events: list[Event]) -> None:
-    if not events:
-        return
-    conn.execute(
-        insert(t.outbox),
-        [
-            {
-                "event_id": e.id,
-                "kind": e.kind,
-                "subject_type": e.subject_type,
-                "subject_id": e.subject_id,
-                "actor_id": e.actor_id,
-                "occurred_at": e.at,
-                "payload": e.data,
-                "state": "pending",
-                "attempts": 0,
-                "available_at": e.at,
-            }
-            for e in events
-        ],
-    )
+    if events:
+        conn.execute(insert(t.outbox), rows(events))
+
+
+def rows(events: list[Event]) -> list[dict[str, Any]]:
+    """The outbox rows of `events`, one each."""
+    return [
+        {
+            "event_id": e.id,
+            "kind": e.kind,
+            "subject_type": e.subject_type,
+            "subject_id": e.subject_id,
+            "actor_id": e.actor_id,
+            "occurred_at": e.at,
+            "payload": e.data,
+            "state": "pending",
+            "attempts": 0,
+            "available_at": e.at,
+        }
+        for e in events
+    ]
 
 
 def claim(conn: Connection, worker: str, now: datetime, limit: int = 50) -> list[OutboxMessage]:

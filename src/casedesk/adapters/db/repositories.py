@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
 
+from casedesk.adapters.db import case_numbers
 from casedesk.adapters.db.cases.side_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
 from casedesk.adapters.db.cases.side_tables import (
     load_insights,
@@ -115,8 +116,8 @@ class SqlCaseRepository:
         self.seen[case.id] = case
         self.new.add(case.id)
 
-    def next_number(self) -> int:
-        return next_counter(self.conn, "case_number")
+    def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
+        return case_numbers.draw(self.conn, project_id)
 
     def flush(self) -> None:
         for case_id, case in self.seen.items():

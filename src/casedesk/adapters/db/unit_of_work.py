@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -99,9 +100,7 @@ class SqlUnitOfWork:
         assert self.conn is not None
         self.cases.flush()
         self.incidents.flush()
-        events = self._collect_events()
-        append_timeline(self.conn, events)
-        outbox.append(self.conn, events)
+        write_events(self.conn, self._collect_events())
         self.conn.commit()
 
     def _collect_events(self) -> list[Event]:
@@ -116,8 +115,23 @@ class SqlUnitOfWork:
         return events
 
 
-def append_timeline(conn: Connection, events: list[Event]) -> None:
-    rows = [
+def write_events(conn: Connection, events: list[Event]) -> None:
+    """The timeline rows and the outbox rows of `events`. On PostgreSQL both go in one
+    statement (the timeline's insert as a data-modifying CTE of the outbox's): these are the
+    last statements of a write, made while the rows it changed, and a creation's project
+    counter, stay locked, so a round trip fewer is a shorter wait for concurrent writers."""
+    cells = timeline_rows(events)
+    if conn.dialect.name == "postgresql" and cells and events:
+        timeline = insert(t.timeline_events).values(cells).cte("timeline_cells")
+        conn.execute(insert(t.outbox).values(outbox.rows(events)).add_cte(timeline))
+        return
+    if cells:
+        conn.execute(insert(t.timeline_events), cells)
+    outbox.append(conn, events)
+
+
+def timeline_rows(events: list[Event]) -> list[dict[str, Any]]:
+    return [
         {
             "id": e.id,
             "subject_type": e.subject_type,
@@ -130,5 +144,3 @@ def append_timeline(conn: Connection, events: list[Event]) -> None:
         for e in events
         if e.appends_timeline
     ]
-    if rows:
-        conn.execute(insert(t.timeline_events), rows)

@@ -33,10 +33,16 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     assignees = resolve_all(uow, cmd.assignees, "assignees")
     check_records(uow, cmd.record_ids)
     tags = [*cmd.attributes.get(TAGS_KEY, []), *cmd.tags]
+    configs = [
+        (_custom_attribute(uow, case_type.id, key, "custom_attributes"), given)
+        for key, given in cmd.custom_attributes.items()
+    ]
+    # Last: from here to the commit, other creations in the project wait (next_numbers).
+    number, in_project = uow.cases.next_numbers(project.id)
     case = Case.open(
-        number=uow.cases.next_number(),
+        number=number,
         project_id=project.id,
-        key=project.case_key(uow.projects.next_case_number(project.id)),
+        key=project.case_key(in_project),
         case_type=case_type,
         title=cmd.title,
         description=cmd.description,
@@ -52,8 +58,7 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         mentions=mentionable(uow),
     )
     case.set_records(cmd.record_ids, author, now)
-    for key, given in cmd.custom_attributes.items():
-        config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
+    for config, given in configs:
         case.set_custom_attribute(config, given.type, given.is_multi, given.value, author, now)
     if cmd.status is CaseStatus.CLOSED:
         case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))

@@ -44,8 +44,10 @@ class CaseRepository(Protocol):
 
     def add(self, case: Case) -> None: ...
 
-    def next_number(self) -> int:
-        """The next global case number; numbers are never handed out twice."""
+    def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
+        """The next global case number and the next number in the project (for its key),
+        never handed out twice. The project's numbering stays locked until the commit, so
+        draw them after every lookup: concurrent creations in the project wait meanwhile."""
 
 
 class ProjectRepository(Protocol):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Sequence,
     String,
     Table,
     Text,
@@ -31,13 +32,17 @@ metadata = MetaData(
     }
 )
 
-# Named monotonically increasing counters (global case number, later incident public ids).
+# Named monotonically increasing counters (incident public ids, projects' and users' numbers;
+# the global case number on SQLite).
 counters = Table(
     "counters",
     metadata,
     Column("name", String(64), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+# The global case number on PostgreSQL (migration 0008, adapters/db/case_numbers.py).
+case_number_seq = Sequence("case_number_seq", metadata=metadata)
 
 users = Table(
     "users",
