@@ -1,4 +1,4 @@
-"""In-memory `uow.case_extras`, for handler tests without a database."""
+"""In-memory `uow.attachments`, for handler tests without a database."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.errors import NotFound
-from casedesk.services.ports.case_bundle import RecordResults
+from casedesk.services.ports.attachments import RecordResults
 
 
 @dataclass
 class ExtrasStore:
-    case_numbers: dict[int, uuid.UUID] = field(default_factory=dict)
     records: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     buttons: dict[int, Button] = field(default_factory=dict)
     comment_numbers: dict[tuple[uuid.UUID, int], uuid.UUID] = field(default_factory=dict)
@@ -34,14 +33,6 @@ class FakeCaseExtrasRepository:
     def _next(self) -> int:
         self.state.last_id += 1
         return self.state.last_id
-
-    def case_id(self, number: int) -> uuid.UUID:
-        if number not in self.state.case_numbers:
-            raise NotFound("case", number)
-        return self.state.case_numbers[number]
-
-    def user_ids(self, numbers: list[int]) -> list[uuid.UUID]:
-        return []
 
     def missing_records(self, record_ids: list[int]) -> list[int]:
         return [r for r in record_ids if r not in self.state.records]
@@ -108,6 +99,3 @@ class FakeCaseExtrasRepository:
         file_id = self._next()
         self.state.files[file_id] = {"case_id": case_id, "filename": filename, "sha256": digest}
         return file_id
-
-    def delete_case(self, case_id: uuid.UUID) -> None:
-        self.state.deleted_cases.add(case_id)

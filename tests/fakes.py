@@ -93,6 +93,9 @@ class FakeCaseRepository:
         self.state.case_number += 1
         return self.state.case_number
 
+    def delete(self, case: Case) -> None:
+        self.state.case_extras.deleted_cases.add(case.id)
+
 
 class FakeProjectRepository:
     def __init__(self, state: Store) -> None:
@@ -149,6 +152,9 @@ class FakeUserRepository:
     def find_by_email(self, email: str) -> User | None:
         return next((u for u in self.state.users.values() if u.email == email.lower()), None)
 
+    def find_by_number(self, number: int) -> User | None:
+        return next((u for u in self.state.users.values() if u.number == number), None)
+
     def add(self, user: User) -> None:
         self.state.users[user.id] = user
 
@@ -165,12 +171,6 @@ class FakeKeyRepository:
 
     def add_api_key(self, key: ApiKey) -> None:
         self.state.api_keys[key.key_hash] = key
-
-    def find_app_key(self, key_hash: str) -> AppKey | None:
-        return self.state.app_keys.get(key_hash)
-
-    def find_api_key(self, key_hash: str) -> ApiKey | None:
-        return self.state.api_keys.get(key_hash)
 
 
 class FakeCaseTypeRepository:
@@ -246,7 +246,7 @@ class FakeUnitOfWork:
     case_key_aliases: FakeCaseKeyAliasRepository
     case_views: FakeCaseViewRepository
     maintenance_windows: FakeMaintenanceWindowRepository
-    case_extras: FakeCaseExtrasRepository
+    attachments: FakeCaseExtrasRepository
     incidents: FakeIncidentRepository
     incident_settings: FakeIncidentSettingRepository
 
@@ -270,7 +270,7 @@ class FakeUnitOfWork:
         self.case_key_aliases = FakeCaseKeyAliasRepository(self.work.key_aliases)
         self.case_views = FakeCaseViewRepository(self.work.views)
         self.maintenance_windows = FakeMaintenanceWindowRepository(self.work.maintenance_windows)
-        self.case_extras = FakeCaseExtrasRepository(self.work.case_extras)
+        self.attachments = FakeCaseExtrasRepository(self.work.case_extras)
         return self
 
     def __exit__(

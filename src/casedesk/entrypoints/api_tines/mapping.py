@@ -18,7 +18,7 @@ from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.users import User
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority
 from casedesk.entrypoints.api_tines import schemas as s
-from casedesk.services.ports.case_bundle import CommentView, FileView, RecordView
+from casedesk.services.ports.attachments import CommentView, FileView, RecordView
 
 Doc = dict[str, Any]
 NUMBER_MAX = 10**18  # ids are 64-bit integers

@@ -29,7 +29,7 @@ def closure_view(uow: UnitOfWork, case: Case) -> dict[str, Any]:
         project = uow.projects.get(case.project_id)
     except NotFound:
         project = None  # a deleted project's cases stay closable
-    records = uow.case_extras.record_results(case.record_ids) if case.record_ids else {}
+    records = uow.attachments.record_results(case.record_ids) if case.record_ids else {}
     view = case_view(case, users, project, records)
     # Linked cases are not the case's own state, but Tines shows them on the case.
     view["linked_cases"] = uow.links.linked_case_numbers(case.id)

@@ -42,13 +42,13 @@ def assignees(case_id: str, ctx: Reader) -> Doc:
 def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
     ref = m.case_ref(case_id)
     cell_id = ctx.handle(x.CommentOnCase(ref, body.value, m.author(body.author_email)))
-    return m.comment(ref.number or 0, ctx.container.extras.comment(ref, cell_id))
+    return m.comment(ref.number or 0, ctx.container.attachments.comment(ref, cell_id))
 
 
 def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Context, add: bool) -> Doc:
     ref, number = m.case_ref(case_id), m.number(comment_id, "comment_id")
     ctx.handle(x.ReactToComment(ref, number, body.value, add))
-    return m.comment(ref.number or 0, ctx.container.extras.comment_by_number(ref, number))
+    return m.comment(ref.number or 0, ctx.container.attachments.comment_by_number(ref, number))
 
 
 @router.post("/cases/{case_id}/comments/{comment_id}/add_reaction")
@@ -68,7 +68,8 @@ def remove_reaction(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Writ
 def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
     ref, user = m.case_ref(case_id), UserRef.of_email(body.user_email, "user")
     ctx.handle(x.WatchCase(ref, user))
-    subscriber = ctx.container.extras.user_by_email(body.user_email)
+    watchers = ctx.container.read.case(ref, frozenset({Include.WATCHERS})).watchers
+    subscriber = next((u for u in watchers if u.email == user.email), None)
     return {
         "case_id": ref.number,
         "id": subscriber.number if subscriber else None,
@@ -197,19 +198,19 @@ def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
 def attach_file(case_id: str, body: s.FileIn, ctx: Writer) -> Doc:
     ref = m.case_ref(case_id)
     file_id = ctx.handle(m.attach_file(ref, body))
-    return m.file_document(ctx.container.extras.file(ref, file_id), ctx.container.settings.base_url)
+    return m.file_document(ctx.container.attachments.file(ref, file_id), ctx.container.settings.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}")
 def file_info(case_id: str, file_id: str, ctx: Reader) -> Doc:
-    found = ctx.container.extras.file(m.case_ref(case_id), m.number(file_id, "file_id"))
+    found = ctx.container.attachments.file(m.case_ref(case_id), m.number(file_id, "file_id"))
     return m.file_document(found, ctx.container.settings.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}/download")
 def download_file(case_id: str, file_id: str, ctx: Reader) -> Response:
-    found = ctx.container.extras.file(m.case_ref(case_id), m.number(file_id, "file_id"))
-    content = ctx.container.extras.file_content(found.sha256)
+    found = ctx.container.attachments.file(m.case_ref(case_id), m.number(file_id, "file_id"))
+    content = ctx.container.attachments.file_content(found.sha256)
     inline = found.content_type.startswith("image/")
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename)}"
     headers = {

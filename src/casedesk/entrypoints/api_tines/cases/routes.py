@@ -15,6 +15,7 @@ from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import listing, presenter
+from casedesk.entrypoints.api_tines.teams import team_project
 from casedesk.entrypoints.http.deps import Context
 from casedesk.services.search.predicates import And, RefIs
 
@@ -54,7 +55,7 @@ async def list_params(request: Request) -> list[tuple[str, str]]:
 def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], ctx: Reader) -> Doc:
     query, team = listing.parse(params, ctx.principal.user_id)
     if team is not None:
-        in_team = RefIs("project", id=ctx.container.extras.team(team).id)
+        in_team = RefIs("project", id=team_project(ctx, team).id)
         query = dataclasses.replace(query, filter=And((in_team, query.filter)))
     page = ctx.container.read.search_cases(query)
     base_url = ctx.container.settings.base_url
