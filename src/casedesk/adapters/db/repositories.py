@@ -9,9 +9,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
-from casedesk.adapters.db.cases.side_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
 from casedesk.adapters.db.cases.side_tables import (
+    NO_ASSIGNEES_OR_RECORDS,
+    AssigneesAndRecords,
+    assignees_and_records,
+    load_assignees_and_records,
     load_insights,
+    write_assignees_and_records,
     write_attributes,
     write_custom_values,
     write_insights,
@@ -74,7 +78,7 @@ class _Stored:
     attributes: dict[str, list[str]]
     custom_attributes: dict[str, Any]
     insights: tuple[Insight, ...]
-    parts: tuple[Any, ...] = NO_PARTS  # assignees and record ids
+    assignees_and_records: AssigneesAndRecords = NO_ASSIGNEES_OR_RECORDS
 
     @classmethod
     def of(cls, case: Case) -> _Stored:
@@ -82,7 +86,7 @@ class _Stored:
             attributes=copy.deepcopy(case.attributes),
             custom_attributes=copy.deepcopy(case.custom_attributes),
             insights=tuple(case.insights),
-            parts=parts_snapshot(case),
+            assignees_and_records=assignees_and_records(case),
         )
 
 
@@ -122,7 +126,7 @@ class SqlCaseRepository:
         if case is None:
             case = self.seen[row["id"]] = case_from_row(row)
             case.insights = load_insights(self.conn, [case.id]).get(case.id, [])
-            load_case_parts(self.conn, [case])
+            load_assignees_and_records(self.conn, [case])
             self.stored[case.id] = _Stored.of(case)
         return case
 
@@ -147,8 +151,8 @@ class SqlCaseRepository:
                 write_custom_values(self.conn, case)
             if tuple(case.insights) != stored.insights:
                 write_insights(self.conn, case, case.modified_at or case.created_at)
-            if parts_snapshot(case) != stored.parts:
-                write_case_parts(self.conn, case)
+            if assignees_and_records(case) != stored.assignees_and_records:
+                write_assignees_and_records(self.conn, case)
             self.stored[case_id] = _Stored.of(case)
         self.new.clear()
 
