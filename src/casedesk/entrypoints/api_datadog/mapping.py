@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from casedesk.domain.cases import commands as c
@@ -20,14 +20,11 @@ from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.project_settings_mapping import settings_from_wire, settings_to_wire
+from casedesk.entrypoints.api_datadog.wire import iso
 from casedesk.services.ports.case_queries import CaseDetail, CasePage, CaseSummary
 from casedesk.services.ports.uow import TimelineEntry
 
 STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
-
-
-def iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 # -- wire → commands ---------------------------------------------------------------------
@@ -216,7 +213,7 @@ def included_user(user: User) -> dict[str, Any]:
     }
 
 
-def related_users(details: Iterable[CaseDetail]) -> list[User]:
+def relationship_users(details: Iterable[CaseDetail]) -> list[User]:
     """The users the cases' relationships name (creator, last modifier, assignee), each once."""
     found: dict[uuid.UUID, User] = {}
     for detail in details:
@@ -228,14 +225,14 @@ def related_users(details: Iterable[CaseDetail]) -> list[User]:
 
 
 def case_document(detail: CaseDetail) -> dict[str, Any]:
-    users = related_users([detail])
+    users = relationship_users([detail])
     return {"data": case_resource(detail.case), "included": [included_user(u) for u in users]}
 
 
 def case_page(page: CasePage, page_number: int, page_size: int) -> dict[str, Any]:
     return {
         "data": [case_resource(detail.case) for detail in page.cases],
-        "included": [included_user(u) for u in related_users(page.cases)],
+        "included": [included_user(u) for u in relationship_users(page.cases)],
         "meta": {
             "page": {"current": page_number, "size": len(page.cases), "total": -(-page.total // page_size)},
             "total_cases": page.total,

@@ -20,7 +20,7 @@ from casedesk.domain.projects.project import KEY_PATTERN
 from casedesk.domain.vocab import Priority
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 
 router = APIRouter()
 Doc = dict[str, Any]

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_counts import (
     MAX_GROUPS,
