@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException
 from casedesk.bootstrap import Container
 from casedesk.domain.errors import DomainError
 from casedesk.entrypoints.api_tines import errors, teams
-from casedesk.entrypoints.api_tines.cases import attachments as case_parts
 from casedesk.entrypoints.api_tines.cases import routes as cases
+from casedesk.entrypoints.api_tines.cases import subresources
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v1"
@@ -26,7 +26,7 @@ def router() -> APIRouter:
     api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
     api.include_router(teams.router)
     api.include_router(cases.router)
-    api.include_router(case_parts.router)
+    api.include_router(subresources.router)
     return api
 
 

@@ -10,6 +10,7 @@ from casedesk.domain.errors import NotFound
 from casedesk.domain.projects.project import Project
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.http.deps import Context
 
@@ -51,7 +52,7 @@ def list_teams(ctx: Reader) -> Doc:
 
 @router.get("/teams/{team_id}")
 def get_team(team_id: str, ctx: Reader) -> Doc:
-    return team(team_project(ctx, m.number(team_id, "team_id")))
+    return team(team_project(ctx, w.number(team_id, "team_id")))
 
 
 @router.post("/records", status_code=201)
@@ -62,4 +63,4 @@ def create_record(body: s.RecordIn, ctx: Writer) -> Doc:
 
 @router.get("/records/{record_id}")
 def get_record(record_id: str, ctx: Reader) -> Doc:
-    return m.record(ctx.container.attachments.record(m.number(record_id, "record_id")))
+    return m.record(ctx.container.attachments.record(w.number(record_id, "record_id")))

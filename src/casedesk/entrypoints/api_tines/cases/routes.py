@@ -13,6 +13,7 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import listing, presenter
 from casedesk.entrypoints.api_tines.teams import team_project
@@ -67,17 +68,17 @@ def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], c
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: str, ctx: Reader) -> Doc:
-    return case_document(ctx, m.case_ref(case_id))
+    return case_document(ctx, w.case_ref(case_id))
 
 
 @router.put("/cases/{case_id}")
 def update_case(case_id: str, body: s.CaseUpdate, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     ctx.handle(m.update_case(ref, body))
     return case_document(ctx, ref)
 
 
 @router.delete("/cases/{case_id}", status_code=204)
 def delete_case(case_id: str, ctx: Writer) -> Response:
-    ctx.handle(DeleteCase(m.case_ref(case_id)))
+    ctx.handle(DeleteCase(w.case_ref(case_id)))
     return Response(status_code=204)

@@ -1,5 +1,5 @@
-"""Tines dialect: a case's assignees, comments and reactions, subscribers, buttons, metadata,
-linked cases and files (`/api/v1/cases/{case_id}/...`)."""
+"""Tines dialect: the resources under a case (`/api/v1/cases/{case_id}/...`): its assignees,
+comments and reactions, subscribers, buttons, metadata, linked cases and files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import presenter
 from casedesk.entrypoints.http.deps import Context
@@ -30,7 +31,7 @@ def one_page(items: list[Any]) -> Doc:
 
 @router.get("/cases/{case_id}/assignees")
 def assignees(case_id: str, ctx: Reader) -> Doc:
-    detail = ctx.container.read.case(m.case_ref(case_id))
+    detail = ctx.container.read.case(w.case_ref(case_id))
     people = [m.person(detail.users.get(u)) for u in detail.case.assignee_ids]
     return {"case_id": detail.case.number, "assignees": people, "meta": one_page(people)}
 
@@ -40,13 +41,13 @@ def assignees(case_id: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/comments", status_code=201)
 def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     cell_id = ctx.handle(x.CommentOnCase(ref, body.value, m.author(body.author_email)))
     return m.comment(ref.number or 0, ctx.container.attachments.comment(ref, cell_id))
 
 
 def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Context, add: bool) -> Doc:
-    ref, number = m.case_ref(case_id), m.number(comment_id, "comment_id")
+    ref, number = w.case_ref(case_id), w.number(comment_id, "comment_id")
     ctx.handle(x.ReactToComment(ref, number, body.value, add))
     return m.comment(ref.number or 0, ctx.container.attachments.comment_by_number(ref, number))
 
@@ -66,7 +67,7 @@ def remove_reaction(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Writ
 
 @router.post("/cases/{case_id}/subscribers", status_code=201)
 def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
-    ref, user = m.case_ref(case_id), UserRef.of_email(body.user_email, "user")
+    ref, user = w.case_ref(case_id), UserRef.of_email(body.user_email, "user")
     ctx.handle(x.WatchCase(ref, user))
     watchers = ctx.container.read.case(ref, frozenset({Include.WATCHERS})).watchers
     subscriber = next((u for u in watchers if u.email == user.email), None)
@@ -79,14 +80,14 @@ def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
 
 @router.get("/cases/{case_id}/subscribers")
 def subscribers(case_id: str, ctx: Reader) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     people = [m.person(u) for u in ctx.container.read.case(ref, frozenset({Include.WATCHERS})).watchers]
     return {"case_id": ref.number, "subscribers": people, "meta": one_page(people)}
 
 
 @router.delete("/cases/{case_id}/unsubscribe", status_code=204)
 def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
-    ctx.handle(x.UnwatchCase(m.case_ref(case_id), UserRef.of_email(body.user_email, "user")))
+    ctx.handle(x.UnwatchCase(w.case_ref(case_id), UserRef.of_email(body.user_email, "user")))
     return Response(status_code=204)
 
 
@@ -94,7 +95,7 @@ def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
 
 
 def _buttons(ctx: Context, case_id: str) -> Doc:
-    detail = ctx.container.read.case(m.case_ref(case_id), frozenset({Include.BUTTONS}))
+    detail = ctx.container.read.case(w.case_ref(case_id), frozenset({Include.BUTTONS}))
     return {"case_id": detail.case.number, "team_case_buttons": [m.button(b) for b in detail.buttons]}
 
 
@@ -112,21 +113,21 @@ def list_buttons(case_id: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/buttons", status_code=201)
 def add_button(case_id: str, body: s.ButtonIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     button_id = ctx.handle(x.AddCaseButton(ref, m.button_spec(body)))
     return _button(ctx, case_id, button_id)
 
 
 @router.put("/cases/{case_id}/buttons/{button_id}")
 def update_button(case_id: str, button_id: str, body: s.ButtonUpdate, ctx: Writer) -> Doc:
-    ref, number = m.case_ref(case_id), m.number(button_id, "button_id")
+    ref, number = w.case_ref(case_id), w.number(button_id, "button_id")
     ctx.handle(m.update_button(ref, number, body))
     return _button(ctx, case_id, number)
 
 
 @router.delete("/cases/{case_id}/buttons/{button_id}", status_code=204)
 def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
-    ctx.handle(x.DeleteCaseButton(m.case_ref(case_id), m.number(button_id, "button_id")))
+    ctx.handle(x.DeleteCaseButton(w.case_ref(case_id), w.number(button_id, "button_id")))
     return Response(status_code=204)
 
 
@@ -134,7 +135,7 @@ def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
 
 
 def _metadata(ctx: Context, case_id: str) -> Doc:
-    case = ctx.container.read.case(m.case_ref(case_id)).case
+    case = ctx.container.read.case(w.case_ref(case_id)).case
     return {"case_id": case.number, "metadata": dict(case.metadata)}
 
 
@@ -153,19 +154,19 @@ def get_metadata_key(case_id: str, key: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/metadata", status_code=201)
 def add_metadata(case_id: str, body: s.MetadataIn, ctx: Writer) -> Doc:
-    ctx.handle(x.AddCaseMetadata(m.case_ref(case_id), body.metadata))
+    ctx.handle(x.AddCaseMetadata(w.case_ref(case_id), body.metadata))
     return _metadata(ctx, case_id)
 
 
 @router.put("/cases/{case_id}/metadata")
 def update_metadata(case_id: str, body: s.MetadataIn, ctx: Writer) -> Doc:
-    ctx.handle(x.UpdateCaseMetadata(m.case_ref(case_id), body.metadata))
+    ctx.handle(x.UpdateCaseMetadata(w.case_ref(case_id), body.metadata))
     return _metadata(ctx, case_id)
 
 
 @router.delete("/cases/{case_id}/metadata", status_code=204)
 def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response:
-    ctx.handle(x.RemoveCaseMetadata(m.case_ref(case_id), tuple(body.metadata)))
+    ctx.handle(x.RemoveCaseMetadata(w.case_ref(case_id), tuple(body.metadata)))
     return Response(status_code=204)
 
 
@@ -174,20 +175,20 @@ def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response
 
 @router.get("/cases/{case_id}/linked_cases")
 def linked_cases(case_id: str, ctx: Reader) -> Doc:
-    return presenter.linked_document(ctx.container.read.case(m.case_ref(case_id), LINKS))
+    return presenter.linked_document(ctx.container.read.case(w.case_ref(case_id), LINKS))
 
 
 @router.post("/cases/{case_id}/linked_cases", status_code=201)
 def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     ctx.handle(m.link_case(ref, body))
     return presenter.linked_document(ctx.container.read.case(ref, LINKS))
 
 
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)
 def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
-    other = CaseRef(number=m.number(linked_case_id, "linked_case_id"))
-    ctx.handle(x.DeleteCaseLink(between=(m.case_ref(case_id), other)))
+    other = CaseRef(number=w.number(linked_case_id, "linked_case_id"))
+    ctx.handle(x.DeleteCaseLink(between=(w.case_ref(case_id), other)))
     return Response(status_code=204)
 
 
@@ -196,20 +197,20 @@ def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
 
 @router.post("/cases/{case_id}/files", status_code=201)
 def attach_file(case_id: str, body: s.FileIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     file_id = ctx.handle(m.attach_file(ref, body))
     return m.file_document(ctx.container.attachments.file(ref, file_id), ctx.container.settings.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}")
 def file_info(case_id: str, file_id: str, ctx: Reader) -> Doc:
-    found = ctx.container.attachments.file(m.case_ref(case_id), m.number(file_id, "file_id"))
+    found = ctx.container.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
     return m.file_document(found, ctx.container.settings.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}/download")
 def download_file(case_id: str, file_id: str, ctx: Reader) -> Response:
-    found = ctx.container.attachments.file(m.case_ref(case_id), m.number(file_id, "file_id"))
+    found = ctx.container.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
     content = ctx.container.attachments.file_content(found.sha256)
     inline = found.content_type.startswith("image/")
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename)}"
