@@ -81,6 +81,18 @@ class InsightType(enum.Enum):
     PROFILING_DOWNSIZING_EXPERIMENT = "PROFILING_DOWNSIZING_EXPERIMENT"
 
 
+class TicketSystem(enum.Enum):
+    """Issue trackers a case can be sent to."""
+
+    JIRA = "jira"
+    SERVICENOW = "servicenow"
+    LINEAR = "linear"
+
+    @property
+    def display_name(self) -> str:
+        return {"jira": "Jira", "servicenow": "ServiceNow", "linear": "Linear"}[self.value]
+
+
 STANDARD_CASE_TYPE_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
 SECURITY_CASE_TYPE_ID = uuid.UUID("00000000-0000-0000-0000-000000000003")
 

@@ -26,6 +26,7 @@ from casedesk.services.cases import (
     links,
     moves,
     records,
+    tickets,
     views,
     watchers,
 )
@@ -64,6 +65,7 @@ REGISTRY = Registry(
         on(c.UpdateCaseMetadata, CASES, cases.update_metadata),
         on(c.RemoveCaseMetadata, CASES, cases.remove_metadata),
         on(c.DeleteCase, CASES, cases.delete_case),
+        on(c.SendCaseToTicketSystem, CASES, tickets.send_to_ticket_system),
         on(c.CommentOnCase, CASES, comments.comment),
         on(c.UpdateCaseComment, CASES, comments.update_comment),
         on(c.DeleteCaseComment, CASES, comments.delete_comment),

@@ -31,7 +31,7 @@ from casedesk.domain.cases.values import (
 from casedesk.domain.commands import Command, R_co
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
-from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason
+from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason, TicketSystem
 
 
 @dataclass(frozen=True)
@@ -258,6 +258,13 @@ class DeleteCase(CaseCommand[uuid.UUID]):
 @dataclass(frozen=True)
 class MoveCaseToProject(CaseCommand[uuid.UUID]):
     project: str  # project UUID or key
+
+
+@dataclass(frozen=True)
+class SendCaseToTicketSystem(CaseCommand[uuid.UUID]):
+    """Opens a ticket for the case in an issue tracker (the ticket-sync work carries it out)."""
+
+    system: TicketSystem
 
 
 # -- many changes in one transaction -----------------------------------------------------

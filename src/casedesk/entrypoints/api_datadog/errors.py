@@ -67,10 +67,17 @@ OPERATION_FIELD_POINTERS = {
     ("AssignCase", "assignee"): "/data/attributes/assignee_id",
     ("BulkUpdateCases", "assignee"): "/data/attributes/payload/assignee_id",
     ("BulkUpdateCases", "project"): "/data/attributes/payload/project_id",
+    ("BulkUpdateCases", "system"): "/data/attributes/type",
     # MoveCaseToProject's and LinkIncident's bodies are the relationship itself:
     # {"data": {"id", "type"}}.
     ("MoveCaseToProject", "project"): "/data/id",
     ("LinkIncident", "incident_id"): "/data/id",
+}
+# Fields of one operation that are lists in the domain's words: `<field>/<index>` is the item
+# at that index of the request's list.
+OPERATION_LIST_POINTERS = {
+    # A bulk update's changes are one per case, in the order of its case_ids.
+    ("BulkUpdateCases", "changes"): "/data/attributes/case_ids",
 }
 # Fields that one operation takes as a path parameter of another name.
 OPERATION_PARAMETERS = {("WatchCase", "user"): "user_uuid", ("UnwatchCase", "user"): "user_uuid"}
@@ -111,6 +118,10 @@ def field_location(
     """Where the refused value was: a path or query parameter the request carried under that
     name, else a place in the body (the operation's own, a known one, or an attribute)."""
     pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
+    head, _, rest = field.partition("/")
+    listed = OPERATION_LIST_POINTERS.get((operation or "", head))
+    if pointer is None and listed is not None:
+        pointer = f"{listed}/{rest}" if rest else listed
     parameter = OPERATION_PARAMETERS.get((operation or "", field), field)
     if pointer is None and parameter in parameters:
         return {"parameter": parameter}
