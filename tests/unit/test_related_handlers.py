@@ -10,7 +10,8 @@ import pytest
 from casedesk.domain import maintenance as mc
 from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
+from casedesk.domain.cases.links import CreateCaseLink, DeleteCaseLink, EntityRef, EntityType, Relationship
+from casedesk.domain.cases.views import CreateCaseView, UpdateCaseView
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef, UserRef
@@ -57,9 +58,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
     bus: MessageBus, store: Store, admin: Principal, cases: tuple[uuid.UUID, uuid.UUID]
 ) -> None:
     first, second = cases
-    link_id = bus.handle(
-        c.CreateCaseLink(case_end("OPS-1"), case_end(str(second)), Relationship.BLOCKS), admin
-    )
+    link_id = bus.handle(CreateCaseLink(case_end("OPS-1"), case_end(str(second)), Relationship.BLOCKS), admin)
     link = store.links[link_id]
     assert (link.parent.id, link.child.id) == (first, second)
     assert kinds(store, first)[-1] == kinds(store, second)[-1] == CaseEvent.LINKED
@@ -67,11 +66,11 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
 
     commits = store.commits
     with pytest.raises(ValidationFailed) as duplicate:
-        bus.handle(c.CreateCaseLink(case_end(str(first)), case_end("OPS-2"), Relationship.BLOCKS), admin)
+        bus.handle(CreateCaseLink(case_end(str(first)), case_end("OPS-2"), Relationship.BLOCKS), admin)
     assert duplicate.value.field == "relationship"
     assert store.commits == commits
 
-    bus.handle(c.DeleteCaseLink(link_id), admin)
+    bus.handle(DeleteCaseLink(link_id), admin)
     assert store.links == {}
     assert kinds(store, first)[-1] == kinds(store, second)[-1] == CaseEvent.UNLINKED
 
@@ -80,13 +79,13 @@ def test_link_ends_are_checked_before_lookup(bus: MessageBus, admin: Principal) 
     incident = EntityRef(EntityType.INCIDENT, uuid.uuid4())
     page = EntityRef(EntityType.PAGE, uuid.uuid4())
     with pytest.raises(ValidationFailed) as no_case:
-        bus.handle(c.CreateCaseLink(incident, page, Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(incident, page, Relationship.CAUSES), admin)
     assert no_case.value.field == "parent_entity_type"
     with pytest.raises(ValidationFailed) as itself:
-        bus.handle(c.CreateCaseLink(case_end("OPS-9"), case_end("ops-9"), Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(case_end("OPS-9"), case_end("ops-9"), Relationship.CAUSES), admin)
     assert itself.value.field == "child_entity_id"
     with pytest.raises(NotFound):
-        bus.handle(c.CreateCaseLink(case_end("OPS-9"), incident, Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(case_end("OPS-9"), incident, Relationship.CAUSES), admin)
 
 
 def test_watching_is_idempotent_and_outbox_only(
@@ -121,11 +120,11 @@ def test_view_queries_are_parsed_on_every_write(
     bus: MessageBus, store: Store, admin: Principal, cases: tuple[uuid.UUID, uuid.UUID]
 ) -> None:
     project_id = store.cases[cases[0]].project_id
-    view_id = bus.handle(c.CreateCaseView(project_id, "Mine", "assignee:me status:open"), admin)
+    view_id = bus.handle(CreateCaseView(project_id, "Mine", "assignee:me status:open"), admin)
     assert store.views[view_id].query == "assignee:me status:open"
     for command in (
-        c.CreateCaseView(uuid.uuid4(), "Broken", "status:(open"),
-        c.UpdateCaseView(uuid.uuid4(), query="priority:P9"),
+        CreateCaseView(uuid.uuid4(), "Broken", "status:(open"),
+        UpdateCaseView(uuid.uuid4(), query="priority:P9"),
     ):
         with pytest.raises(ValidationFailed) as refused:
             bus.handle(command, admin)

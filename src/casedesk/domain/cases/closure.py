@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.formulas import parser as formulas
-from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
 
 if TYPE_CHECKING:
     from casedesk.domain.cases.case import Case
+    from casedesk.domain.cases.case_types import CaseType
     from casedesk.domain.projects.project import Project
     from casedesk.domain.users import User
 
@@ -101,6 +102,18 @@ def check_closure(case: Case, view: ViewSource | None) -> None:
             "closure_conditions",
             f"the case cannot be closed while these closure conditions are false: {reasons}",
             [c for c, _ in failing],
+        )
+
+
+def check_close(case: Case, case_type: CaseType, view: ViewSource | None) -> None:
+    """Raises unless the case may close: its closure conditions hold (see `check_closure`),
+    and a type that requires a resolved reason (Security) has one."""
+    check_closure(case, view)
+    if case_type.requires_resolved_reason and case.resolved_reason is None:
+        raise InvalidTransition(
+            "security_resolved_reason",
+            f"a {case_type.name} case cannot be closed without a resolved reason; "
+            "set security_resolved_reason first (one of " + ", ".join(r.value for r in ResolvedReason) + ")",
         )
 
 

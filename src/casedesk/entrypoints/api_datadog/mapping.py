@@ -9,7 +9,13 @@ from typing import Any
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case_types import CaseType
-from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.custom_attributes import (
+    CreateCustomAttributeConfig,
+    CustomAttributeConfig,
+    CustomAttributeType,
+    CustomValueInput,
+    UpdateCustomAttributeConfig,
+)
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.events import CaseEvent
@@ -60,8 +66,8 @@ def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
     )
 
 
-def custom_value(value: s.CustomAttributeValue) -> c.CustomValueInput:
-    return c.CustomValueInput(CustomAttributeType(value.type), value.is_multi, value.value)
+def custom_value(value: s.CustomAttributeValue) -> CustomValueInput:
+    return CustomValueInput(CustomAttributeType(value.type), value.is_multi, value.value)
 
 
 def insights(body: s.CaseInsightsRequest) -> tuple[Insight, ...]:
@@ -73,9 +79,9 @@ def insights(body: s.CaseInsightsRequest) -> tuple[Insight, ...]:
 
 def create_custom_attribute(
     type_id: uuid.UUID, body: s.CustomAttributeConfigCreateRequest
-) -> c.CreateCustomAttributeConfig:
+) -> CreateCustomAttributeConfig:
     attrs = body.data.attributes
-    return c.CreateCustomAttributeConfig(
+    return CreateCustomAttributeConfig(
         type_id=type_id,
         key=attrs.key,
         display_name=attrs.display_name,
@@ -88,9 +94,9 @@ def create_custom_attribute(
 
 def update_custom_attribute(
     type_id: uuid.UUID, config_id: uuid.UUID, body: s.CustomAttributeConfigUpdateRequest
-) -> c.UpdateCustomAttributeConfig:
+) -> UpdateCustomAttributeConfig:
     attrs = body.data.attributes
-    return c.UpdateCustomAttributeConfig(
+    return UpdateCustomAttributeConfig(
         type_id=type_id,
         config_id=config_id,
         display_name=attrs.display_name,

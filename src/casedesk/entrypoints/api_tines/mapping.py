@@ -11,7 +11,7 @@ from typing import Any
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, user_view
-from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
+from casedesk.domain.cases.links import CreateCaseLink, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.users import User
@@ -140,12 +140,12 @@ def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.ChangeCase:
     return x.ChangeCase(ref, tuple(changes), author(body.author_email))
 
 
-def link_case(ref: CaseRef, body: s.LinkIn) -> x.CreateCaseLink:
+def link_case(ref: CaseRef, body: s.LinkIn) -> CreateCaseLink:
     """Tines' linked cases relate two cases, once: linking related cases again changes nothing."""
     if not 0 < body.id < NUMBER_MAX:
         raise ValidationFailed("id", "case ids are positive integers")
     ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=body.id)))
-    return x.CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True)
+    return CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True)
 
 
 def update_button(ref: CaseRef, button_id: int, body: s.ButtonUpdate) -> x.UpdateCaseButton:

@@ -54,7 +54,7 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     case.set_records(cmd.record_ids, author, now)
     for key, given in cmd.custom_attributes.items():
         config = _custom_attribute(uow, case.type_id, key, "custom_attributes")
-        case.set_custom_attribute(config, given.type, given.is_multi, given.value, author, now)
+        case.set_custom_attribute(config, given, author, now)
     if cmd.status is CaseStatus.CLOSED:
         case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))
         case.set_times(None, cmd.resolved_at, author, now)
@@ -223,7 +223,7 @@ def set_custom_attribute(
 ) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     config = _defined_custom_attribute(uow, case.type_id, cmd.key)
-    case.set_custom_attribute(config, cmd.input.type, cmd.input.is_multi, cmd.input.value, who.user_id, now)
+    case.set_custom_attribute(config, cmd.input, who.user_id, now)
     return case.id
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from casedesk.domain.cases import commands as c
+from casedesk.domain.cases.case_types import CreateCaseType, DeleteCaseType, UpdateCaseType
+from casedesk.domain.cases.custom_attributes import DeleteCustomAttributeConfig
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
@@ -25,7 +26,7 @@ def case_types(ctx: Reader) -> Doc:
 @router.post("/cases/types", name="CreateCaseType", status_code=201)
 def create_case_type(body: s.CaseTypeCreateRequest, ctx: Admin) -> Doc:
     attrs = body.data.attributes
-    type_id = ctx.handle(c.CreateCaseType(attrs.name, attrs.description, attrs.emoji))
+    type_id = ctx.handle(CreateCaseType(attrs.name, attrs.description, attrs.emoji))
     return {"data": m.case_type_resource(ctx.container.read.case_type(type_id))}
 
 
@@ -38,7 +39,7 @@ def all_custom_attributes(ctx: Reader) -> Doc:
 @router.put("/cases/types/{case_type_id}", name="UpdateCaseType")
 def update_case_type(case_type_id: str, body: s.CaseTypeUpdateRequest, ctx: Admin) -> Doc:
     attrs = body.data.attributes
-    command = c.UpdateCaseType(
+    command = UpdateCaseType(
         parse_uuid(case_type_id, "case_type_id"), attrs.name, attrs.description, attrs.emoji
     )
     return {"data": m.case_type_resource(ctx.container.read.case_type(ctx.handle(command)))}
@@ -46,7 +47,7 @@ def update_case_type(case_type_id: str, body: s.CaseTypeUpdateRequest, ctx: Admi
 
 @router.delete("/cases/types/{case_type_id}", name="DeleteCaseType", status_code=204)
 def delete_case_type(case_type_id: str, ctx: Admin) -> Response:
-    ctx.handle(c.DeleteCaseType(parse_uuid(case_type_id, "case_type_id")))
+    ctx.handle(DeleteCaseType(parse_uuid(case_type_id, "case_type_id")))
     return Response(status_code=204)
 
 
@@ -88,5 +89,5 @@ def update_custom_attribute(
 )
 def delete_custom_attribute(case_type_id: str, custom_attribute_id: str, ctx: Admin) -> Response:
     type_id = parse_uuid(case_type_id, "case_type_id")
-    ctx.handle(c.DeleteCustomAttributeConfig(type_id, parse_uuid(custom_attribute_id, "custom_attribute_id")))
+    ctx.handle(DeleteCustomAttributeConfig(type_id, parse_uuid(custom_attribute_id, "custom_attribute_id")))
     return Response(status_code=204)

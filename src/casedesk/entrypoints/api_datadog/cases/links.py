@@ -10,8 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.links import CaseLink, EntityRef, Relationship
+from casedesk.domain.cases.links import CaseLink, CreateCaseLink, DeleteCaseLink, EntityRef, Relationship
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
@@ -39,9 +38,9 @@ class CaseLinkCreateRequest(Wire):
     data: CaseLinkCreate
 
 
-def create_command(body: CaseLinkCreateRequest) -> c.CreateCaseLink:
+def create_command(body: CaseLinkCreateRequest) -> CreateCaseLink:
     attrs = body.data.attributes
-    return c.CreateCaseLink(
+    return CreateCaseLink(
         parent=EntityRef.parse(
             attrs.parent_entity_type,
             attrs.parent_entity_id,
@@ -87,5 +86,5 @@ def create_link(body: CaseLinkCreateRequest, ctx: Writer) -> Doc:
 
 @router.delete("/cases/link/{link_id}", name="DeleteCaseLink", status_code=204)
 def delete_link(link_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.DeleteCaseLink(parse_uuid(link_id, "link_id")))
+    ctx.handle(DeleteCaseLink(parse_uuid(link_id, "link_id")))
     return Response(status_code=204)

@@ -12,8 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.views import CaseView
+from casedesk.domain.cases.views import CaseView, CreateCaseView, DeleteCaseView, UpdateCaseView
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
@@ -88,7 +87,7 @@ def list_views(ctx: Reader, project_id: Annotated[str, Query(max_length=ID_MAX)]
 @router.post("/cases/views", name="CreateCaseView", status_code=201)
 def create_view(body: CaseViewCreateRequest, ctx: Writer) -> Doc:
     attrs = body.data.attributes
-    command = c.CreateCaseView(
+    command = CreateCaseView(
         project_id=parse_uuid(attrs.project_id, "project_id"),
         name=attrs.name,
         query=attrs.query,
@@ -105,7 +104,7 @@ def get_view(view_id: str, ctx: Reader) -> Doc:
 @router.put("/cases/views/{view_id}", name="UpdateCaseView")
 def update_view(view_id: str, body: CaseViewUpdateRequest, ctx: Writer) -> Doc:
     attrs = body.data.attributes
-    command = c.UpdateCaseView(
+    command = UpdateCaseView(
         view_id=parse_uuid(view_id, "view_id"),
         name=attrs.name,
         query=attrs.query,
@@ -116,5 +115,5 @@ def update_view(view_id: str, body: CaseViewUpdateRequest, ctx: Writer) -> Doc:
 
 @router.delete("/cases/views/{view_id}", name="DeleteCaseView", status_code=204)
 def delete_view(view_id: str, ctx: Writer) -> Response:
-    ctx.handle(c.DeleteCaseView(parse_uuid(view_id, "view_id")))
+    ctx.handle(DeleteCaseView(parse_uuid(view_id, "view_id")))
     return Response(status_code=204)

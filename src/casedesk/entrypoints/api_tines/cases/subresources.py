@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as x
+from casedesk.domain.cases.links import DeleteCaseLink
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
@@ -188,7 +189,7 @@ def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)
 def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
     other = CaseRef(number=w.number(linked_case_id, "linked_case_id"))
-    ctx.handle(x.DeleteCaseLink(between=(w.case_ref(case_id), other)))
+    ctx.handle(DeleteCaseLink(between=(w.case_ref(case_id), other)))
     return Response(status_code=204)
 
 
