@@ -197,7 +197,7 @@ def test_sorts_by_last_change_and_by_opening(db: Container, admin: Principal, te
     db.bus.handle(x.DescribeCase(first, "edited last"), admin)
 
     def order(sort: CaseSort) -> list[uuid.UUID]:
-        mine = And((RefIs("project", name=team), TextMatch(("title",), p.Pattern(token))))
+        mine: p.Predicate = And((RefIs("project", name=team), TextMatch(("title",), p.Pattern(token))))
         return [detail.case.id for detail in db.read.search_cases(CaseQuery(mine, sort)).cases]
 
     ids = [r.id for r in (first, second, third)]
