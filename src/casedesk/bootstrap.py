@@ -55,6 +55,10 @@ class Container:
         return SqlOutbox(self.engine)
 
     @property
+    def base_url(self) -> str:
+        return self.settings.base_url
+
+    @property
     def keys(self) -> KeyLookup:
         """Authentication's lookup of presented keys."""
         return SqlKeyLookup(self.connections)

@@ -71,12 +71,12 @@ def window_resource(window: MaintenanceWindow) -> Doc:
 
 
 def window_document(ctx: Context, window_id: uuid.UUID) -> Doc:
-    return {"data": window_resource(ctx.container.read.maintenance_window(window_id))}
+    return {"data": window_resource(ctx.services.read.maintenance_window(window_id))}
 
 
 @router.get("/maintenance_windows", name="ListMaintenanceWindows")
 def list_windows(ctx: Reader) -> Doc:
-    return {"data": [window_resource(w) for w in ctx.container.read.maintenance_windows()]}
+    return {"data": [window_resource(w) for w in ctx.services.read.maintenance_windows()]}
 
 
 @router.post("/maintenance_windows", name="CreateMaintenanceWindow", status_code=201)

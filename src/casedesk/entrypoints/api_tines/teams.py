@@ -26,7 +26,7 @@ def team_project(ctx: Context, number: int) -> Project:
     """The live project a team number in a path or query names. Naming none is a 404 here,
     where a team named in a body is a 400 (errors.NAMED_IN_BODY), so say it as a team."""
     try:
-        return ctx.container.read.project_by_number(number)
+        return ctx.services.read.project_by_number(number)
     except NotFound:
         raise NotFound("team", number) from None
 
@@ -34,8 +34,8 @@ def team_project(ctx: Context, number: int) -> Project:
 @router.get("/teams")
 @router.get("/teams/", include_in_schema=False)
 def list_teams(ctx: Reader) -> Doc:
-    teams = sorted(ctx.container.read.projects(), key=lambda p: p.number or 0)
-    base = f"{ctx.container.settings.base_url.rstrip('/')}/api/v1/teams"
+    teams = sorted(ctx.services.read.projects(), key=lambda p: p.number or 0)
+    base = f"{ctx.services.base_url.rstrip('/')}/api/v1/teams"
     return {
         "teams": [team(p) for p in teams],
         "meta": {
@@ -58,9 +58,9 @@ def get_team(team_id: str, ctx: Reader) -> Doc:
 @router.post("/records", status_code=201)
 @router.post("/records/", status_code=201, include_in_schema=False)
 def create_record(body: s.RecordIn, ctx: Writer) -> Doc:
-    return m.record(ctx.container.attachments.record(ctx.handle(m.create_record(body))))
+    return m.record(ctx.services.attachments.record(ctx.handle(m.create_record(body))))
 
 
 @router.get("/records/{record_id}")
 def get_record(record_id: str, ctx: Reader) -> Doc:
-    return m.record(ctx.container.attachments.record(w.number(record_id, "record_id")))
+    return m.record(ctx.services.attachments.record(w.number(record_id, "record_id")))

@@ -20,19 +20,19 @@ Doc = dict[str, Any]
 
 @router.get("/cases/types", name="GetAllCaseTypes")
 def case_types(ctx: Reader) -> Doc:
-    return {"data": [m.case_type_resource(t) for t in ctx.container.read.case_types()]}
+    return {"data": [m.case_type_resource(t) for t in ctx.services.read.case_types()]}
 
 
 @router.post("/cases/types", name="CreateCaseType", status_code=201)
 def create_case_type(body: s.CaseTypeCreateRequest, ctx: Admin) -> Doc:
     attrs = body.data.attributes
     type_id = ctx.handle(CreateCaseType(attrs.name, attrs.description, attrs.emoji))
-    return {"data": m.case_type_resource(ctx.container.read.case_type(type_id))}
+    return {"data": m.case_type_resource(ctx.services.read.case_type(type_id))}
 
 
 @router.get("/cases/types/custom_attributes", name="GetAllCustomAttributes")
 def all_custom_attributes(ctx: Reader) -> Doc:
-    configs = ctx.container.read.custom_attribute_configs(None)
+    configs = ctx.services.read.custom_attribute_configs(None)
     return {"data": [m.custom_attribute_resource(config) for config in configs]}
 
 
@@ -42,7 +42,7 @@ def update_case_type(case_type_id: str, body: s.CaseTypeUpdateRequest, ctx: Admi
     command = UpdateCaseType(
         parse_uuid(case_type_id, "case_type_id"), attrs.name, attrs.description, attrs.emoji
     )
-    return {"data": m.case_type_resource(ctx.container.read.case_type(ctx.handle(command)))}
+    return {"data": m.case_type_resource(ctx.services.read.case_type(ctx.handle(command)))}
 
 
 @router.delete("/cases/types/{case_type_id}", name="DeleteCaseType", status_code=204)
@@ -53,7 +53,7 @@ def delete_case_type(case_type_id: str, ctx: Admin) -> Response:
 
 @router.get("/cases/types/{case_type_id}/custom_attributes", name="GetAllCustomAttributeConfigsByCaseType")
 def custom_attributes(case_type_id: str, ctx: Reader) -> Doc:
-    configs = ctx.container.read.custom_attribute_configs(parse_uuid(case_type_id, "case_type_id"))
+    configs = ctx.services.read.custom_attribute_configs(parse_uuid(case_type_id, "case_type_id"))
     return {"data": [m.custom_attribute_resource(config) for config in configs]}
 
 
@@ -64,7 +64,7 @@ def create_custom_attribute(case_type_id: str, body: s.CustomAttributeConfigCrea
     type_id = parse_uuid(case_type_id, "case_type_id")
     config_id = ctx.handle(m.create_custom_attribute(type_id, body))
     return {
-        "data": m.custom_attribute_resource(ctx.container.read.custom_attribute_config(type_id, config_id))
+        "data": m.custom_attribute_resource(ctx.services.read.custom_attribute_config(type_id, config_id))
     }
 
 
@@ -78,7 +78,7 @@ def update_custom_attribute(
     config_id = parse_uuid(custom_attribute_id, "custom_attribute_id")
     ctx.handle(m.update_custom_attribute(type_id, config_id, body))
     return {
-        "data": m.custom_attribute_resource(ctx.container.read.custom_attribute_config(type_id, config_id))
+        "data": m.custom_attribute_resource(ctx.services.read.custom_attribute_config(type_id, config_id))
     }
 
 

@@ -25,8 +25,8 @@ Doc = dict[str, Any]
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    detail = ctx.container.read.case(ref, presenter.CASE_INCLUDES)
-    return presenter.case_document(detail, ctx.container.settings.base_url)
+    detail = ctx.services.read.case(ref, presenter.CASE_INCLUDES)
+    return presenter.case_document(detail, ctx.services.base_url)
 
 
 @router.post("/cases", status_code=201)
@@ -58,8 +58,8 @@ def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], c
     if team is not None:
         in_team = RefIs("project", id=team_project(ctx, team).id)
         query = dataclasses.replace(query, filter=And((in_team, query.filter)))
-    page = ctx.container.read.search_cases(query)
-    base_url = ctx.container.settings.base_url
+    page = ctx.services.read.search_cases(query)
+    base_url = ctx.services.base_url
     return {
         "cases": [presenter.case_document(detail, base_url) for detail in page.cases],
         "meta": listing.meta(f"{base_url.rstrip('/')}/api/v1/cases", query, page.total, team),
