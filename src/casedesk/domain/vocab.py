@@ -1,4 +1,11 @@
-"""The shared vocabulary of cases: statuses, priorities, case types, scopes."""
+"""The shared vocabulary of cases: statuses, priorities, resolved reasons, insight types, case
+types, issue trackers, scopes.
+
+The core is neutral: no dialect owns it. Where Datadog's API already names a concept (these
+enums, the built-in case type ids, link relationships in `cases/links.py`, the members of
+project settings and incident rules), casedesk adopts Datadog's vocabulary as the canonical
+one, so the Datadog dialect maps it as is and the other dialects (Tines) translate onto it in
+their own mapping."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ def check_closure(case: Case, view: ViewSource | None) -> None:
     presents itself with what it knows alone (user ids rather than user objects)."""
     if not case.closure_conditions:
         return
-    seen = view() if view is not None else case_view(case, {}, None, {})
+    seen = view() if view is not None else team_case(case, {}, None, {})
     checked = [(c, c.failure(seen)) for c in case.closure_conditions]
     failing = [(c, reason) for c, reason in checked if reason is not None]
     if failing:
@@ -141,13 +141,14 @@ def user_view(user: User | None) -> dict[str, Any]:
     }
 
 
-def case_view(
+def team_case(
     case: Case,
     users: Mapping[uuid.UUID, User],
     project: Project | None,
     records: Mapping[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """The case as `team_case` in formulas (and the core of the Tines case object).
+    """The case as formulas read it (`team_case`); the Tines dialect's case object has the
+    same shape, so a condition means what it says there.
 
     Users missing from `users` show only as `{"id": <uuid>}`."""
 

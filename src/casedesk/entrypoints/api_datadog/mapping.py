@@ -219,10 +219,10 @@ def included_user(user: User) -> dict[str, Any]:
     }
 
 
-def relationship_users(details: Iterable[CaseDetail]) -> list[User]:
+def relationship_users(cases: Iterable[CaseDetail]) -> list[User]:
     """The users the cases' relationships name (creator, last modifier, assignee), each once."""
     found: dict[uuid.UUID, User] = {}
-    for detail in details:
+    for detail in cases:
         case = detail.case
         for user_id in (case.created_by, case.modified_by, case.assignee_id):
             if user_id is not None and user_id in detail.users:

@@ -141,7 +141,7 @@ def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.ChangeCase:
 
 
 def link_case(ref: CaseRef, body: s.LinkIn) -> CreateCaseLink:
-    """Tines' linked cases relate two cases, once: linking related cases again changes nothing."""
+    """Tines' linked cases relate two cases, once: linking them again changes nothing."""
     if not 0 < body.id < NUMBER_MAX:
         raise ValidationFailed("id", "case ids are positive integers")
     ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=body.id)))
@@ -222,7 +222,7 @@ def comment(case_number: int, c: CommentView) -> Doc:
 
 
 def file_document(f: FileView, base_url: str) -> Doc:
-    """An attachment as the activity that added it, with the file's own details."""
+    """An attachment as the activity that added it, with the file's own fields."""
     return {
         "case_id": f.case_number,
         "id": f.id,

@@ -33,7 +33,7 @@ from casedesk.services.ports.case_queries import (
 C = t.cases.c
 
 
-def case_details(
+def read_cases(
     conn: Connection, rows: Sequence[RowMapping], include: frozenset[Include], activities_max: int
 ) -> list[CaseDetail]:
     """`rows` of the cases table as read objects with what `include` asks for, in order."""

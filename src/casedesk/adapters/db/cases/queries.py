@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
-from casedesk.adapters.db.cases.includes import case_details
+from casedesk.adapters.db.cases.includes import read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.connection_types import ReadConnections
@@ -66,7 +66,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             row = conn.execute(select(t.cases).where(case_ref_clause(ref))).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
-            return case_details(conn, [row], include, activities_max)[0]
+            return read_cases(conn, [row], include, activities_max)[0]
 
     def search_cases(self, query: CaseQuery) -> CasePage:
         condition = compile_predicate(query.filter)
@@ -82,8 +82,8 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 .mappings()
                 .all()
             )
-            details = case_details(conn, rows, query.include, query.activities_max)
-            return CasePage(cases=tuple(details), total=int(total))
+            cases = read_cases(conn, rows, query.include, query.activities_max)
+            return CasePage(cases=tuple(cases), total=int(total))
 
     def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
         with self.engine.connect() as conn:

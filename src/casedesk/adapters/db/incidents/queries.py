@@ -45,7 +45,7 @@ class SqlIncidentReadModel:
             row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("incident", ref)
-            [detail] = self._details(conn, [incident_from_row(row)])
+            [detail] = self._read_incidents(conn, [incident_from_row(row)])
             detail.users = load_users(conn, _user_ids([detail.incident]))
             return detail
 
@@ -59,9 +59,9 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(*order).limit(search.size).offset(search.offset)
             ).mappings()
-            details = self._details(conn, [incident_from_row(r) for r in rows])
-            users = load_users(conn, _user_ids([d.incident for d in details]))
-        return IncidentPage(incidents=details, total=total, users=users)
+            found = self._read_incidents(conn, [incident_from_row(r) for r in rows])
+            users = load_users(conn, _user_ids([d.incident for d in found]))
+        return IncidentPage(incidents=found, total=total, users=users)
 
     def incident_facets(self, filter: IncidentPredicate) -> IncidentFacets:
         condition = inc.c.deleted_at.is_(None) & compile_incident_predicate(filter)
@@ -69,7 +69,7 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(inc.c.created_at.desc()).limit(FACET_SCAN_MAX)
             ).mappings()
-            incidents = self._details(conn, [incident_from_row(r) for r in rows])
+            incidents = self._read_incidents(conn, [incident_from_row(r) for r in rows])
             users = load_users(conn, _user_ids([d.incident for d in incidents]))
         return facets_of([d.incident for d in incidents], users)
 
@@ -96,19 +96,20 @@ class SqlIncidentReadModel:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _details(self, conn: Connection, incidents: list[Incident]) -> list[IncidentDetail]:
+    def _read_incidents(self, conn: Connection, incidents: list[Incident]) -> list[IncidentDetail]:
+        """The incidents with their items and the number of the case each is linked to."""
         items = load_items(conn, [i.id for i in incidents])
         case_ids = {i.case_id for i in incidents if i.case_id}
         numbers: dict[uuid.UUID, int] = {}
         if case_ids:
             query = select(t.cases.c.id, t.cases.c.number).where(t.cases.c.id.in_(case_ids))
             numbers = {row.id: row.number for row in conn.execute(query)}
-        details = []
+        found = []
         for incident in incidents:
             incident.items = items.get(incident.id, [])
             number = numbers.get(incident.case_id) if incident.case_id else None
-            details.append(IncidentDetail(incident=incident, case_number=number))
-        return details
+            found.append(IncidentDetail(incident=incident, case_number=number))
+        return found
 
 
 def _user_ids(incidents: list[Incident]) -> set[uuid.UUID]:

@@ -3,13 +3,13 @@
 Both filter with the case search syntax and group by the facets status, priority, assignee
 (email, or `none`), project (key) and type (name).
 
-- CountCases answers one group per facet, each with its most frequent values, plus an extra
+- CountCases answers one group per facet, each with its most frequent values, plus a
   `total` member: the number of matching cases (the contract's attributes have no total, and
   the official client keeps unknown members: `response.data.attributes["total"]`).
 - AggregateCases answers `total` and one group per combination of the facets' values, most
   frequent first. `group` is the combination's values joined by `|` in the order the facets
   were asked for (just the value for one facet, as in the contract's example `OPEN`);
-  `value` is `[count]`; an extra `by` member maps each facet to its value, for values that
+  `value` is `[count]`; a `by` member beyond the contract's maps each facet to its value, for values that
   themselves contain `|`."""
 
 from __future__ import annotations

@@ -213,13 +213,13 @@ def attachment_resource(incident_id: uuid.UUID, item: IncidentItem) -> dict[str,
 
 
 def included(
-    details: list[IncidentDetail], users: dict[uuid.UUID, User], wanted: frozenset[str]
+    incidents: list[IncidentDetail], users: dict[uuid.UUID, User], wanted: frozenset[str]
 ) -> list[Any]:
     found: list[Any] = []
     if "users" in wanted:
         found.extend(incident_user(u) for u in users.values())
     if "attachments" in wanted:
-        for detail in details:
+        for detail in incidents:
             incident = detail.incident
             found.extend(attachment_resource(incident.id, a) for a in incident.items_of(ItemKind.ATTACHMENT))
     return found
