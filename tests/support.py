@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,10 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, MetaData, Table, create_engine, delete, insert, select, text
 from sqlalchemy.engine import make_url
+
+from casedesk.adapters.db.engine import build_engine
+from casedesk.adapters.db.migrate import upgrade_to_head
 
 # Where the suite runs: SQLite by default, PostgreSQL when this names a server, e.g.
 # postgresql://postgres@127.0.0.1:5432/postgres (each run creates and drops its own database).
@@ -48,6 +53,97 @@ def throwaway_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+class DatabaseTemplate:
+    """A fresh install's database (every migration applied), for tests that each need one of
+    their own without paying for the migrations each time.
+
+    On SQLite each use gets a copy of the migrated file. On PostgreSQL one migrated database
+    serves the test process: each use first puts it back to what the migrations left (every
+    table emptied and refilled with the migrations' rows, every sequence where it was), about
+    5 ms. A database per test created from this one as a template would be as exact, but
+    CREATE DATABASE writes and syncs whole files: 25 ms on an idle machine and 400 ms on a busy
+    one, measured here."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self._engine = engine
+        self._contents = Contents.read(engine) if engine is not None else None
+        self._in_use = False
+
+    @contextmanager
+    def fresh(self) -> Iterator[str]:
+        """Yields the URL of a database holding exactly what the template holds, the caller's
+        alone until it leaves (one use at a time on PostgreSQL)."""
+        if self._engine is None or self._contents is None:
+            with tempfile.TemporaryDirectory(prefix="casedesk-test-") as folder:
+                path = Path(folder) / "casedesk.db"
+                shutil.copyfile(str(make_url(self.url).database), path)
+                yield f"sqlite:///{path}"
+            return
+        if self._in_use:
+            raise RuntimeError("the PostgreSQL template database serves one use at a time")
+        self._in_use = True
+        try:
+            self._contents.restore(self._engine)
+            yield self.url
+        finally:
+            self._in_use = False
+
+
+@dataclass(frozen=True)
+class Contents:
+    """Every row and sequence position of a PostgreSQL database, to put it back as it was."""
+
+    tables: list[Table]  # parents before children
+    rows: dict[str, list[dict[str, Any]]]
+    sequences: list[tuple[str, int, int | None]]  # name, start, last value handed out
+
+    @classmethod
+    def read(cls, engine: Engine) -> Contents:
+        schema = MetaData()
+        schema.reflect(engine)
+        with engine.connect() as conn:
+            rows = {
+                table.name: [dict(row) for row in conn.execute(select(table)).mappings()]
+                for table in schema.sorted_tables
+            }
+            sequences = conn.execute(text("SELECT sequencename, start_value, last_value FROM pg_sequences"))
+            return cls(schema.sorted_tables, rows, [(name, start, last) for name, start, last in sequences])
+
+    def restore(self, engine: Engine) -> None:
+        with engine.begin() as conn:
+            for table in reversed(self.tables):
+                conn.execute(delete(table))
+            for table in self.tables:
+                if self.rows[table.name]:
+                    conn.execute(insert(table), self.rows[table.name])
+            for name, start, last in self.sequences:
+                conn.execute(
+                    text("SELECT setval(:name, :value, :called)"),
+                    {"name": name, "value": start if last is None else last, "called": last is not None},
+                )
+
+
+@contextmanager
+def migrated_template() -> Iterator[DatabaseTemplate]:
+    """A fresh install's database on the suite's backend, to hand out with `fresh()`."""
+    with throwaway_database() as url:
+        engine = build_engine(url, pool_size=1)
+        upgrade_to_head(engine)
+        if url.startswith("sqlite"):
+            # Closing the last connection checkpoints the write-ahead log into the file, so
+            # that the file alone is the database.
+            engine.dispose()
+            if Path(f"{make_url(url).database}-wal").exists():
+                raise RuntimeError("the template's write-ahead log was not checkpointed")
+            yield DatabaseTemplate(url)
+            return
+        try:
+            yield DatabaseTemplate(url, engine)
+        finally:
+            engine.dispose()
 
 
 def free_port() -> int:

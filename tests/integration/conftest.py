@@ -1,4 +1,5 @@
-"""Integration fixtures: a real, migrated database per test module, driven through the bus."""
+"""Integration fixtures: a real, migrated database per test module, driven through the bus, and
+a template for tests that need a fresh database each."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
 from tests.integration.helpers import new_key
-from tests.support import throwaway_database
+from tests.support import DatabaseTemplate, migrated_template, throwaway_database
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,13 @@ def db() -> Iterator[Container]:
             yield container
         finally:
             container.close()
+
+
+@pytest.fixture(scope="session")
+def template() -> Iterator[DatabaseTemplate]:
+    """Migrated once per test process; `template.fresh()` hands out a fresh install's database."""
+    with migrated_template() as template:
+        yield template
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The bulk update handler over the in-memory unit of work: all or nothing, and which request
-item a refusal names."""
+"""The bulk update handler on the real unit of work: all or nothing, and which request item a
+refusal names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from casedesk.domain import users as uc
+from casedesk.adapters.db.schema import core as t
+from casedesk.bootstrap import Container
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent
@@ -17,24 +18,14 @@ from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, Priority, Scope
 from casedesk.services.bus import MessageBus
 from casedesk.services.cases.bulk import _lock_order
-from tests.fakes import Store, fake_bus, principal
+from tests.integration.helpers import Transactions, events, kinds, principal, rows
 
 
 @pytest.fixture
-def store() -> Store:
-    return Store()
-
-
-@pytest.fixture
-def bus(store: Store) -> MessageBus:
-    return fake_bus(store)
-
-
-@pytest.fixture
-def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), Principal.operator())
-    bus.handle(pc.CreateProject(name="Operations", key="OPS"), principal(user_id, *Scope.all()))
-    return principal(user_id, *Scope.all(), email="admin@example.com")
+def admin(bus: MessageBus, admin: Principal) -> Principal:
+    """The suite's admin, with the project OPS to put cases in."""
+    bus.handle(pc.CreateProject(name="Operations", key="OPS"), admin)
+    return admin
 
 
 def new_case(bus: MessageBus, who: Principal, type_id: uuid.UUID = STANDARD_CASE_TYPE_ID) -> CaseRef:
@@ -45,42 +36,45 @@ def priorities(refs: list[CaseRef], priority: Priority = Priority.P1) -> c.BulkU
     return c.BulkUpdateCases(tuple(c.ChangeCasePriority(ref, priority) for ref in refs))
 
 
-def test_every_case_changes_in_one_commit(bus: MessageBus, store: Store, admin: Principal) -> None:
+def test_every_case_changes_in_one_commit(db: Container, bus: MessageBus, admin: Principal) -> None:
     refs = [new_case(bus, admin) for _ in range(3)]
-    commits, outbox = store.commits, len(store.outbox)
+    outbox = len(events(db, t.outbox))
 
-    done = bus.handle(priorities(refs), admin)
+    with Transactions(db) as transactions:
+        done = bus.handle(priorities(refs), admin)
 
     assert done == [ref.id for ref in refs]
-    assert store.commits == commits + 1
-    assert all(store.cases[ref.id].priority is Priority.P1 for ref in refs if ref.id)
-    added = store.outbox[outbox:]
-    assert [e.kind for e in added] == [CaseEvent.PRIORITY_CHANGED] * 3
-    assert {e.subject_id for e in added} == {ref.id for ref in refs}
+    assert (transactions.begun, transactions.committed) == (1, 1)
+    assert all(db.read.case(ref).case.priority is Priority.P1 for ref in refs)
+    added = events(db, t.outbox)[outbox:]
+    assert kinds(added) == [CaseEvent.PRIORITY_CHANGED] * 3
+    assert {row["subject_id"] for row in added} == {ref.id for ref in refs}
 
 
 def test_a_refused_case_refuses_the_batch_and_names_its_index(
-    bus: MessageBus, store: Store, admin: Principal
+    db: Container, bus: MessageBus, admin: Principal
 ) -> None:
     refs = [new_case(bus, admin), new_case(bus, admin), new_case(bus, admin, SECURITY_CASE_TYPE_ID)]
-    before, commits = {i: (case.status, case.modified_at) for i, case in store.cases.items()}, store.commits
+    before = rows(db, t.cases, "id", "status", "modified_at")
+    outbox = len(events(db, t.outbox))
     command = c.BulkUpdateCases(tuple(c.ChangeCaseStatus(ref, CaseStatus.CLOSED) for ref in refs))
 
-    with pytest.raises(InvalidTransition) as refused:
+    with Transactions(db) as transactions, pytest.raises(InvalidTransition) as refused:
         bus.handle(command, admin)
 
     assert refused.value.field == "changes/2"
     assert refused.value.message.startswith("OPS-3: a Security case cannot be closed")
-    assert store.commits == commits
-    assert {i: (case.status, case.modified_at) for i, case in store.cases.items()} == before
+    assert transactions.committed == 0
+    assert rows(db, t.cases, "id", "status", "modified_at") == before
+    assert len(events(db, t.outbox)) == outbox
 
 
-def test_an_unknown_case_is_named_by_index(bus: MessageBus, store: Store, admin: Principal) -> None:
+def test_an_unknown_case_is_named_by_index(db: Container, bus: MessageBus, admin: Principal) -> None:
     refs = [new_case(bus, admin), CaseRef(key="OPS-99")]
     with pytest.raises(ValidationFailed) as refused:
         bus.handle(priorities(refs), admin)
     assert (refused.value.field, refused.value.message) == ("changes/1", "case OPS-99 not found")
-    assert store.cases[refs[0].id or uuid.uuid4()].priority is Priority.NOT_DEFINED
+    assert db.read.case(refs[0]).case.priority is Priority.NOT_DEFINED
 
 
 def test_a_bad_shared_value_names_the_value(bus: MessageBus, admin: Principal) -> None:
@@ -106,10 +100,11 @@ def test_only_the_listed_changes_apply_in_bulk(bus: MessageBus, admin: Principal
     assert refused.value.field == "type"
 
 
-def test_a_reader_may_not(bus: MessageBus, admin: Principal) -> None:
+def test_a_reader_may_not(db: Container, bus: MessageBus, admin: Principal) -> None:
     ref = new_case(bus, admin)
-    with pytest.raises(Forbidden):
+    with Transactions(db) as transactions, pytest.raises(Forbidden):
         bus.handle(priorities([ref]), principal(admin.user_id, Scope.CASES_READ))
+    assert transactions.begun == 0
 
 
 def test_cases_load_in_one_global_order() -> None:
