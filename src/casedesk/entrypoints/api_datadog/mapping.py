@@ -8,13 +8,9 @@ from datetime import date
 from typing import Any
 
 from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import (
-    CreateCustomAttributeConfig,
-    CustomAttributeConfig,
     CustomAttributeType,
     CustomValueInput,
-    UpdateCustomAttributeConfig,
 )
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import ValidationFailed
@@ -74,35 +70,6 @@ def insights(body: s.CaseInsightsRequest) -> tuple[Insight, ...]:
     return tuple(
         Insight(type=InsightType(i.type), ref=i.ref, resource_id=i.resource_id)
         for i in body.data.attributes.insights
-    )
-
-
-def create_custom_attribute(
-    type_id: uuid.UUID, body: s.CustomAttributeConfigCreateRequest
-) -> CreateCustomAttributeConfig:
-    attrs = body.data.attributes
-    return CreateCustomAttributeConfig(
-        type_id=type_id,
-        key=attrs.key,
-        display_name=attrs.display_name,
-        type=CustomAttributeType(attrs.type),
-        is_multi=attrs.is_multi,
-        description=attrs.description,
-        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else (),
-    )
-
-
-def update_custom_attribute(
-    type_id: uuid.UUID, config_id: uuid.UUID, body: s.CustomAttributeConfigUpdateRequest
-) -> UpdateCustomAttributeConfig:
-    attrs = body.data.attributes
-    return UpdateCustomAttributeConfig(
-        type_id=type_id,
-        config_id=config_id,
-        display_name=attrs.display_name,
-        description=attrs.description,
-        type=CustomAttributeType(attrs.type) if attrs.type else None,
-        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else None,
     )
 
 
@@ -353,33 +320,6 @@ def _link_phrase(data: dict[str, Any]) -> str:
         return str(entity.get("key") or f"{entity.get('type')} {entity.get('id')}")
 
     return f"{end(data.get('parent'))} {data.get('relationship')} {end(data.get('child'))}"
-
-
-def custom_attribute_resource(config: CustomAttributeConfig) -> dict[str, Any]:
-    attributes: dict[str, Any] = {
-        "case_type_id": str(config.case_type_id),
-        "key": config.key,
-        "display_name": config.display_name,
-        "description": config.description,
-        "type": config.type.value,
-        "is_multi": config.is_multi,
-    }
-    if config.type is CustomAttributeType.SELECT:
-        attributes["type_data"] = {"options": [{"value": o} for o in config.options]}
-    return {"id": str(config.id), "type": "custom_attribute", "attributes": attributes}
-
-
-def case_type_resource(case_type: CaseType) -> dict[str, Any]:
-    return {
-        "id": str(case_type.id),
-        "type": "case_type",
-        "attributes": {
-            "name": case_type.name,
-            "description": case_type.description,
-            "emoji": case_type.emoji,
-            "deleted_at": iso(case_type.deleted_at),
-        },
-    }
 
 
 def project_resource(project: Project) -> dict[str, Any]:
