@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
-from casedesk.adapters.db.cases.bundle_queries import SqlCaseExtrasReads
+from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
@@ -18,7 +18,7 @@ from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
-from casedesk.services.ports.case_bundle import CaseExtrasReads
+from casedesk.services.ports.attachments import AttachmentReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.outbox import Outbox
@@ -45,14 +45,18 @@ class Container:
         return SqlIncidentReadModel(self.connections)
 
     @property
-    def extras(self) -> CaseExtrasReads:
-        """The read side of cases' extra parts, as the Tines dialect shows them."""
-        return SqlCaseExtrasReads(self.connections)
+    def attachments(self) -> AttachmentReads:
+        """Reads of one record, comment or file (stateless over the connections)."""
+        return SqlAttachmentReads(self.connections)
 
     @property
     def outbox(self) -> Outbox:
         """The outbox's consuming end, for the worker (stateless over the engine)."""
         return SqlOutbox(self.engine)
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url
 
     @property
     def keys(self) -> KeyLookup:

@@ -15,7 +15,7 @@ from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import ButtonSpec, RecordField
 from casedesk.domain.cases.closure import ClosureCondition
-from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
+from casedesk.domain.cases.links import CreateCaseLink, EntityRef, EntityType, Relationship
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
@@ -92,7 +92,7 @@ def test_a_case_with_every_include(
     other = open_case(db, admin, team, "Related")
     number = db.read.case(other).case.number
     ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=number)))
-    db.bus.handle(x.CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True), admin)
+    db.bus.handle(CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True), admin)
     db.bus.handle(x.WatchCase(ref, UserRef(email=people["bob"])), admin)
     db.bus.handle(x.CommentOnCase(ref, "looking"), admin)
 
@@ -197,7 +197,7 @@ def test_sorts_by_last_change_and_by_opening(db: Container, admin: Principal, te
     db.bus.handle(x.DescribeCase(first, "edited last"), admin)
 
     def order(sort: CaseSort) -> list[uuid.UUID]:
-        mine = And((RefIs("project", name=team), TextMatch(("title",), p.Pattern(token))))
+        mine: p.Predicate = And((RefIs("project", name=team), TextMatch(("title",), p.Pattern(token))))
         return [detail.case.id for detail in db.read.search_cases(CaseQuery(mine, sort)).cases]
 
     ids = [r.id for r in (first, second, third)]

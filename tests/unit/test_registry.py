@@ -152,7 +152,7 @@ def test_the_operator_holds_every_scope_and_is_no_user() -> None:
 def test_a_route_that_checked_another_scope_than_its_command_needs_cannot_send_it() -> None:
     writer = someone(Scope.CASES_WRITE, Scope.INCIDENT_WRITE)
     # No container: the mismatch is refused before anything is run.
-    ctx = Context(container=None, principal=writer, scope=Scope.CASES_WRITE)  # type: ignore[arg-type]
+    ctx = Context(services=None, principal=writer, scope=Scope.CASES_WRITE)  # type: ignore[arg-type]
     with pytest.raises(
         RuntimeError, match="checks cases_write sends CreateIncident, which needs incident_write"
     ):

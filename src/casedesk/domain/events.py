@@ -63,6 +63,32 @@ class CaseEvent(enum.StrEnum):
     # Outbox only: the users a description or comment mentions, for the worker to notify.
     USERS_MENTIONED = "case.users_mentioned"
 
+    @property
+    def appends_timeline(self) -> bool:
+        """Whether the event adds a timeline cell; the outbox-only kinds do not."""
+        return self not in OUTBOX_ONLY
+
+    @property
+    def changes_case(self) -> bool:
+        """Whether the event marks the case modified (`modified_at`, `modified_by`): watching,
+        reacting and being mentioned are not changes to the case."""
+        return self not in NOT_CASE_CHANGES
+
+
+OUTBOX_ONLY = frozenset(
+    {
+        CaseEvent.COMMENT_UPDATED,
+        CaseEvent.COMMENT_DELETED,
+        CaseEvent.COMMENT_REACTED,
+        CaseEvent.WATCHER_ADDED,
+        CaseEvent.WATCHER_REMOVED,
+        CaseEvent.USERS_MENTIONED,
+    }
+)
+NOT_CASE_CHANGES = frozenset(
+    {CaseEvent.COMMENT_REACTED, CaseEvent.WATCHER_ADDED, CaseEvent.WATCHER_REMOVED, CaseEvent.USERS_MENTIONED}
+)
+
 
 class IncidentEvent(enum.StrEnum):
     CREATED = "incident.created"

@@ -1,4 +1,11 @@
-"""The shared vocabulary of cases: statuses, priorities, case types, scopes."""
+"""The shared vocabulary of cases: statuses, priorities, resolved reasons, insight types, case
+types, issue trackers, scopes.
+
+The core is neutral: no dialect owns it. Where Datadog's API already names a concept (these
+enums, the built-in case type ids, link relationships in `cases/links.py`, the members of
+project settings and incident rules), casedesk adopts Datadog's vocabulary as the canonical
+one, so the Datadog dialect maps it as is and the other dialects (Tines) translate onto it in
+their own mapping."""
 
 from __future__ import annotations
 
@@ -79,6 +86,18 @@ class InsightType(enum.Enum):
     APM_RECOMMENDATION = "APM_RECOMMENDATION"
     SCM_URL = "SCM_URL"
     PROFILING_DOWNSIZING_EXPERIMENT = "PROFILING_DOWNSIZING_EXPERIMENT"
+
+
+class TicketSystem(enum.Enum):
+    """Issue trackers a case can be sent to."""
+
+    JIRA = "jira"
+    SERVICENOW = "servicenow"
+    LINEAR = "linear"
+
+    @property
+    def display_name(self) -> str:
+        return {"jira": "Jira", "servicenow": "ServiceNow", "linear": "Linear"}[self.value]
 
 
 STANDARD_CASE_TYPE_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")

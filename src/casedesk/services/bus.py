@@ -12,6 +12,14 @@ from typing import TypeVar
 from casedesk.domain import maintenance as mc
 from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as c
+from casedesk.domain.cases.case_types import CreateCaseType, DeleteCaseType, UpdateCaseType
+from casedesk.domain.cases.custom_attributes import (
+    CreateCustomAttributeConfig,
+    DeleteCustomAttributeConfig,
+    UpdateCustomAttributeConfig,
+)
+from casedesk.domain.cases.links import CreateCaseLink, DeleteCaseLink
+from casedesk.domain.cases.views import CreateCaseView, DeleteCaseView, UpdateCaseView
 from casedesk.domain.commands import Command
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.projects import commands as pc
@@ -26,6 +34,7 @@ from casedesk.services.cases import (
     links,
     moves,
     records,
+    tickets,
     views,
     watchers,
 )
@@ -64,6 +73,7 @@ REGISTRY = Registry(
         on(c.UpdateCaseMetadata, CASES, cases.update_metadata),
         on(c.RemoveCaseMetadata, CASES, cases.remove_metadata),
         on(c.DeleteCase, CASES, cases.delete_case),
+        on(c.SendCaseToTicketSystem, CASES, tickets.send_to_ticket_system),
         on(c.CommentOnCase, CASES, comments.comment),
         on(c.UpdateCaseComment, CASES, comments.update_comment),
         on(c.DeleteCaseComment, CASES, comments.delete_comment),
@@ -74,14 +84,14 @@ REGISTRY = Registry(
         on(c.RemoveCaseInsights, CASES, cases.remove_insights),
         composite(c.BulkUpdateCases, CASES, bulk.bulk_update),
         composite(c.ChangeCase, CASES, bulk.change_case),
-        on(c.CreateCaseLink, CASES, links.create_link),
-        on(c.DeleteCaseLink, CASES, links.delete_link),
+        on(CreateCaseLink, CASES, links.create_link),
+        on(DeleteCaseLink, CASES, links.delete_link),
         on(c.WatchCase, CASES, watchers.watch),
         on(c.UnwatchCase, CASES, watchers.unwatch),
         on(c.MoveCaseToProject, CASES, moves.move_case),
-        on(c.CreateCaseView, CASES, views.create_view),
-        on(c.UpdateCaseView, CASES, views.update_view),
-        on(c.DeleteCaseView, CASES, views.delete_view),
+        on(CreateCaseView, CASES, views.create_view),
+        on(UpdateCaseView, CASES, views.update_view),
+        on(DeleteCaseView, CASES, views.delete_view),
         on(c.AddCaseButton, CASES, buttons.add_button),
         on(c.UpdateCaseButton, CASES, buttons.update_button),
         on(c.DeleteCaseButton, CASES, buttons.delete_button),
@@ -89,12 +99,12 @@ REGISTRY = Registry(
         on(c.AttachFile, CASES, records.attach_file),
         on(c.CreateRecord, CASES, records.create_record),
         # -- case types and their custom attributes
-        on(c.CreateCaseType, CASE_SETTINGS, case_types.create_case_type),
-        on(c.UpdateCaseType, CASE_SETTINGS, case_types.update_case_type),
-        on(c.DeleteCaseType, CASE_SETTINGS, case_types.delete_case_type),
-        on(c.CreateCustomAttributeConfig, CASE_SETTINGS, case_types.create_custom_attribute),
-        on(c.UpdateCustomAttributeConfig, CASE_SETTINGS, case_types.update_custom_attribute),
-        on(c.DeleteCustomAttributeConfig, CASE_SETTINGS, case_types.delete_custom_attribute),
+        on(CreateCaseType, CASE_SETTINGS, case_types.create_case_type),
+        on(UpdateCaseType, CASE_SETTINGS, case_types.update_case_type),
+        on(DeleteCaseType, CASE_SETTINGS, case_types.delete_case_type),
+        on(CreateCustomAttributeConfig, CASE_SETTINGS, case_types.create_custom_attribute),
+        on(UpdateCustomAttributeConfig, CASE_SETTINGS, case_types.update_custom_attribute),
+        on(DeleteCustomAttributeConfig, CASE_SETTINGS, case_types.delete_custom_attribute),
         # -- projects
         on(pc.CreateProject, CASES, projects.create_project),
         on(pc.UpdateProject, CASES, projects.update_project),

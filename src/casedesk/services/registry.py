@@ -4,8 +4,8 @@ A `Handler` pairs one command type with the function that carries it out and the
 caller needs. A `Registry` holds one handler per command and refuses to be built otherwise:
 a command left out, a command named twice, or a function whose declared result is not its
 command's. A composite command (a bulk update) is handled by a function that also receives
-the registry as `Dispatch`, to run its parts through their own handlers in the same unit of
-work.
+the registry as `Dispatch`, to run the commands it is made of through their own handlers in
+the same unit of work.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Handler(Generic[C, R]):
     fn: Callable[[UnitOfWork, C, Principal, datetime], R]
 
     def __call__(
-        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, parts: Dispatch
+        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, dispatch: Dispatch
     ) -> R:
         if not isinstance(command, self.command):
             raise TypeError(f"{self.command.__name__}'s handler got a {type(command).__name__}")
@@ -62,11 +62,11 @@ class Composite(Generic[C, R]):
     fn: Callable[[UnitOfWork, C, Principal, datetime, Dispatch], R]
 
     def __call__(
-        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, parts: Dispatch
+        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, dispatch: Dispatch
     ) -> R:
         if not isinstance(command, self.command):
             raise TypeError(f"{self.command.__name__}'s handler got a {type(command).__name__}")
-        return self.fn(uow, command, who, now, parts)
+        return self.fn(uow, command, who, now, dispatch)
 
 
 class Entry(Protocol):
@@ -82,7 +82,7 @@ class Entry(Protocol):
     def fn(self) -> Callable[..., object]: ...
 
     def __call__(
-        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, parts: Dispatch
+        self, uow: UnitOfWork, command: Command[object], who: Principal, now: datetime, dispatch: Dispatch
     ) -> object: ...
 
 

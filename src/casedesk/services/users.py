@@ -48,14 +48,14 @@ def mentionable(uow: UnitOfWork) -> MentionLookup:
 def _find(uow: UnitOfWork, ref: UserRef) -> User | None:
     if ref.email is not None:
         return uow.users.find_by_email(ref.email)
-    user_id = ref.id
     if ref.number is not None:
         # Numbers are how Tines names users; only active users answer to theirs.
-        user_id = next(iter(uow.case_extras.user_ids([ref.number])), None)
-    if user_id is None:
+        user = uow.users.find_by_number(ref.number)
+        return user if user is not None and not user.disabled else None
+    if ref.id is None:
         return None
     try:
-        return uow.users.get(user_id)
+        return uow.users.get(ref.id)
     except NotFound:
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import users as uc
 from casedesk.domain.errors import NotFound, ValidationFailed
@@ -12,6 +13,7 @@ from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.services.bus import MessageBus
 from casedesk.services.keys import digest
+from tests.integration.helpers import rows
 
 
 def test_user_emails_are_unique_whatever_their_case(bus: MessageBus, admin: Principal) -> None:
@@ -37,12 +39,13 @@ def test_keys_are_stored_as_digests(db: Container, bus: MessageBus) -> None:
     keys: IssuedKeys = bus.handle(
         uc.CreateKeys(user_email="key@example.com", scopes=scopes), Principal.operator()
     )
-    with db.uow() as uow:
-        api_key = uow.keys.find_api_key(digest(keys.api_key))
-        app_key = uow.keys.find_app_key(digest(keys.app_key))
-        assert uow.keys.find_api_key(keys.api_key) is None
-        assert uow.keys.find_app_key(keys.app_key) is None
-    assert api_key is not None
-    assert app_key is not None
-    assert (api_key.created_by, app_key.user_id, app_key.scopes) == (user_id, user_id, scopes)
+    # What is stored are the digests: looked up by them the keys are found, with their user
+    # and scopes; looked up by the secrets themselves, nothing matches.
+    found = db.keys.check(digest(keys.api_key), digest(keys.app_key))
+    assert found.api_key_live
+    assert found.app_key is not None
+    assert (found.app_key.user_id, found.app_key.scopes) == (user_id, scopes)
+    raw = db.keys.check(keys.api_key, keys.app_key)
+    assert (raw.api_key_live, raw.app_key) == (False, None)
+    assert (user_id, digest(keys.api_key)) in rows(db, t.api_keys, "created_by", "key_hash")
     # Checking presented keys is tested on the real lookup: tests/integration/test_authentication.py.

@@ -7,12 +7,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from casedesk.adapters.db import case_numbers
-from casedesk.adapters.db.cases.side_rows import NO_PARTS, load_case_parts, parts_snapshot, write_case_parts
 from casedesk.adapters.db.cases.side_tables import (
+    NO_ASSIGNEES_OR_RECORDS,
+    AssigneesAndRecords,
+    assignees_and_records,
+    load_assignees_and_records,
     load_insights,
+    write_assignees_and_records,
     write_attributes,
     write_custom_values,
     write_insights,
@@ -29,7 +33,9 @@ from casedesk.adapters.db.rows import (
     user_from_row,
     user_to_row,
 )
+from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
+from casedesk.adapters.db.schema import incidents as it
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
@@ -39,7 +45,6 @@ from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
-from casedesk.domain.vocab import Scope
 from casedesk.services.ports.uow import CommentCell
 
 
@@ -74,7 +79,7 @@ class _Stored:
     attributes: dict[str, list[str]]
     custom_attributes: dict[str, Any]
     insights: tuple[Insight, ...]
-    parts: tuple[Any, ...] = NO_PARTS  # assignees and record ids
+    assignees_and_records: AssigneesAndRecords = NO_ASSIGNEES_OR_RECORDS
 
     @classmethod
     def of(cls, case: Case) -> _Stored:
@@ -82,11 +87,25 @@ class _Stored:
             attributes=copy.deepcopy(case.attributes),
             custom_attributes=copy.deepcopy(case.custom_attributes),
             insights=tuple(case.insights),
-            parts=parts_snapshot(case),
+            assignees_and_records=assignees_and_records(case),
         )
 
 
 NOTHING_STORED = _Stored({}, {}, ())
+
+# Tables holding a case's rows, deleted with it (their foreign keys may not cascade on
+# every backend, and some have no foreign key at all).
+CASE_TABLES = (
+    x.case_assignees,
+    x.case_records,
+    x.case_buttons,
+    x.case_files,
+    t.case_attributes,
+    t.case_custom_values,
+    t.case_insights,
+    t.case_key_aliases,
+    t.case_watchers,
+)
 
 
 class SqlCaseRepository:
@@ -108,7 +127,7 @@ class SqlCaseRepository:
         if case is None:
             case = self.seen[row["id"]] = case_from_row(row)
             case.insights = load_insights(self.conn, [case.id]).get(case.id, [])
-            load_case_parts(self.conn, [case])
+            load_assignees_and_records(self.conn, [case])
             self.stored[case.id] = _Stored.of(case)
         return case
 
@@ -133,10 +152,28 @@ class SqlCaseRepository:
                 write_custom_values(self.conn, case)
             if tuple(case.insights) != stored.insights:
                 write_insights(self.conn, case, case.modified_at or case.created_at)
-            if parts_snapshot(case) != stored.parts:
-                write_case_parts(self.conn, case)
+            if assignees_and_records(case) != stored.assignees_and_records:
+                write_assignees_and_records(self.conn, case)
             self.stored[case_id] = _Stored.of(case)
         self.new.clear()
+
+    def delete(self, case: Case) -> None:
+        # The handler unlinked the case's incidents; their rows are written at commit, after
+        # this delete, so release the reference now for the foreign key.
+        incidents = it.incidents
+        self.conn.execute(update(incidents).where(incidents.c.case_id == case.id).values(case_id=None))
+        for table in CASE_TABLES:
+            self.conn.execute(delete(table).where(table.c.case_id == case.id))
+        links, ident = t.case_links.c, str(case.id)
+        self.conn.execute(
+            delete(t.case_links).where(
+                or_(
+                    and_(links.parent_entity_type == "CASE", links.parent_entity_id == ident),
+                    and_(links.child_entity_type == "CASE", links.child_entity_id == ident),
+                )
+            )
+        )
+        self.conn.execute(delete(t.cases).where(t.cases.c.id == case.id))
 
 
 class SqlProjectRepository:
@@ -216,6 +253,10 @@ class SqlUserRepository:
         row = self.conn.execute(query).mappings().first()
         return user_from_row(row) if row else None
 
+    def find_by_number(self, number: int) -> User | None:
+        row = self.conn.execute(select(t.users).where(t.users.c.number == number)).mappings().first()
+        return user_from_row(row) if row else None
+
     def add(self, user: User) -> None:
         user.number = next_counter(self.conn, "user_number")
         self.conn.execute(insert(t.users).values(**user_to_row(user), number=user.number))
@@ -253,37 +294,6 @@ class SqlKeyRepository:
                 created_at=key.created_at,
                 revoked_at=key.revoked_at,
             )
-        )
-
-    def find_app_key(self, key_hash: str) -> AppKey | None:
-        query = select(t.app_keys).where(t.app_keys.c.key_hash == key_hash)
-        row = self.conn.execute(query).mappings().first()
-        if row is None:
-            return None
-        return AppKey(
-            id=row["id"],
-            user_id=row["user_id"],
-            name=row["name"],
-            key_hash=row["key_hash"],
-            last4=row["last4"],
-            scopes=frozenset(Scope(s) for s in row["scopes"] if s in Scope._value2member_map_),
-            created_at=row["created_at"],
-            revoked_at=row["revoked_at"],
-        )
-
-    def find_api_key(self, key_hash: str) -> ApiKey | None:
-        query = select(t.api_keys).where(t.api_keys.c.key_hash == key_hash)
-        row = self.conn.execute(query).mappings().first()
-        if row is None:
-            return None
-        return ApiKey(
-            id=row["id"],
-            created_by=row["created_by"],
-            name=row["name"],
-            key_hash=row["key_hash"],
-            last4=row["last4"],
-            created_at=row["created_at"],
-            revoked_at=row["revoked_at"],
         )
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from casedesk.adapters.db.cases.side_rows import case_extras_from_row, case_extras_to_row
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
+from casedesk.domain.cases.closure import ClosureCondition
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.documents import from_document, to_document
@@ -42,7 +42,13 @@ def case_from_row(row: RowMapping) -> Case:
         resolved_reason=ResolvedReason(row["resolved_reason"]) if row["resolved_reason"] else None,
         attributes=dict(row["attributes"] or {}),
         custom_attributes=dict(row["custom_attributes"] or {}),
-        **case_extras_from_row(row),
+        metadata=dict(row["metadata"] or {}),
+        closure_conditions=[
+            ClosureCondition(c["name"], c["formula"]) for c in row["closure_conditions"] or []
+        ],
+        opened_at=row["opened_at"],
+        opened_by=row["opened_by"],
+        closed_by=row["closed_by"],
     )
 
 
@@ -70,7 +76,11 @@ def case_to_row(case: Case) -> dict[str, Any]:
         "resolved_reason": case.resolved_reason.value if case.resolved_reason else None,
         "attributes": case.attributes,
         "custom_attributes": case.custom_attributes,
-        **case_extras_to_row(case),
+        "metadata": case.metadata,
+        "closure_conditions": [c.as_data() for c in case.closure_conditions],
+        "opened_at": case.opened_at,
+        "opened_by": case.opened_by,
+        "closed_by": case.closed_by,
     }
 
 

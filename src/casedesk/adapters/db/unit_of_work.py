@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
-from casedesk.adapters.db.cases.attachments import SqlCaseExtrasRepository
+from casedesk.adapters.db.cases.attachments import SqlAttachmentRepository
 from casedesk.adapters.db.cases.relations import (
     SqlCaseKeyAliasRepository,
     SqlLinkRepository,
@@ -78,7 +78,7 @@ class SqlUnitOfWork:
         self.case_key_aliases = SqlCaseKeyAliasRepository(self.conn)
         self.case_views = SqlCaseViewRepository(self.conn)
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
-        self.case_extras = SqlCaseExtrasRepository(self.conn)
+        self.attachments = SqlAttachmentRepository(self.conn)
         return self
 
     def __exit__(

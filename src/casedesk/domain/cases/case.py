@@ -9,23 +9,22 @@ conditions are checked by `change_status`, so every close obeys them.
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from casedesk.domain.cases.assignees import assignee_changes
 from casedesk.domain.cases.case_types import CaseType
-from casedesk.domain.cases.closure import ClosureCondition, ViewSource, check_closure, clean_conditions
-from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.closure import ClosureCondition, ViewSource, check_close, clean_conditions
+from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomValueInput
 from casedesk.domain.cases.links import CaseLink
 from casedesk.domain.cases.mentions import MentionLookup, mentioned, newly_mentioned
 from casedesk.domain.cases.values import (
-    ASSIGNEES_MAX,
-    INSIGHTS_MAX,
     TAGS_KEY,
     Insight,
+    added_and_removed,
     clean_attributes,
     clean_comment,
     clean_description,
@@ -33,6 +32,7 @@ from casedesk.domain.cases.values import (
     clean_record_ids,
     clean_tags,
     clean_title,
+    new_insights,
 )
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent, Event
@@ -140,21 +140,8 @@ class Case:
         if status is self.status:
             return
         if status is CaseStatus.CLOSED:
-            check_closure(self, view)
-        if (
-            status is CaseStatus.CLOSED
-            and case_type.requires_resolved_reason
-            and self.resolved_reason is None
-        ):
-            raise InvalidTransition(
-                "security_resolved_reason",
-                f"a {case_type.name} case cannot be closed without a resolved reason; "
-                "set security_resolved_reason first (one of "
-                + ", ".join(r.value for r in ResolvedReason)
-                + ")",
-            )
-        old = self.status
-        self.status = status
+            check_close(self, case_type, view)
+        old, self.status = self.status, status
         self.closed_at = now if status is CaseStatus.CLOSED else None
         # Who resolved the case is kept while it stays closed.
         self.closed_by = actor if status is CaseStatus.CLOSED else None
@@ -162,8 +149,7 @@ class Case:
 
     def change_priority(self, priority: Priority, actor: uuid.UUID, now: datetime) -> None:
         if priority is not self.priority:
-            old = self.priority
-            self.priority = priority
+            old, self.priority = self.priority, priority
             self._changed(CaseEvent.PRIORITY_CHANGED, actor, now, old.value, priority.value)
 
     def retitle(self, title: str, actor: uuid.UUID, now: datetime) -> None:
@@ -189,13 +175,11 @@ class Case:
     def comment_updated(
         self, cell_id: uuid.UUID, old: str, new: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup
     ) -> None:
-        data = {"cell_id": str(cell_id), "old": old, "new": new}
-        self._record(CaseEvent.COMMENT_UPDATED, actor, now, data, appends_timeline=False)
+        self._record(CaseEvent.COMMENT_UPDATED, actor, now, {"cell_id": str(cell_id), "old": old, "new": new})
         self._mentioned(mentions(newly_mentioned(old, new)), "comment", actor, now)
 
     def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
-        data = {"cell_id": str(cell_id), "message": message}
-        self._record(CaseEvent.COMMENT_DELETED, actor, now, data, appends_timeline=False)
+        self._record(CaseEvent.COMMENT_DELETED, actor, now, {"cell_id": str(cell_id), "message": message})
 
     # -- assignees -----------------------------------------------------------------------
 
@@ -205,26 +189,10 @@ class Case:
         return self.assignee_ids[0] if self.assignee_ids else None
 
     def set_assignees(self, user_ids: list[uuid.UUID], actor: uuid.UUID, now: datetime) -> None:
-        """Replaces the assignees; the first becomes the primary. A new primary is `assigned`
-        (old → new), everyone else who joins or leaves the list is `assignee_added/removed`."""
-        wanted = list(dict.fromkeys(user_ids))
-        if len(wanted) > ASSIGNEES_MAX:
-            raise ValidationFailed("assignees", f"a case has at most {ASSIGNEES_MAX} assignees")
-        current, old_first = self.assignee_ids, self.assignee_id
-        new_first = wanted[0] if wanted else None
-        self.assignee_ids = wanted
-        if new_first is not None and new_first != old_first:
-            self._changed(
-                CaseEvent.ASSIGNED, actor, now, str(old_first) if old_first else None, str(new_first)
-            )
-        elif new_first is None and old_first is not None:
-            self._changed(CaseEvent.UNASSIGNED, actor, now, str(old_first), None)
-        for user_id in current:
-            if user_id not in wanted and not (user_id == old_first and new_first is None):
-                self._record(CaseEvent.ASSIGNEE_REMOVED, actor, now, {"user_id": str(user_id)})
-        for user_id in wanted[1:]:
-            if user_id not in current:
-                self._record(CaseEvent.ASSIGNEE_ADDED, actor, now, {"user_id": str(user_id)})
+        """Replaces the assignees; the first becomes the primary (see `assignee_changes`)."""
+        self.assignee_ids, changes = assignee_changes(self.assignee_ids, user_ids)
+        for kind, data in changes:
+            self._record(kind, actor, now, data)
 
     def assign(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
         """Makes `user_id` the primary assignee in place of the current one."""
@@ -240,9 +208,8 @@ class Case:
         return list(self.attributes.get(TAGS_KEY, []))
 
     def set_tags(self, tags: Sequence[str], actor: uuid.UUID, now: datetime) -> None:
-        wanted, current = clean_tags(tags), self.tags
-        added = [t for t in wanted if t not in current]
-        removed = [t for t in current if t not in wanted]
+        wanted = clean_tags(tags)
+        added, removed = added_and_removed(self.tags, wanted)
         others = {k: v for k, v in self.attributes.items() if k != TAGS_KEY}
         self.attributes = {**others, TAGS_KEY: wanted} if wanted else others
         if removed:
@@ -269,9 +236,8 @@ class Case:
             self._record(CaseEvent.METADATA_CHANGED, actor, now, {"old": old, "new": new, "keys": changed})
 
     def set_records(self, record_ids: Sequence[int], actor: uuid.UUID, now: datetime) -> None:
-        wanted, current = clean_record_ids(record_ids), self.record_ids
-        removed = [r for r in current if r not in wanted]
-        added = [r for r in wanted if r not in current]
+        wanted = clean_record_ids(record_ids)
+        added, removed = added_and_removed(self.record_ids, wanted)
         self.record_ids = wanted
         if removed:
             self._record(CaseEvent.RECORDS_REMOVED, actor, now, {"record_ids": removed})
@@ -330,45 +296,22 @@ class Case:
 
     def add_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
         """Adds the insights not already on the case; adding one twice keeps one."""
-        known = {i.identity for i in self.insights}
-        added = []
-        for insight in insights:
-            if insight.identity not in known:
-                known.add(insight.identity)
-                added.append(dataclasses.replace(insight, added_at=now))
-        if len(self.insights) + len(added) > INSIGHTS_MAX:
-            raise ValidationFailed("insights", f"a case holds at most {INSIGHTS_MAX} insights")
+        added = new_insights(self.insights, insights, now)
         if added:
             self.insights.extend(added)
-            data = {"insights": [i.as_data() for i in added]}
-            self._record(CaseEvent.INSIGHTS_ADDED, actor, now, data)
+            self._record(CaseEvent.INSIGHTS_ADDED, actor, now, {"insights": [i.as_data() for i in added]})
 
     def remove_insights(self, insights: list[Insight], actor: uuid.UUID, now: datetime) -> None:
         gone = {i.identity for i in insights}
         removed = [i for i in self.insights if i.identity in gone]
         if removed:
             self.insights = [i for i in self.insights if i.identity not in gone]
-            data = {"insights": [i.as_data() for i in removed]}
-            self._record(CaseEvent.INSIGHTS_REMOVED, actor, now, data)
+            self._record(CaseEvent.INSIGHTS_REMOVED, actor, now, {"insights": [i.as_data() for i in removed]})
 
     def set_custom_attribute(
-        self,
-        config: CustomAttributeConfig,
-        type_: CustomAttributeType,
-        is_multi: bool,
-        value: object,
-        actor: uuid.UUID,
-        now: datetime,
+        self, config: CustomAttributeConfig, given: CustomValueInput, actor: uuid.UUID, now: datetime
     ) -> None:
-        if config.case_type_id != self.type_id:
-            raise ValidationFailed(
-                "custom_attribute_key", f"custom attribute {config.key!r} belongs to another case type"
-            )
-        stored = {
-            "type": config.type.value,
-            "is_multi": config.is_multi,
-            "value": config.check(type_, is_multi, value),
-        }
+        stored = config.stored(self.type_id, given)
         old = self.custom_attributes.get(config.key)
         if stored != old:
             self.custom_attributes = {**self.custom_attributes, config.key: stored}
@@ -404,12 +347,10 @@ class Case:
         self._record(CaseEvent.MOVED, actor, now, {**data, "new_project_id": str(project_id)})
 
     def watched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
-        data = {"user_id": str(user_id)}
-        self._record(CaseEvent.WATCHER_ADDED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.WATCHER_ADDED, actor, now, {"user_id": str(user_id)})
 
     def unwatched(self, user_id: uuid.UUID, actor: uuid.UUID, now: datetime) -> None:
-        data = {"user_id": str(user_id)}
-        self._record(CaseEvent.WATCHER_REMOVED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.WATCHER_REMOVED, actor, now, {"user_id": str(user_id)})
 
     def buttons_changed(self, action: str, button: dict[str, Any], actor: uuid.UUID, now: datetime) -> None:
         self._record(CaseEvent.BUTTONS_CHANGED, actor, now, {"action": action, "button": button})
@@ -421,7 +362,7 @@ class Case:
         self, comment_id: uuid.UUID, emoji: str, added: bool, actor: uuid.UUID, now: datetime
     ) -> None:
         data = {"cell_id": str(comment_id), "emoji": emoji, "added": added}
-        self._record(CaseEvent.COMMENT_REACTED, actor, now, data, appends_timeline=False, touches=False)
+        self._record(CaseEvent.COMMENT_REACTED, actor, now, data)
 
     def deleted(self, actor: uuid.UUID, now: datetime) -> None:
         self._record(CaseEvent.DELETED, actor, now, {"number": self.number, "title": self.title})
@@ -437,22 +378,13 @@ class Case:
     def _mentioned(self, user_ids: list[uuid.UUID], where: str, actor: uuid.UUID, now: datetime) -> None:
         if user_ids:
             data = {"user_ids": [str(u) for u in user_ids], "in": where}
-            self._record(CaseEvent.USERS_MENTIONED, actor, now, data, appends_timeline=False, touches=False)
+            self._record(CaseEvent.USERS_MENTIONED, actor, now, data)
 
     def _changed(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:
         self._record(kind, actor, now, {"old": old, "new": new})
 
-    def _record(
-        self,
-        kind: CaseEvent,
-        actor: uuid.UUID,
-        now: datetime,
-        data: dict[str, Any],
-        *,
-        appends_timeline: bool = True,
-        touches: bool = True,
-    ) -> Event:
-        if touches:
+    def _record(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, data: dict[str, Any]) -> Event:
+        if kind.changes_case:
             self.modified_by = actor
             self.modified_at = now
         event = Event(
@@ -462,7 +394,7 @@ class Case:
             actor_id=actor,
             at=now,
             data=data,
-            appends_timeline=appends_timeline,
+            appends_timeline=kind.appends_timeline,
         )
         self.events.append(event)
         return event

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain.commands import Command
 from casedesk.domain.emoji import is_emoji
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import BUILTIN_CASE_TYPES, SECURITY_CASE_TYPE_ID
@@ -80,3 +81,26 @@ def builtin_case_types() -> list[CaseType]:
         CaseType(id=type_id, name=name, description=description, emoji=emoji)
         for type_id, (name, description, emoji) in BUILTIN_CASE_TYPES.items()
     ]
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseType(Command[uuid.UUID]):
+    name: str
+    description: str = ""
+    emoji: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateCaseType(Command[uuid.UUID]):
+    type_id: uuid.UUID
+    name: str | None = None
+    description: str | None = None
+    emoji: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseType(Command[uuid.UUID]):
+    type_id: uuid.UUID

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.formulas import parser as formulas
-from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
 
 if TYPE_CHECKING:
     from casedesk.domain.cases.case import Case
+    from casedesk.domain.cases.case_types import CaseType
     from casedesk.domain.projects.project import Project
     from casedesk.domain.users import User
 
@@ -92,7 +93,7 @@ def check_closure(case: Case, view: ViewSource | None) -> None:
     presents itself with what it knows alone (user ids rather than user objects)."""
     if not case.closure_conditions:
         return
-    seen = view() if view is not None else case_view(case, {}, None, {})
+    seen = view() if view is not None else team_case(case, {}, None, {})
     checked = [(c, c.failure(seen)) for c in case.closure_conditions]
     failing = [(c, reason) for c, reason in checked if reason is not None]
     if failing:
@@ -101,6 +102,18 @@ def check_closure(case: Case, view: ViewSource | None) -> None:
             "closure_conditions",
             f"the case cannot be closed while these closure conditions are false: {reasons}",
             [c for c, _ in failing],
+        )
+
+
+def check_close(case: Case, case_type: CaseType, view: ViewSource | None) -> None:
+    """Raises unless the case may close: its closure conditions hold (see `check_closure`),
+    and a type that requires a resolved reason (Security) has one."""
+    check_closure(case, view)
+    if case_type.requires_resolved_reason and case.resolved_reason is None:
+        raise InvalidTransition(
+            "security_resolved_reason",
+            f"a {case_type.name} case cannot be closed without a resolved reason; "
+            "set security_resolved_reason first (one of " + ", ".join(r.value for r in ResolvedReason) + ")",
         )
 
 
@@ -128,13 +141,14 @@ def user_view(user: User | None) -> dict[str, Any]:
     }
 
 
-def case_view(
+def team_case(
     case: Case,
     users: Mapping[uuid.UUID, User],
     project: Project | None,
     records: Mapping[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """The case as `team_case` in formulas (and the core of the Tines case object).
+    """The case as formulas read it (`team_case`); the Tines dialect's case object has the
+    same shape, so a condition means what it says there.
 
     Users missing from `users` show only as `{"id": <uuid>}`."""
 

@@ -1,4 +1,6 @@
-"""Case commands: one per use case, whichever dialect asks for it.
+"""Case commands: one per use case, whichever dialect asks for it. The commands of the other
+aggregates of this package sit with them: case types in `case_types.py`, custom attribute
+configurations in `custom_attributes.py`, links in `links.py`, views in `views.py`.
 
 A command checks the values it can check alone when it is built (titles, text, tags, metadata,
 record ids, emails), so a malformed request is refused before anything is looked up, even
@@ -16,8 +18,7 @@ from typing import Any
 
 from casedesk.domain.cases.attachments import ButtonSpec, RecordField
 from casedesk.domain.cases.closure import ClosureCondition, clean_conditions
-from casedesk.domain.cases.custom_attributes import CustomAttributeType
-from casedesk.domain.cases.links import EntityRef, Relationship
+from casedesk.domain.cases.custom_attributes import CustomValueInput
 from casedesk.domain.cases.values import (
     Insight,
     clean_attributes,
@@ -31,17 +32,7 @@ from casedesk.domain.cases.values import (
 from casedesk.domain.commands import Command, R_co
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
-from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason
-
-
-@dataclass(frozen=True)
-class CustomValueInput:
-    """A custom attribute value as sent: its claimed type and shape, and the raw value."""
-
-    type: CustomAttributeType
-    is_multi: bool
-    value: Any
-
+from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority, ResolvedReason, TicketSystem
 
 # -- creating ----------------------------------------------------------------------------
 
@@ -260,6 +251,13 @@ class MoveCaseToProject(CaseCommand[uuid.UUID]):
     project: str  # project UUID or key
 
 
+@dataclass(frozen=True)
+class SendCaseToTicketSystem(CaseCommand[uuid.UUID]):
+    """Opens a ticket for the case in an issue tracker (the ticket-sync work carries it out)."""
+
+    system: TicketSystem
+
+
 # -- many changes in one transaction -----------------------------------------------------
 
 
@@ -327,7 +325,7 @@ class ReactToComment(CaseCommand[uuid.UUID]):
     add: bool = True
 
 
-# -- watchers and links ------------------------------------------------------------------
+# -- watchers ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -338,29 +336,6 @@ class WatchCase(CaseCommand[uuid.UUID]):
 @dataclass(frozen=True)
 class UnwatchCase(CaseCommand[uuid.UUID]):
     user: UserRef
-
-
-@dataclass(frozen=True)
-class CreateCaseLink(Command[uuid.UUID]):
-    """Links two entities. `exists_ok`: when the two are linked already (any relationship,
-    either way round) nothing changes and the existing link's id is the answer."""
-
-    parent: EntityRef
-    child: EntityRef
-    relationship: Relationship
-    exists_ok: bool = False
-
-
-@dataclass(frozen=True)
-class DeleteCaseLink(Command[uuid.UUID]):
-    """Deletes the link `link_id`, or every link between the two cases of `between`."""
-
-    link_id: uuid.UUID | None = None
-    between: tuple[CaseRef, CaseRef] | None = None
-
-    def __post_init__(self) -> None:
-        if (self.link_id is None) == (self.between is None):
-            raise ValueError("name a link, or the two cases whose links go")
 
 
 # -- buttons, files and records ----------------------------------------------------------
@@ -402,77 +377,3 @@ class AttachFile(CaseCommand[int]):
 @dataclass(frozen=True)
 class CreateRecord(Command[int]):
     fields: tuple[RecordField, ...]
-
-
-# -- case types and their custom attributes ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class CreateCaseType(Command[uuid.UUID]):
-    name: str
-    description: str = ""
-    emoji: str = ""
-
-
-@dataclass(frozen=True)
-class UpdateCaseType(Command[uuid.UUID]):
-    type_id: uuid.UUID
-    name: str | None = None
-    description: str | None = None
-    emoji: str | None = None
-
-
-@dataclass(frozen=True)
-class DeleteCaseType(Command[uuid.UUID]):
-    type_id: uuid.UUID
-
-
-@dataclass(frozen=True)
-class CreateCustomAttributeConfig(Command[uuid.UUID]):
-    type_id: uuid.UUID
-    key: str
-    display_name: str
-    type: CustomAttributeType
-    is_multi: bool
-    description: str = ""
-    options: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class UpdateCustomAttributeConfig(Command[uuid.UUID]):
-    type_id: uuid.UUID
-    config_id: uuid.UUID
-    display_name: str | None = None
-    description: str | None = None
-    type: CustomAttributeType | None = None
-    options: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class DeleteCustomAttributeConfig(Command[uuid.UUID]):
-    type_id: uuid.UUID
-    config_id: uuid.UUID
-
-
-# -- case views --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CreateCaseView(Command[uuid.UUID]):
-    project_id: uuid.UUID
-    name: str
-    query: str
-    np_rule_id: str | None = None
-
-
-@dataclass(frozen=True)
-class UpdateCaseView(Command[uuid.UUID]):
-    view_id: uuid.UUID
-    name: str | None = None
-    query: str | None = None
-    np_rule_id: str | None = None
-
-
-@dataclass(frozen=True)
-class DeleteCaseView(Command[uuid.UUID]):
-    view_id: uuid.UUID

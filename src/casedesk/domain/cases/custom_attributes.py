@@ -8,8 +8,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlparse
 
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
@@ -56,6 +58,16 @@ class CustomAttributeConfig:
     description: str = ""
     options: list[str] = field(default_factory=list)
     modified_at: datetime | None = None
+
+    def stored(self, case_type_id: uuid.UUID, given: CustomValueInput) -> dict[str, Any]:
+        """What a case of `case_type_id` keeps for this attribute: its type and shape with the
+        checked value; refused for a case of another type."""
+        if case_type_id != self.case_type_id:
+            raise ValidationFailed(
+                "custom_attribute_key", f"custom attribute {self.key!r} belongs to another case type"
+            )
+        value = self.check(given.type, given.is_multi, given.value)
+        return {"type": self.type.value, "is_multi": self.is_multi, "value": value}
 
     def check(self, type_: CustomAttributeType, is_multi: bool, value: object) -> CustomValue:
         """The value in its stored form; raises ValidationFailed naming what is wrong."""
@@ -104,3 +116,42 @@ class CustomAttributeConfig:
                 "value", f"{value!r} is not an option of custom attribute {self.key!r}; use one of {allowed}"
             )
         return value
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomValueInput:
+    """A custom attribute value as sent: its claimed type and shape, and the raw value."""
+
+    type: CustomAttributeType
+    is_multi: bool
+    value: Any
+
+
+@dataclass(frozen=True)
+class CreateCustomAttributeConfig(Command[uuid.UUID]):
+    type_id: uuid.UUID
+    key: str
+    display_name: str
+    type: CustomAttributeType
+    is_multi: bool
+    description: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpdateCustomAttributeConfig(Command[uuid.UUID]):
+    type_id: uuid.UUID
+    config_id: uuid.UUID
+    display_name: str | None = None
+    description: str | None = None
+    type: CustomAttributeType | None = None
+    options: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCustomAttributeConfig(Command[uuid.UUID]):
+    type_id: uuid.UUID
+    config_id: uuid.UUID

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, parse_uuid
 
@@ -155,3 +156,29 @@ class CaseLink:
             "parent": self.parent.as_data(keys),
             "child": self.child.as_data(keys),
         }
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseLink(Command[uuid.UUID]):
+    """Links two entities. `exists_ok`: when the two are linked already (any relationship,
+    either way round) nothing changes and the existing link's id is the answer."""
+
+    parent: EntityRef
+    child: EntityRef
+    relationship: Relationship
+    exists_ok: bool = False
+
+
+@dataclass(frozen=True)
+class DeleteCaseLink(Command[uuid.UUID]):
+    """Deletes the link `link_id`, or every link between the two cases of `between`."""
+
+    link_id: uuid.UUID | None = None
+    between: tuple[CaseRef, CaseRef] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.link_id is None) == (self.between is None):
+            raise ValueError("name a link, or the two cases whose links go")

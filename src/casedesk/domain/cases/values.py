@@ -11,11 +11,12 @@ into its own wire name).
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import InsightType
@@ -37,6 +38,8 @@ METADATA_KEY_MAX = 200
 METADATA_VALUE_MAX = 10_000  # characters of the value as JSON
 ASSIGNEES_MAX = 50
 RECORDS_MAX = 1000
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,26 @@ class Insight:
 
     def as_data(self) -> dict[str, str]:
         return {"type": self.type.value, "ref": self.ref, "resource_id": self.resource_id}
+
+
+def new_insights(existing: Iterable[Insight], given: Iterable[Insight], now: datetime) -> list[Insight]:
+    """The insights of `given` not among `existing` (by type and resource id), each once,
+    stamped `now`; refused when the case would hold more than INSIGHTS_MAX."""
+    held = list(existing)
+    known = {i.identity for i in held}
+    added = []
+    for insight in given:
+        if insight.identity not in known:
+            known.add(insight.identity)
+            added.append(dataclasses.replace(insight, added_at=now))
+    if len(held) + len(added) > INSIGHTS_MAX:
+        raise ValidationFailed("insights", f"a case holds at most {INSIGHTS_MAX} insights")
+    return added
+
+
+def added_and_removed(current: Sequence[T], wanted: Sequence[T]) -> tuple[list[T], list[T]]:
+    """What `wanted` has that `current` has not, and the reverse, each in its list's order."""
+    return [v for v in wanted if v not in current], [v for v in current if v not in wanted]
 
 
 def clean_title(title: str) -> str:

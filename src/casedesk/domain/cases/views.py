@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 
 NAME_MAX = 200
@@ -87,3 +88,27 @@ class CaseView:
             self.np_rule_id = clean_rule_id(np_rule_id)
         self.modified_at = now
         self.modified_by = actor
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateCaseView(Command[uuid.UUID]):
+    project_id: uuid.UUID
+    name: str
+    query: str
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateCaseView(Command[uuid.UUID]):
+    view_id: uuid.UUID
+    name: str | None = None
+    query: str | None = None
+    np_rule_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCaseView(Command[uuid.UUID]):
+    view_id: uuid.UUID

@@ -13,13 +13,21 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from casedesk.bootstrap import Container
 from casedesk.domain.errors import DomainError
 from casedesk.entrypoints.api_datadog import errors, maintenance, projects, users
-from casedesk.entrypoints.api_datadog.cases import attributes as case_details
-from casedesk.entrypoints.api_datadog.cases import bulk, case_types, counts, links, move, views, watchers
+from casedesk.entrypoints.api_datadog.cases import (
+    attributes,
+    bulk,
+    case_types,
+    counts,
+    links,
+    move,
+    views,
+    watchers,
+)
 from casedesk.entrypoints.api_datadog.cases import routes as cases
 from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
+from casedesk.entrypoints.http.deps import ServiceProvider
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
@@ -41,7 +49,7 @@ def router() -> APIRouter:
     api.include_router(links.router)  # /cases/link
     api.include_router(views.router)  # /cases/views
     api.include_router(cases.router)
-    api.include_router(case_details.router)
+    api.include_router(attributes.router)
     api.include_router(watchers.router)
     api.include_router(move.router)
     api.include_router(maintenance.router)
@@ -62,7 +70,7 @@ def request_parameters(request: Request) -> frozenset[str]:
     return frozenset(request.path_params) | frozenset(request.query_params.keys())
 
 
-def create_subapp(container: Container) -> FastAPI:
+def create_subapp(container: ServiceProvider) -> FastAPI:
     """The dialect, to mount at PREFIX; its schema is part of the application's document."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, generate_unique_id_function=operation_id)
     app.state.container = container

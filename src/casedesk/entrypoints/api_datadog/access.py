@@ -15,13 +15,14 @@ from fastapi import Depends
 from casedesk.domain import maintenance as mc
 from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as c
+from casedesk.domain.cases.case_types import CreateCaseType
 from casedesk.domain.incidents import commands as ic
 from casedesk.entrypoints.http.deps import Context, for_command, for_reading
 from casedesk.services.authz import Reading
 
 CaseReader = Annotated[Context, Depends(for_reading(Reading.CASES))]
 CaseWriter = Annotated[Context, Depends(for_command(c.CreateCase))]
-CaseTypeAdmin = Annotated[Context, Depends(for_command(c.CreateCaseType))]
+CaseTypeAdmin = Annotated[Context, Depends(for_command(CreateCaseType))]
 IncidentReader = Annotated[Context, Depends(for_reading(Reading.INCIDENTS))]
 IncidentWriter = Annotated[Context, Depends(for_command(ic.CreateIncident))]
 IncidentAdmin = Annotated[Context, Depends(for_command(ic.CreateIncidentSetting))]

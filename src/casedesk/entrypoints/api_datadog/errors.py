@@ -22,10 +22,6 @@ from casedesk.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from casedesk.entrypoints.api_datadog.incidents.error_fields import (
-    INCIDENT_FIELD_POINTERS,
-    INCIDENT_OPERATION_FIELD_POINTERS,
-)
 
 OBJECT_ERROR_OPERATIONS = frozenset(
     {
@@ -48,11 +44,19 @@ OBJECT_ERROR_OPERATIONS = frozenset(
 
 # Domain field names whose place in a request body is not /data/attributes/<field>.
 FIELD_POINTERS = {
+    # cases
     "assignees": "/data/relationships/assignee/data/id",
     "project": "/data/relationships/project/data/id",
     "status": "/data/attributes/status",
     "tags": "/data/attributes/attributes/tags",
-    **INCIDENT_FIELD_POINTERS,
+    # incidents
+    "commander_user": "/data/relationships/commander_user/data/id",
+    "declared_by_user": "/data/relationships/declared_by_user/data/id",
+    "incident_type": "/data/relationships/incident_type/data/id",
+    "user": "/data/relationships/user/data/id",
+    "data": "/data",
+    "data/id": "/data/id",
+    "data/type": "/data/type",
 }
 # Fields that one operation carries somewhere else: UpdateProject takes the handle inside
 # the monitor integration's settings, where Datadog keeps it.
@@ -63,9 +67,17 @@ OPERATION_FIELD_POINTERS = {
     ("AssignCase", "assignee"): "/data/attributes/assignee_id",
     ("BulkUpdateCases", "assignee"): "/data/attributes/payload/assignee_id",
     ("BulkUpdateCases", "project"): "/data/attributes/payload/project_id",
-    # MoveCaseToProject's body is the relationship itself: {"data": {"id", "type"}}.
+    ("BulkUpdateCases", "system"): "/data/attributes/type",
+    # MoveCaseToProject's and LinkIncident's bodies are the relationship itself:
+    # {"data": {"id", "type"}}.
     ("MoveCaseToProject", "project"): "/data/id",
-    **INCIDENT_OPERATION_FIELD_POINTERS,
+    ("LinkIncident", "incident_id"): "/data/id",
+}
+# Fields of one operation that are lists in the domain's words: `<field>/<index>` is the item
+# at that index of the request's list.
+OPERATION_LIST_POINTERS = {
+    # A bulk update's changes are one per case, in the order of its case_ids.
+    ("BulkUpdateCases", "changes"): "/data/attributes/case_ids",
 }
 # Fields that one operation takes as a path parameter of another name.
 OPERATION_PARAMETERS = {("WatchCase", "user"): "user_uuid", ("UnwatchCase", "user"): "user_uuid"}
@@ -106,6 +118,10 @@ def field_location(
     """Where the refused value was: a path or query parameter the request carried under that
     name, else a place in the body (the operation's own, a known one, or an attribute)."""
     pointer = OPERATION_FIELD_POINTERS.get((operation or "", field))
+    head, _, rest = field.partition("/")
+    listed = OPERATION_LIST_POINTERS.get((operation or "", head))
+    if pointer is None and listed is not None:
+        pointer = f"{listed}/{rest}" if rest else listed
     parameter = OPERATION_PARAMETERS.get((operation or "", field), field)
     if pointer is None and parameter in parameters:
         return {"parameter": parameter}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.case_types import CaseType
-from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomAttributeType
+from casedesk.domain.cases.custom_attributes import (
+    CustomAttributeType,
+    CustomValueInput,
+)
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.events import CaseEvent
@@ -20,14 +22,11 @@ from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.project_settings_mapping import settings_from_wire, settings_to_wire
+from casedesk.entrypoints.api_datadog.wire import iso
 from casedesk.services.ports.case_queries import CaseDetail, CasePage, CaseSummary
 from casedesk.services.ports.uow import TimelineEntry
 
 STATUS_BY_NAME = {status.display_name.lower(): status for status in CaseStatus}
-
-
-def iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 # -- wire → commands ---------------------------------------------------------------------
@@ -63,43 +62,14 @@ def create_case(body: s.CaseCreateRequest) -> c.CreateCase:
     )
 
 
-def custom_value(value: s.CustomAttributeValue) -> c.CustomValueInput:
-    return c.CustomValueInput(CustomAttributeType(value.type), value.is_multi, value.value)
+def custom_value(value: s.CustomAttributeValue) -> CustomValueInput:
+    return CustomValueInput(CustomAttributeType(value.type), value.is_multi, value.value)
 
 
 def insights(body: s.CaseInsightsRequest) -> tuple[Insight, ...]:
     return tuple(
         Insight(type=InsightType(i.type), ref=i.ref, resource_id=i.resource_id)
         for i in body.data.attributes.insights
-    )
-
-
-def create_custom_attribute(
-    type_id: uuid.UUID, body: s.CustomAttributeConfigCreateRequest
-) -> c.CreateCustomAttributeConfig:
-    attrs = body.data.attributes
-    return c.CreateCustomAttributeConfig(
-        type_id=type_id,
-        key=attrs.key,
-        display_name=attrs.display_name,
-        type=CustomAttributeType(attrs.type),
-        is_multi=attrs.is_multi,
-        description=attrs.description,
-        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else (),
-    )
-
-
-def update_custom_attribute(
-    type_id: uuid.UUID, config_id: uuid.UUID, body: s.CustomAttributeConfigUpdateRequest
-) -> c.UpdateCustomAttributeConfig:
-    attrs = body.data.attributes
-    return c.UpdateCustomAttributeConfig(
-        type_id=type_id,
-        config_id=config_id,
-        display_name=attrs.display_name,
-        description=attrs.description,
-        type=CustomAttributeType(attrs.type) if attrs.type else None,
-        options=tuple(o.value for o in attrs.type_data.options) if attrs.type_data else None,
     )
 
 
@@ -216,10 +186,10 @@ def included_user(user: User) -> dict[str, Any]:
     }
 
 
-def related_users(details: Iterable[CaseDetail]) -> list[User]:
+def relationship_users(cases: Iterable[CaseDetail]) -> list[User]:
     """The users the cases' relationships name (creator, last modifier, assignee), each once."""
     found: dict[uuid.UUID, User] = {}
-    for detail in details:
+    for detail in cases:
         case = detail.case
         for user_id in (case.created_by, case.modified_by, case.assignee_id):
             if user_id is not None and user_id in detail.users:
@@ -228,14 +198,14 @@ def related_users(details: Iterable[CaseDetail]) -> list[User]:
 
 
 def case_document(detail: CaseDetail) -> dict[str, Any]:
-    users = related_users([detail])
+    users = relationship_users([detail])
     return {"data": case_resource(detail.case), "included": [included_user(u) for u in users]}
 
 
 def case_page(page: CasePage, page_number: int, page_size: int) -> dict[str, Any]:
     return {
         "data": [case_resource(detail.case) for detail in page.cases],
-        "included": [included_user(u) for u in related_users(page.cases)],
+        "included": [included_user(u) for u in relationship_users(page.cases)],
         "meta": {
             "page": {"current": page_number, "size": len(page.cases), "total": -(-page.total // page_size)},
             "total_cases": page.total,
@@ -350,33 +320,6 @@ def _link_phrase(data: dict[str, Any]) -> str:
         return str(entity.get("key") or f"{entity.get('type')} {entity.get('id')}")
 
     return f"{end(data.get('parent'))} {data.get('relationship')} {end(data.get('child'))}"
-
-
-def custom_attribute_resource(config: CustomAttributeConfig) -> dict[str, Any]:
-    attributes: dict[str, Any] = {
-        "case_type_id": str(config.case_type_id),
-        "key": config.key,
-        "display_name": config.display_name,
-        "description": config.description,
-        "type": config.type.value,
-        "is_multi": config.is_multi,
-    }
-    if config.type is CustomAttributeType.SELECT:
-        attributes["type_data"] = {"options": [{"value": o} for o in config.options]}
-    return {"id": str(config.id), "type": "custom_attribute", "attributes": attributes}
-
-
-def case_type_resource(case_type: CaseType) -> dict[str, Any]:
-    return {
-        "id": str(case_type.id),
-        "type": "case_type",
-        "attributes": {
-            "name": case_type.name,
-            "description": case_type.description,
-            "emoji": case_type.emoji,
-            "deleted_at": iso(case_type.deleted_at),
-        },
-    }
 
 
 def project_resource(project: Project) -> dict[str, Any]:

@@ -6,7 +6,7 @@ data so a document can be served without the source tree. For each operation it 
 the request body and every response (success and error schemas, per status) are the
 contract's: they are what the official client sends and parses, and what casedesk answers
 (the API tests drive every operation through that client). Parameters stay the ones FastAPI
-reads from the routes, since those are what casedesk actually takes. Casedesk's extra
+reads from the routes, since those are what casedesk actually takes. Casedesk's own
 response members (e.g. `case_number`) are not in the contract's schemas, which do not forbid
 them.
 

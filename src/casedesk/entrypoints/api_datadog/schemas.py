@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+from casedesk.entrypoints.api_datadog.wire import Wire
 
 Priority = Literal["NOT_DEFINED", "P1", "P2", "P3", "P4", "P5"]
 Status = Literal["OPEN", "IN_PROGRESS", "CLOSED"]

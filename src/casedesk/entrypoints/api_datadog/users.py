@@ -20,12 +20,12 @@ Doc = dict[str, Any]
 def create_user(body: s.UserCreateRequest, ctx: UserInviter) -> Doc:
     attrs = body.data.attributes
     user_id = ctx.handle(uc.CreateUser(email=attrs.email, name=attrs.name, title=attrs.title))
-    return {"data": m.user_resource(ctx.container.read.user(user_id))}
+    return {"data": m.user_resource(ctx.services.read.user(user_id))}
 
 
 @router.get("/users/{user_id}", name="GetUser")
 def get_user(user_id: str, ctx: UserReader) -> Doc:
-    return {"data": m.user_resource(ctx.container.read.user(parse_uuid(user_id, "user_id")))}
+    return {"data": m.user_resource(ctx.services.read.user(parse_uuid(user_id, "user_id")))}
 
 
 @router.delete("/users/{user_id}", name="DisableUser", status_code=204)

@@ -11,11 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from casedesk.bootstrap import Container
 from casedesk.domain.errors import DomainError
 from casedesk.entrypoints.api_tines import errors, teams
-from casedesk.entrypoints.api_tines.cases import attachments as case_parts
 from casedesk.entrypoints.api_tines.cases import routes as cases
+from casedesk.entrypoints.api_tines.cases import subresources
+from casedesk.entrypoints.http.deps import ServiceProvider
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v1"
@@ -26,11 +26,11 @@ def router() -> APIRouter:
     api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
     api.include_router(teams.router)
     api.include_router(cases.router)
-    api.include_router(case_parts.router)
+    api.include_router(subresources.router)
     return api
 
 
-def create_subapp(container: Container) -> FastAPI:
+def create_subapp(container: ServiceProvider) -> FastAPI:
     """The dialect, to mount at PREFIX; its schema is part of the application's document."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.container = container

@@ -9,15 +9,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from casedesk.bootstrap import Container
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.entrypoints.http.deps import Context, ReadingContainer, WritingContainer, caller_context
+from casedesk.entrypoints.http.deps import Context, ReadingServices, WritingServices, caller_context
 from casedesk.services import authz
 from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
+from casedesk.services.ports.services import Services
 
 
 async def presented_token(
@@ -36,24 +36,24 @@ async def presented_token(
 
 def tines_context(scope: Scope, *, write: bool) -> Callable[..., Context]:
     def reader(
-        container: ReadingContainer,
+        services: ReadingServices,
         token: Annotated[str, Depends(presented_token)],
         x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
     ) -> Context:
-        return caller_context(container, scope, tines_principal(container, token, x_user_email))
+        return caller_context(services, scope, tines_principal(services, token, x_user_email))
 
     def writer(
-        container: WritingContainer,
+        services: WritingServices,
         token: Annotated[str, Depends(presented_token)],
         x_user_email: Annotated[str | None, Header(alias="X-User-Email")] = None,
     ) -> Context:
-        return caller_context(container, scope, tines_principal(container, token, x_user_email))
+        return caller_context(services, scope, tines_principal(services, token, x_user_email))
 
     return writer if write else reader
 
 
-def tines_principal(container: Container, token: str, x_user_email: str | None) -> Principal:
-    principal = authenticate(container.keys, None, token)
+def tines_principal(services: Services, token: str, x_user_email: str | None) -> Principal:
+    principal = authenticate(services.keys, None, token)
     if x_user_email is not None and x_user_email.strip().lower() != principal.email:
         raise Unauthenticated("X-User-Email is not the email of the key's user")
     return principal

@@ -44,7 +44,6 @@ FIELDS = {
     "tags": "tag_names",
     "child_entity_id": "id",
     "link": "linked_case_id",
-    "case_ids/0": "case_id",
 }
 # What a request body names that does not exist is a 400 on that member in Tines (the core
 # says NotFound, as a path naming nothing is): the resource, its member, and how to say so.
@@ -56,8 +55,9 @@ NAMED_IN_BODY = {
 }
 
 
-def error_response(status: int, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": TYPES.get(status, "error"), "message": message, "field": field, **extra}
+def error_response(status: int, message: str, field: str | None = None, **members: Any) -> JSONResponse:
+    """`members` are added to the error object (the conditions a refused close failed)."""
+    body: dict[str, Any] = {"type": TYPES.get(status, "error"), "message": message, "field": field, **members}
     return JSONResponse({"error": body}, status_code=status)
 
 

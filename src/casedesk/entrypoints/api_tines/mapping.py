@@ -6,46 +6,22 @@ import base64
 import binascii
 import mimetypes
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.cases.closure import PRIORITY_WORDS, ClosureCondition, user_view
-from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
+from casedesk.domain.cases.links import CreateCaseLink, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.users import User
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Priority
 from casedesk.entrypoints.api_tines import schemas as s
-from casedesk.services.ports.case_bundle import CommentView, FileView, RecordView
+from casedesk.entrypoints.api_tines.wire import NUMBER_MAX, iso
+from casedesk.entrypoints.http.timestamps import as_utc
+from casedesk.services.ports.attachments import CommentView, FileView, RecordView
 
 Doc = dict[str, Any]
-NUMBER_MAX = 10**18  # ids are 64-bit integers
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """Timestamps without an offset are read as UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def case_ref(text: str, field: str = "case_id") -> CaseRef:
-    return CaseRef(number=number(text, field))
-
-
-def number(text: str, field: str) -> int:
-    raw = text.strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or not 0 < int(raw) < NUMBER_MAX:
-        raise ValidationFailed(field, f"{text[:40]!r} is not an id (a positive integer)")
-    return int(raw)
-
-
 # -- wire → commands ---------------------------------------------------------------------
 
 PRIORITY_BY_WORD = {word: priority for priority, word in PRIORITY_WORDS.items()}
@@ -116,8 +92,8 @@ def create_case(body: s.CaseCreate, caller: uuid.UUID) -> x.CreateCase:
         assignees=users(given, "assignees") if given is not None else (UserRef(id=caller),),
         tags=tuple(body.tag_names),
         record_ids=positive(body.record_ids, "record_ids"),
-        opened_at=utc(body.opened_at),
-        resolved_at=utc(body.resolved_at),
+        opened_at=as_utc(body.opened_at),
+        resolved_at=as_utc(body.resolved_at),
         metadata=body.metadata,
         buttons=buttons(body.team_case_buttons, "team_case_buttons"),
         closure_conditions=conditions(body.closure_conditions),
@@ -160,16 +136,16 @@ def update_case(ref: CaseRef, body: s.CaseUpdate) -> x.ChangeCase:
     if body.status is not None:
         changes.append(x.ChangeCaseStatus(ref, status(body.status)))
     if body.opened_at is not None or body.resolved_at is not None:
-        changes.append(x.SetCaseTimes(ref, utc(body.opened_at), utc(body.resolved_at)))
+        changes.append(x.SetCaseTimes(ref, as_utc(body.opened_at), as_utc(body.resolved_at)))
     return x.ChangeCase(ref, tuple(changes), author(body.author_email))
 
 
-def link_case(ref: CaseRef, body: s.LinkIn) -> x.CreateCaseLink:
-    """Tines' linked cases relate two cases, once: linking related cases again changes nothing."""
+def link_case(ref: CaseRef, body: s.LinkIn) -> CreateCaseLink:
+    """Tines' linked cases relate two cases, once: linking them again changes nothing."""
     if not 0 < body.id < NUMBER_MAX:
         raise ValidationFailed("id", "case ids are positive integers")
     ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=body.id)))
-    return x.CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True)
+    return CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True)
 
 
 def update_button(ref: CaseRef, button_id: int, body: s.ButtonUpdate) -> x.UpdateCaseButton:
@@ -246,7 +222,7 @@ def comment(case_number: int, c: CommentView) -> Doc:
 
 
 def file_document(f: FileView, base_url: str) -> Doc:
-    """An attachment as the activity that added it, with the file's own details."""
+    """An attachment as the activity that added it, with the file's own fields."""
     return {
         "case_id": f.case_number,
         "id": f.id,

@@ -188,7 +188,7 @@ class TinesLinkedCases(Answer):
     linked_cases: list[TinesLinkedCase]
 
 
-class TinesFileDetails(Answer):
+class TinesFileFields(Answer):
     filename: str
     url: str
     content_type: str
@@ -202,7 +202,7 @@ class TinesFile(Answer):
     id: int
     action: str
     value: str
-    file: TinesFileDetails
+    file: TinesFileFields
     user: TinesPerson | TinesNobody
     created_at: str
 

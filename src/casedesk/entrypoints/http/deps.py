@@ -1,16 +1,16 @@
-"""Request-scoped dependencies shared by the API dialects: the container and the caller."""
+"""Request-scoped dependencies shared by the API dialects: the services on the request's
+connection, and the caller."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Header, Request
 
-from casedesk.bootstrap import Container
 from casedesk.domain.commands import Command
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
@@ -18,6 +18,7 @@ from casedesk.domain.vocab import Scope
 from casedesk.services import authz
 from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
+from casedesk.services.ports.services import Services
 
 R = TypeVar("R")
 
@@ -25,19 +26,42 @@ R = TypeVar("R")
 PresentedKeys = tuple[str | None, str | None]
 
 
-def get_container(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
+class RequestScope(Protocol):
+    """The services on one request's connection (`bootstrap.RequestScope`)."""
+
+    @property
+    def container(self) -> Services: ...
+
+    @property
+    def idle(self) -> bool:
+        """Whether `release()` is free of database round trips (no transaction is open)."""
+
+    def release(self) -> None: ...
 
 
-def request_container(write: bool) -> Callable[[Request], AsyncIterator[Container]]:
-    """A dependency: the app's container on one pooled connection for this request (taken on
-    first use), given back when the route has returned, before the answer is sent."""
+class ServiceProvider(Protocol):
+    """What an application holds in `app.state.container` (`bootstrap.Container`)."""
 
-    async def dependency(request: Request) -> AsyncIterator[Container]:
+    @property
+    def request_slots(self) -> int:
+        """How many requests may hold a connection at once."""
+
+    def request_scope(self, *, write: bool) -> RequestScope: ...
+
+
+def get_provider(request: Request) -> ServiceProvider:
+    provider: ServiceProvider = request.app.state.container
+    return provider
+
+
+def request_services(write: bool) -> Callable[[Request], AsyncIterator[Services]]:
+    """A dependency: the services on one pooled connection for this request (taken on first
+    use), given back when the route has returned, before the answer is sent."""
+
+    async def dependency(request: Request) -> AsyncIterator[Services]:
         slots = request_slots(request)
         async with slots:
-            scope = get_container(request).request_scope(write=write)
+            scope = get_provider(request).request_scope(write=write)
             try:
                 yield scope.container
             finally:
@@ -61,7 +85,7 @@ def request_slots(request: Request) -> anyio.Semaphore:
     slots: anyio.Semaphore | None = getattr(request.app.state, "request_slots", None)
     if slots is None:
         threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
-        slots = anyio.Semaphore(min(get_container(request).request_slots, threads))
+        slots = anyio.Semaphore(min(get_provider(request).request_slots, threads))
         request.app.state.request_slots = slots
     return slots
 
@@ -86,7 +110,7 @@ async def presented_keys(
 class Context:
     """The caller, once known to hold `scope` (the one the route's dependency checked)."""
 
-    container: Container
+    services: Services
     principal: Principal
     scope: Scope
 
@@ -99,13 +123,13 @@ class Context:
                 f"a route that checks {self.scope.value} sends {type(command).__name__}, "
                 f"which needs {needed.value}"
             )
-        return self.container.bus.handle(command, self.principal)
+        return self.services.bus.handle(command, self.principal)
 
 
-# The app's container on one connection for the request; a request expected to run a command
-# begins with a write transaction, which its command then shares (adapters/db/connections.py).
-ReadingContainer = Annotated[Container, Depends(request_container(write=False), scope="function")]
-WritingContainer = Annotated[Container, Depends(request_container(write=True), scope="function")]
+# The services on one connection for the request; a request expected to run a command begins
+# with a write transaction, which its command then shares (adapters/db/connections.py).
+ReadingServices = Annotated[Services, Depends(request_services(write=False), scope="function")]
+WritingServices = Annotated[Services, Depends(request_services(write=True), scope="function")]
 DatadogKeys = Annotated[PresentedKeys, Depends(presented_keys)]
 
 
@@ -114,11 +138,11 @@ def context(scope: Scope, *, write: bool) -> Callable[..., Context]:
     before the body is read, so a caller without the scope gets 403 even for a bad body.
     `write`: the route runs a command, so its request begins with a write transaction."""
 
-    def reader(container: ReadingContainer, keys: DatadogKeys) -> Context:
-        return caller_context(container, scope, authenticate(container.keys, *keys))
+    def reader(services: ReadingServices, keys: DatadogKeys) -> Context:
+        return caller_context(services, scope, authenticate(services.keys, *keys))
 
-    def writer(container: WritingContainer, keys: DatadogKeys) -> Context:
-        return caller_context(container, scope, authenticate(container.keys, *keys))
+    def writer(services: WritingServices, keys: DatadogKeys) -> Context:
+        return caller_context(services, scope, authenticate(services.keys, *keys))
 
     return writer if write else reader
 
@@ -133,6 +157,6 @@ def for_reading(what: authz.Reading) -> Callable[..., Context]:
     return context(authz.READ_SCOPES[what], write=False)
 
 
-def caller_context(container: Container, scope: Scope, principal: Principal) -> Context:
+def caller_context(services: Services, scope: Scope, principal: Principal) -> Context:
     authz.require(principal, scope)
-    return Context(container, principal, scope)
+    return Context(services, principal, scope)

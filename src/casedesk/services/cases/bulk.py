@@ -27,6 +27,7 @@ IN_BULK: frozenset[type[c.CaseCommand[uuid.UUID]]] = frozenset(
         c.ArchiveCase,
         c.UnarchiveCase,
         c.MoveCaseToProject,
+        c.SendCaseToTicketSystem,
     }
 )
 
@@ -53,12 +54,12 @@ LAST = (c.ChangeCaseStatus, c.SetCaseTimes)
 
 
 def change_case(
-    uow: UnitOfWork, cmd: c.ChangeCase, who: Principal, now: datetime, parts: Dispatch
+    uow: UnitOfWork, cmd: c.ChangeCase, who: Principal, now: datetime, dispatch: Dispatch
 ) -> uuid.UUID:
     for change in cmd.changes:
         if type(change) not in IN_CHANGE:
             raise ValidationFailed("type", f"{type(change).__name__} cannot be part of a case change")
-        parts.authorize(who, change)
+        dispatch.authorize(who, change)
     case = uow.cases.get(cmd.case)
     if cmd.author is not None:
         # The changes are the author's, as if they had made them (the caller's scopes still apply).
@@ -68,20 +69,20 @@ def change_case(
         return LAST.index(type(change)) + 1 if isinstance(change, LAST) else 0
 
     for change in sorted(cmd.changes, key=position):
-        parts.run(uow, change, who, now)
+        dispatch.run(uow, change, who, now)
     return case.id
 
 
 def bulk_update(
-    uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime, parts: Dispatch
+    uow: UnitOfWork, cmd: c.BulkUpdateCases, who: Principal, now: datetime, dispatch: Dispatch
 ) -> list[uuid.UUID]:
     """Applies every change; the first refusal refuses the whole batch (the bus then never
     commits). Returns the ids of the cases in request order.
 
-    A refusal names the request item: `case_ids/<index>` for a case that is unknown or whose
-    state refuses the change, or the change's own field (e.g. `assignee_id`) when the value
-    shared by every case is wrong."""
-    _check(cmd, who, parts)
+    A refusal names the item: `changes/<index>` for a case that is unknown or whose state
+    refuses the change, or the change's own field (e.g. `assignee`) when the value shared by
+    every case is wrong. Each dialect's error table says where that is in its request."""
+    _check(cmd, who, dispatch)
     ordered = _lock_order(cmd.changes)
     # Every case is loaded (and locked) before anything changes: a change may lock more rows
     # (a move bumps the destination project's counter), and those must come after the cases.
@@ -89,23 +90,23 @@ def bulk_update(
         _load(uow, index, change.case)
     done: dict[int, uuid.UUID] = {}
     for index, change in ordered:
-        done[index] = _apply(uow, index, change, who, now, parts)
+        done[index] = _apply(uow, index, change, who, now, dispatch)
     return [done[index] for index in range(len(cmd.changes))]
 
 
-def _check(cmd: c.BulkUpdateCases, who: Principal, parts: Dispatch) -> None:
+def _check(cmd: c.BulkUpdateCases, who: Principal, dispatch: Dispatch) -> None:
     count = len(cmd.changes)
     if count == 0:
-        raise ValidationFailed("case_ids", "name at least one case")
+        raise ValidationFailed("changes", "name at least one case")
     if count > c.BULK_MAX_CASES:
         raise ValidationFailed(
-            "case_ids", f"a bulk update takes at most {c.BULK_MAX_CASES} cases, not {count}"
+            "changes", f"a bulk update takes at most {c.BULK_MAX_CASES} cases, not {count}"
         )
     kinds = {type(change): change for change in cmd.changes}
     for kind, change in kinds.items():
         if kind not in IN_BULK:
             raise ValidationFailed("type", f"{kind.__name__} cannot be applied in bulk")
-        parts.authorize(who, change)
+        dispatch.authorize(who, change)
 
 
 def _lock_order(changes: tuple[c.CaseCommand[uuid.UUID], ...]) -> list[tuple[int, c.CaseCommand[uuid.UUID]]]:
@@ -118,7 +119,7 @@ def _load(uow: UnitOfWork, index: int, ref: CaseRef) -> None:
     try:
         uow.cases.get(ref)
     except NotFound:
-        raise ValidationFailed(f"case_ids/{index}", f"case {ref} not found") from None
+        raise ValidationFailed(f"changes/{index}", f"case {ref} not found") from None
 
 
 def _apply(
@@ -127,10 +128,10 @@ def _apply(
     change: c.CaseCommand[uuid.UUID],
     who: Principal,
     now: datetime,
-    parts: Dispatch,
+    dispatch: Dispatch,
 ) -> uuid.UUID:
     try:
-        return parts.run(uow, change, who, now)
+        return dispatch.run(uow, change, who, now)
     except NotFound as exc:
         # Something the change names (the destination project of a move) does not exist.
         if exc.resource not in _values_of(change):
@@ -139,7 +140,7 @@ def _apply(
     except ValidationFailed as exc:
         if not isinstance(exc, InvalidTransition) and exc.field in _values_of(change):
             raise
-        where = f"case_ids/{index}"
+        where = f"changes/{index}"
         raise type(exc)(where, f"{_label(uow, change.case)}: {exc.message}") from None
 
 

@@ -13,7 +13,7 @@ from casedesk.services.ports.uow import UnitOfWork
 
 def add_button(uow: UnitOfWork, cmd: c.AddCaseButton, who: Principal, now: datetime) -> int:
     case = uow.cases.get(cmd.case)
-    button_id = uow.case_extras.add_button(case.id, cmd.button, now)
+    button_id = uow.attachments.add_button(case.id, cmd.button, now)
     case.buttons_changed("added", {"id": button_id, "label": cmd.button.label}, who.user_id, now)
     return button_id
 
@@ -24,19 +24,19 @@ def update_button(uow: UnitOfWork, cmd: c.UpdateCaseButton, who: Principal, now:
                           ("button_text", cmd.button_text)) if v is not None
     }  # fmt: skip
     case = uow.cases.get(cmd.case)
-    button = uow.case_extras.get_button(case.id, cmd.button_id)
+    button = uow.attachments.get_button(case.id, cmd.button_id)
     spec: ButtonSpec = dataclasses.replace(button.spec, **changes)
     if spec != button.spec:
         button.spec, button.updated_at = spec, now
-        uow.case_extras.save_button(button)
+        uow.attachments.save_button(button)
         case.buttons_changed("updated", button.as_data(), who.user_id, now)
     return button.id
 
 
 def delete_button(uow: UnitOfWork, cmd: c.DeleteCaseButton, who: Principal, now: datetime) -> int:
     case = uow.cases.get(cmd.case)
-    button = uow.case_extras.get_button(case.id, cmd.button_id)
-    uow.case_extras.delete_button(button)
+    button = uow.attachments.get_button(case.id, cmd.button_id)
+    uow.attachments.delete_button(button)
     case.buttons_changed("deleted", button.as_data(), who.user_id, now)
     return button.id
 
@@ -44,9 +44,9 @@ def delete_button(uow: UnitOfWork, cmd: c.DeleteCaseButton, who: Principal, now:
 def replace_buttons(uow: UnitOfWork, cmd: c.ReplaceCaseButtons, who: Principal, now: datetime) -> int:
     """Returns how many buttons the case now has."""
     case = uow.cases.get(cmd.case)
-    for button in uow.case_extras.buttons(case.id):
-        uow.case_extras.delete_button(button)
+    for button in uow.attachments.buttons(case.id):
+        uow.attachments.delete_button(button)
     for spec in cmd.buttons:
-        uow.case_extras.add_button(case.id, spec, now)
+        uow.attachments.add_button(case.id, spec, now)
     case.buttons_changed("replaced", {"count": len(cmd.buttons)}, who.user_id, now)
     return len(cmd.buttons)

@@ -5,9 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.case_types import CaseType, clean_emoji, clean_type_name
-from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, clean_key, clean_options
+from casedesk.domain.cases.case_types import (
+    CaseType,
+    CreateCaseType,
+    DeleteCaseType,
+    UpdateCaseType,
+    clean_emoji,
+    clean_type_name,
+)
+from casedesk.domain.cases.custom_attributes import (
+    CreateCustomAttributeConfig,
+    CustomAttributeConfig,
+    DeleteCustomAttributeConfig,
+    UpdateCustomAttributeConfig,
+    clean_key,
+    clean_options,
+)
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
@@ -29,13 +42,13 @@ def _display_name(name: str) -> str:
     return stripped
 
 
-def create_case_type(uow: UnitOfWork, cmd: c.CreateCaseType, who: Principal, now: datetime) -> uuid.UUID:
+def create_case_type(uow: UnitOfWork, cmd: CreateCaseType, who: Principal, now: datetime) -> uuid.UUID:
     case_type = CaseType.create(name=cmd.name, description=cmd.description, emoji=cmd.emoji, now=now)
     uow.case_types.add(case_type)
     return case_type.id
 
 
-def update_case_type(uow: UnitOfWork, cmd: c.UpdateCaseType, who: Principal, now: datetime) -> uuid.UUID:
+def update_case_type(uow: UnitOfWork, cmd: UpdateCaseType, who: Principal, now: datetime) -> uuid.UUID:
     if cmd.name is not None:
         clean_type_name(cmd.name)
     if cmd.emoji is not None:
@@ -46,7 +59,7 @@ def update_case_type(uow: UnitOfWork, cmd: c.UpdateCaseType, who: Principal, now
     return case_type.id
 
 
-def delete_case_type(uow: UnitOfWork, cmd: c.DeleteCaseType, who: Principal, now: datetime) -> uuid.UUID:
+def delete_case_type(uow: UnitOfWork, cmd: DeleteCaseType, who: Principal, now: datetime) -> uuid.UUID:
     # Soft delete: cases of the type keep it; new cases cannot use it.
     case_type = _live_type(uow, cmd.type_id)
     case_type.delete(now)
@@ -55,7 +68,7 @@ def delete_case_type(uow: UnitOfWork, cmd: c.DeleteCaseType, who: Principal, now
 
 
 def create_custom_attribute(
-    uow: UnitOfWork, cmd: c.CreateCustomAttributeConfig, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: CreateCustomAttributeConfig, who: Principal, now: datetime
 ) -> uuid.UUID:
     config = CustomAttributeConfig(
         id=uuid.uuid4(),
@@ -77,7 +90,7 @@ def create_custom_attribute(
 
 
 def update_custom_attribute(
-    uow: UnitOfWork, cmd: c.UpdateCustomAttributeConfig, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: UpdateCustomAttributeConfig, who: Principal, now: datetime
 ) -> uuid.UUID:
     display_name = _display_name(cmd.display_name) if cmd.display_name is not None else None
     options = clean_options(list(cmd.options)) if cmd.options is not None else None
@@ -97,7 +110,7 @@ def update_custom_attribute(
 
 
 def delete_custom_attribute(
-    uow: UnitOfWork, cmd: c.DeleteCustomAttributeConfig, who: Principal, now: datetime
+    uow: UnitOfWork, cmd: DeleteCustomAttributeConfig, who: Principal, now: datetime
 ) -> uuid.UUID:
     _live_type(uow, cmd.type_id)
     config = uow.custom_attributes.get(cmd.type_id, cmd.config_id)

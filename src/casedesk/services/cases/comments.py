@@ -42,7 +42,7 @@ def react(uow: UnitOfWork, cmd: c.ReactToComment, who: Principal, now: datetime)
     """Idempotent; returns the comment's timeline cell id."""
     emoji = clean_reaction(cmd.emoji)
     case = uow.cases.get(cmd.case)
-    cell_id = uow.case_extras.comment_cell(case.id, cmd.comment_number)
-    if uow.case_extras.set_reaction(cell_id, who.user_id, emoji, cmd.add, now):
+    cell_id = uow.attachments.comment_cell(case.id, cmd.comment_number)
+    if uow.attachments.set_reaction(cell_id, who.user_id, emoji, cmd.add, now):
         case.comment_reacted(cell_id, emoji, cmd.add, who.user_id, now)
     return cell_id

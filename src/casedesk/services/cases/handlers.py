@@ -21,7 +21,7 @@ from casedesk.services.users import mentionable, resolve, resolve_all
 
 
 def check_records(uow: UnitOfWork, record_ids: Sequence[int]) -> None:
-    missing = uow.case_extras.missing_records(list(record_ids))
+    missing = uow.attachments.missing_records(list(record_ids))
     if missing:
         raise ValidationFailed("record_ids", "no record has the id " + ", ".join(map(str, missing)))
 
@@ -59,12 +59,12 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     )
     case.set_records(cmd.record_ids, author, now)
     for config, given in configs:
-        case.set_custom_attribute(config, given.type, given.is_multi, given.value, author, now)
+        case.set_custom_attribute(config, given, author, now)
     if cmd.status is CaseStatus.CLOSED:
         case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))
         case.set_times(None, cmd.resolved_at, author, now)
     for button in cmd.buttons:
-        uow.case_extras.add_button(case.id, button, now)
+        uow.attachments.add_button(case.id, button, now)
     uow.cases.add(case)
     return case.id
 
@@ -228,7 +228,7 @@ def set_custom_attribute(
 ) -> uuid.UUID:
     case = uow.cases.get(cmd.case)
     config = _defined_custom_attribute(uow, case.type_id, cmd.key)
-    case.set_custom_attribute(config, cmd.input.type, cmd.input.is_multi, cmd.input.value, who.user_id, now)
+    case.set_custom_attribute(config, cmd.input, who.user_id, now)
     return case.id
 
 
@@ -261,5 +261,5 @@ def delete_case(uow: UnitOfWork, cmd: c.DeleteCase, who: Principal, now: datetim
     for incident in uow.incidents.linked_to_case(case.id):
         incident.unlink_case(who.user_id, now)
     case.deleted(who.user_id, now)
-    uow.case_extras.delete_case(case.id)
+    uow.cases.delete(case)
     return case.id

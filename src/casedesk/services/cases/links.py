@@ -5,9 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case import Case
-from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship, check_link_ends
+from casedesk.domain.cases.links import (
+    CaseLink,
+    CreateCaseLink,
+    DeleteCaseLink,
+    Entity,
+    EntityRef,
+    EntityType,
+    Relationship,
+    check_link_ends,
+)
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
@@ -25,7 +33,7 @@ def _resolve(uow: UnitOfWork, end: EntityRef, side: str, cases: dict[uuid.UUID, 
     return Entity(EntityType.CASE, case.id)
 
 
-def create_link(uow: UnitOfWork, cmd: c.CreateCaseLink, who: Principal, now: datetime) -> uuid.UUID:
+def create_link(uow: UnitOfWork, cmd: CreateCaseLink, who: Principal, now: datetime) -> uuid.UUID:
     check_link_ends(cmd.parent, cmd.child)
     cases: dict[uuid.UUID, Case] = {}
     ends = {"parent": cmd.parent, "child": cmd.child}
@@ -59,7 +67,7 @@ def create_link(uow: UnitOfWork, cmd: c.CreateCaseLink, who: Principal, now: dat
     return link.id
 
 
-def delete_link(uow: UnitOfWork, cmd: c.DeleteCaseLink, who: Principal, now: datetime) -> uuid.UUID:
+def delete_link(uow: UnitOfWork, cmd: DeleteCaseLink, who: Principal, now: datetime) -> uuid.UUID:
     """Returns the link's id; for `between`, the first of the links deleted."""
     if cmd.between is not None:
         return _delete_between(uow, *cmd.between, who, now)

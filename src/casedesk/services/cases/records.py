@@ -14,7 +14,7 @@ from casedesk.services.users import resolve
 
 
 def create_record(uow: UnitOfWork, cmd: c.CreateRecord, who: Principal, now: datetime) -> int:
-    return uow.case_extras.add_record(clean_record_fields(cmd.fields), who.user_id, now)
+    return uow.attachments.add_record(clean_record_fields(cmd.fields), who.user_id, now)
 
 
 def attach_file(uow: UnitOfWork, cmd: c.AttachFile, who: Principal, now: datetime) -> int:
@@ -22,7 +22,7 @@ def attach_file(uow: UnitOfWork, cmd: c.AttachFile, who: Principal, now: datetim
     content = clean_file_contents(cmd.content)
     case = uow.cases.get(cmd.case)
     author = resolve(uow, cmd.author, "author").id if cmd.author else who.user_id
-    file_id = uow.case_extras.add_file(case.id, filename, cmd.content_type, content, cmd.comment, author, now)
+    file_id = uow.attachments.add_file(case.id, filename, cmd.content_type, content, cmd.comment, author, now)
     data: dict[str, Any] = {
         "id": file_id,
         "filename": filename,

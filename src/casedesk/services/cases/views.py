@@ -6,8 +6,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.views import CaseView, clean_query, clean_rule_id, clean_view_name
+from casedesk.domain.cases.views import (
+    CaseView,
+    CreateCaseView,
+    DeleteCaseView,
+    UpdateCaseView,
+    clean_query,
+    clean_rule_id,
+    clean_view_name,
+)
 from casedesk.domain.users import Principal
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.search.cases import parse_case_query
@@ -18,7 +25,7 @@ def check_query(query: str, who: Principal, now: datetime) -> None:
     parse_case_query(clean_query(query), now=now, me=who.user_id, field="query")
 
 
-def create_view(uow: UnitOfWork, cmd: c.CreateCaseView, who: Principal, now: datetime) -> uuid.UUID:
+def create_view(uow: UnitOfWork, cmd: CreateCaseView, who: Principal, now: datetime) -> uuid.UUID:
     view = CaseView.create(
         project_id=cmd.project_id,
         name=cmd.name,
@@ -34,7 +41,7 @@ def create_view(uow: UnitOfWork, cmd: c.CreateCaseView, who: Principal, now: dat
     return view.id
 
 
-def update_view(uow: UnitOfWork, cmd: c.UpdateCaseView, who: Principal, now: datetime) -> uuid.UUID:
+def update_view(uow: UnitOfWork, cmd: UpdateCaseView, who: Principal, now: datetime) -> uuid.UUID:
     if cmd.name is not None:
         clean_view_name(cmd.name)
     if cmd.query is not None:
@@ -46,7 +53,7 @@ def update_view(uow: UnitOfWork, cmd: c.UpdateCaseView, who: Principal, now: dat
     return view.id
 
 
-def delete_view(uow: UnitOfWork, cmd: c.DeleteCaseView, who: Principal, now: datetime) -> uuid.UUID:
+def delete_view(uow: UnitOfWork, cmd: DeleteCaseView, who: Principal, now: datetime) -> uuid.UUID:
     view = uow.case_views.get(cmd.view_id)
     uow.case_views.delete(view)
     return view.id

@@ -10,7 +10,8 @@ from casedesk.domain.incidents.commands import IncidentRef
 from casedesk.domain.incidents.incident import Incident
 from casedesk.domain.incidents.settings import Setting, SettingKind
 from casedesk.domain.users import User
-from casedesk.services.search.incident_predicates import Everything, IncidentPredicate
+from casedesk.services.search.incident_predicates import IncidentPredicate
+from casedesk.services.search.predicates import Everything
 
 
 class IncidentRepository(Protocol):

@@ -18,7 +18,7 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.maintenance import MaintenanceWindow
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
-from casedesk.services.ports.case_bundle import CaseExtrasRepository
+from casedesk.services.ports.attachments import AttachmentRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
 from casedesk.services.ports.incidents import IncidentRepository, IncidentSettingRepository
@@ -49,6 +49,10 @@ class CaseRepository(Protocol):
         never handed out twice. The project's numbering stays locked until the commit, so
         draw them after every lookup: concurrent creations in the project wait meanwhile."""
 
+    def delete(self, case: Case) -> None:
+        """Removes the case and everything attached to it; its timeline stays, and the events
+        it recorded are still written on commit."""
+
 
 class ProjectRepository(Protocol):
     def get(self, ref: uuid.UUID | str) -> Project:
@@ -72,6 +76,8 @@ class UserRepository(Protocol):
 
     def find_by_email(self, email: str) -> User | None: ...
 
+    def find_by_number(self, number: int) -> User | None: ...
+
     def add(self, user: User) -> None: ...
 
     def save(self, user: User) -> None: ...
@@ -81,10 +87,6 @@ class KeyRepository(Protocol):
     def add_app_key(self, key: AppKey) -> None: ...
 
     def add_api_key(self, key: ApiKey) -> None: ...
-
-    def find_app_key(self, key_hash: str) -> AppKey | None: ...
-
-    def find_api_key(self, key_hash: str) -> ApiKey | None: ...
 
 
 class CaseTypeRepository(Protocol):
@@ -214,7 +216,7 @@ class UnitOfWork(Protocol):
     def maintenance_windows(self) -> MaintenanceWindowRepository: ...
 
     @property
-    def case_extras(self) -> CaseExtrasRepository: ...
+    def attachments(self) -> AttachmentRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -278,6 +280,9 @@ class ReadModel(Protocol):
     def projects(self) -> list[Project]: ...
 
     def project(self, project_id: uuid.UUID) -> Project: ...
+
+    def project_by_number(self, number: int) -> Project:
+        """A live project by its number; raises NotFound."""
 
     def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]: ...
 

@@ -1,4 +1,5 @@
-"""What an incident query means, independent of any database: a tree of typed predicates."""
+"""What an incident query means, independent of any database: a tree of typed predicates,
+combined with the combinators every predicate tree shares (`predicates.And`, …)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Union
 
-from casedesk.services.search.predicates import Pattern
+from casedesk.services.search.predicates import And, Everything, Not, Or, Pattern
 
 ValueColumn = Literal["state", "severity", "visibility"]
 UserColumn = Literal["commander", "created_by", "modified_by"]
 FlagColumn = Literal["is_test", "customer_impacted"]
 TimeColumn = Literal["created", "modified", "resolved", "detected", "declared"]
-
-
-@dataclass(frozen=True)
-class Everything:
-    pass
 
 
 @dataclass(frozen=True)
@@ -69,21 +65,7 @@ class TimeRange:
     include_high: bool = True
 
 
-@dataclass(frozen=True)
-class And:
-    parts: tuple[IncidentPredicate, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    parts: tuple[IncidentPredicate, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    part: IncidentPredicate
-
-
-IncidentPredicate = Union[  # noqa: UP007 -- a runtime alias used before the classes' own annotations
-    Everything, ValueIn, TitleMatch, FieldMatch, UserIs, FlagIs, PublicIdIs, TimeRange, And, Or, Not
-]
+IncidentPredicate = Union[
+    Everything, ValueIn, TitleMatch, FieldMatch, UserIs, FlagIs, PublicIdIs, TimeRange,
+    "And[IncidentPredicate]", "Or[IncidentPredicate]", "Not[IncidentPredicate]",
+]  # fmt: skip

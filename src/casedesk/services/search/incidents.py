@@ -18,6 +18,7 @@ from casedesk.domain.incidents.vocab import IncidentState, Severity, Visibility
 from casedesk.services.search import incident_predicates as q
 from casedesk.services.search.cases import term_bounds, term_pattern, term_value
 from casedesk.services.search.grammar import Context, Grammar, parse
+from casedesk.services.search.predicates import And, Everything, Not, Or
 
 
 def parse_incident_query(
@@ -25,7 +26,7 @@ def parse_incident_query(
 ) -> q.IncidentPredicate:
     """Parses `text`; raises ValidationFailed(field, ...) saying where it broke."""
     if text is None or not text.strip():
-        return q.Everything()
+        return Everything()
     return parse(text, INCIDENT_GRAMMAR, now=now, me=me, field=field)
 
 
@@ -60,7 +61,7 @@ def _values(column: q.ValueColumn, names: dict[str, str]) -> Callable[[Any, Cont
     def resolve(node: Any, ctx: Context) -> q.IncidentPredicate:
         word = _word(node, ctx, column).lower()
         if word == "*":
-            return q.Everything()
+            return Everything()
         value = names.get(word)
         if value is None:
             raise ctx.fail(
@@ -86,7 +87,7 @@ def _user(column: q.UserColumn) -> Callable[[Any, Context], q.IncidentPredicate]
         if lowered == "none" and column == "commander":
             return q.UserIs(column)
         if lowered == "*" and column == "commander":
-            return q.Not(q.UserIs(column))
+            return Not(q.UserIs(column))
         if lowered == "me":
             if ctx.me is None:
                 raise ctx.fail("`me` needs a signed-in user", node)
@@ -130,7 +131,7 @@ def _time(column: q.TimeColumn) -> Callable[[Any, Context], q.IncidentPredicate]
     return resolve
 
 
-INCIDENT_GRAMMAR: Grammar[q.IncidentPredicate] = Grammar(term=_term, all_of=q.And, any_of=q.Or, negate=q.Not)
+INCIDENT_GRAMMAR: Grammar[q.IncidentPredicate] = Grammar(term=_term, all_of=And, any_of=Or, negate=Not)
 
 FIELDS: dict[str, Callable[[Any, Context], q.IncidentPredicate]] = {
     "state": _values("state", STATES),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, Union
+from typing import Generic, Literal, TypeVar, Union
 
 # Columns of a case a predicate may name (the compiler maps them to storage).
 EnumColumn = Literal["status", "priority"]
@@ -120,27 +120,33 @@ class InsightMatch:
     value: str
 
 
+# -- combinators: every predicate tree (cases here, incidents in incident_predicates.py) -------
+
+P_co = TypeVar("P_co", covariant=True)
+
+
 @dataclass(frozen=True)
 class Everything:
     pass
 
 
 @dataclass(frozen=True)
-class And:
-    items: tuple[Predicate, ...]
+class And(Generic[P_co]):
+    items: tuple[P_co, ...]
 
 
 @dataclass(frozen=True)
-class Or:
-    items: tuple[Predicate, ...]
+class Or(Generic[P_co]):
+    items: tuple[P_co, ...]
 
 
 @dataclass(frozen=True)
-class Not:
-    item: Predicate
+class Not(Generic[P_co]):
+    item: P_co
 
 
-Predicate = Union[  # noqa: UP007 -- a runtime alias used before the classes' own annotations
+Predicate = Union[
     EnumIn, TextMatch, KeyIs, NumberIs, RefIs, IsSet, TimeRange, DateRange, AttributeMatch,
-    CustomAttributeMatch, MetadataIs, InsightMatch, Everything, And, Or, Not,
+    CustomAttributeMatch, MetadataIs, InsightMatch, Everything, "And[Predicate]", "Or[Predicate]",
+    "Not[Predicate]",
 ]  # fmt: skip

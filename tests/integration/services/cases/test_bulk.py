@@ -62,7 +62,7 @@ def test_a_refused_case_refuses_the_batch_and_names_its_index(
     with Transactions(db) as transactions, pytest.raises(InvalidTransition) as refused:
         bus.handle(command, admin)
 
-    assert refused.value.field == "case_ids/2"
+    assert refused.value.field == "changes/2"
     assert refused.value.message.startswith("OPS-3: a Security case cannot be closed")
     assert transactions.committed == 0
     assert rows(db, t.cases, "id", "status", "modified_at") == before
@@ -73,7 +73,7 @@ def test_an_unknown_case_is_named_by_index(db: Container, bus: MessageBus, admin
     refs = [new_case(bus, admin), CaseRef(key="OPS-99")]
     with pytest.raises(ValidationFailed) as refused:
         bus.handle(priorities(refs), admin)
-    assert (refused.value.field, refused.value.message) == ("case_ids/1", "case OPS-99 not found")
+    assert (refused.value.field, refused.value.message) == ("changes/1", "case OPS-99 not found")
     assert db.read.case(refs[0]).case.priority is Priority.NOT_DEFINED
 
 
@@ -90,7 +90,7 @@ def test_a_bad_shared_value_names_the_value(bus: MessageBus, admin: Principal) -
 def test_the_batch_size_is_bounded(bus: MessageBus, admin: Principal, count: int) -> None:
     with pytest.raises(ValidationFailed) as refused:
         bus.handle(priorities([CaseRef(key="OPS-1")] * count), admin)
-    assert refused.value.field == "case_ids"
+    assert refused.value.field == "changes"
 
 
 def test_only_the_listed_changes_apply_in_bulk(bus: MessageBus, admin: Principal) -> None:

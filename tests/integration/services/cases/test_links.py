@@ -9,8 +9,7 @@ import pytest
 
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
-from casedesk.domain.cases import commands as c
-from casedesk.domain.cases.links import EntityRef, EntityType, Relationship
+from casedesk.domain.cases.links import CreateCaseLink, DeleteCaseLink, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.users import Principal
@@ -26,9 +25,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
     db: Container, bus: MessageBus, admin: Principal, two_cases: tuple[uuid.UUID, uuid.UUID]
 ) -> None:
     first, second = two_cases
-    link_id = bus.handle(
-        c.CreateCaseLink(case_end("OPS-1"), case_end(str(second)), Relationship.BLOCKS), admin
-    )
+    link_id = bus.handle(CreateCaseLink(case_end("OPS-1"), case_end(str(second)), Relationship.BLOCKS), admin)
     link = db.read.case_link(link_id)
     assert (link.parent.id, link.child.id, link.relationship) == (first, second, Relationship.BLOCKS)
     assert kinds(events(db, t.timeline_events, first))[-1] == CaseEvent.LINKED
@@ -37,11 +34,11 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
     assert last["data"]["parent"] == {"type": "CASE", "id": str(first), "key": "OPS-1"}
 
     with Transactions(db) as transactions, pytest.raises(ValidationFailed) as duplicate:
-        bus.handle(c.CreateCaseLink(case_end(str(first)), case_end("OPS-2"), Relationship.BLOCKS), admin)
+        bus.handle(CreateCaseLink(case_end(str(first)), case_end("OPS-2"), Relationship.BLOCKS), admin)
     assert duplicate.value.field == "relationship"
     assert transactions.committed == 0
 
-    bus.handle(c.DeleteCaseLink(link_id), admin)
+    bus.handle(DeleteCaseLink(link_id), admin)
     assert rows(db, t.case_links, "id") == []
     with pytest.raises(NotFound):
         db.read.case_link(link_id)
@@ -53,10 +50,10 @@ def test_link_ends_are_checked_before_lookup(bus: MessageBus, admin: Principal) 
     incident = EntityRef(EntityType.INCIDENT, uuid.uuid4())
     page = EntityRef(EntityType.PAGE, uuid.uuid4())
     with pytest.raises(ValidationFailed) as no_case:
-        bus.handle(c.CreateCaseLink(incident, page, Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(incident, page, Relationship.CAUSES), admin)
     assert no_case.value.field == "parent_entity_type"
     with pytest.raises(ValidationFailed) as itself:
-        bus.handle(c.CreateCaseLink(case_end("OPS-9"), case_end("ops-9"), Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(case_end("OPS-9"), case_end("ops-9"), Relationship.CAUSES), admin)
     assert itself.value.field == "child_entity_id"
     with pytest.raises(NotFound):
-        bus.handle(c.CreateCaseLink(case_end("OPS-9"), incident, Relationship.CAUSES), admin)
+        bus.handle(CreateCaseLink(case_end("OPS-9"), incident, Relationship.CAUSES), admin)

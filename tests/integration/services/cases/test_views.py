@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from casedesk.bootstrap import Container
-from casedesk.domain.cases import commands as c
+from casedesk.domain.cases.views import CreateCaseView, UpdateCaseView
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
@@ -18,11 +18,11 @@ def test_view_queries_are_parsed_on_every_write(
     db: Container, bus: MessageBus, admin: Principal, two_cases: tuple[uuid.UUID, uuid.UUID]
 ) -> None:
     project_id = db.read.case(CaseRef(id=two_cases[0])).case.project_id
-    view_id = bus.handle(c.CreateCaseView(project_id, "Mine", "assignee:me status:open"), admin)
+    view_id = bus.handle(CreateCaseView(project_id, "Mine", "assignee:me status:open"), admin)
     assert db.read.case_view(view_id).query == "assignee:me status:open"
     for command in (
-        c.CreateCaseView(uuid.uuid4(), "Broken", "status:(open"),
-        c.UpdateCaseView(uuid.uuid4(), query="priority:P9"),
+        CreateCaseView(uuid.uuid4(), "Broken", "status:(open"),
+        UpdateCaseView(uuid.uuid4(), query="priority:P9"),
     ):
         with pytest.raises(ValidationFailed) as refused:
             bus.handle(command, admin)

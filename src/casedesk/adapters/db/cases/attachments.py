@@ -1,5 +1,5 @@
-"""The write side of a case's extra parts (`uow.case_extras`): records, buttons, reactions,
-files, case numbers, and deleting a case."""
+"""What is attached to a case with an id of its own: records, buttons, reactions to comments
+and files. The write side (`uow.attachments`) and the reads that answer with one of them."""
 
 from __future__ import annotations
 
@@ -8,29 +8,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, func, insert, select, update
 
+from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.lookups import case_id_of, load_users
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
-from casedesk.adapters.db.schema import incidents as it
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
-from casedesk.services.ports.case_bundle import RecordResults
-
-# Tables holding a case's rows, deleted with it (their foreign keys may not cascade on
-# every backend, and some have no foreign key at all).
-CASE_TABLES = (
-    x.case_assignees,
-    x.case_records,
-    x.case_buttons,
-    x.case_files,
-    t.case_attributes,
-    t.case_custom_values,
-    t.case_insights,
-    t.case_key_aliases,
-    t.case_watchers,
-)
+from casedesk.domain.ids import CaseRef
+from casedesk.services.ports.attachments import CommentView, FileView, RecordResults, RecordView
 
 
 def button_from_row(row: RowMapping) -> Button:
@@ -58,24 +46,9 @@ def record_results(conn: Connection, record_ids: list[int]) -> RecordResults:
     return found
 
 
-class SqlCaseExtrasRepository:
+class SqlAttachmentRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-
-    def case_id(self, number: int) -> uuid.UUID:
-        found: uuid.UUID | None = self.conn.execute(
-            select(t.cases.c.id).where(t.cases.c.number == number)
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFound("case", number)
-        return found
-
-    def user_ids(self, numbers: list[int]) -> list[uuid.UUID]:
-        if not numbers:
-            return []
-        u = t.users.c
-        query = select(u.id).where(u.number.in_(numbers), u.disabled.is_(False)).order_by(u.number)
-        return list(self.conn.execute(query).scalars())
 
     def missing_records(self, record_ids: list[int]) -> list[int]:
         if not record_ids:
@@ -204,21 +177,94 @@ class SqlCaseExtrasRepository:
             self.conn.execute(insert(x.case_files).values(**values).returning(x.case_files.c.id)).scalar_one()
         )
 
-    def delete_case(self, case_id: uuid.UUID) -> None:
-        # The handler unlinked the case's incidents; their rows are written at commit, after
-        # this delete, so release the reference now for the foreign key.
-        incidents = it.incidents
-        self.conn.execute(update(incidents).where(incidents.c.case_id == case_id).values(case_id=None))
-        for table in CASE_TABLES:
-            self.conn.execute(delete(table).where(table.c.case_id == case_id))
-        links = t.case_links.c
-        ident = str(case_id)
-        self.conn.execute(
-            delete(t.case_links).where(
-                or_(
-                    and_(links.parent_entity_type == "CASE", links.parent_entity_id == ident),
-                    and_(links.child_entity_type == "CASE", links.child_entity_id == ident),
+
+# -- read side ---------------------------------------------------------------------------
+
+
+class SqlAttachmentReads:
+    def __init__(self, engine: ReadConnections) -> None:
+        self.engine = engine
+
+    def record(self, record_id: int) -> RecordView:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(x.records).where(x.records.c.id == record_id)).mappings().first()
+            if row is None:
+                raise NotFound("record", record_id)
+            results = record_results(conn, [record_id]).get(record_id, [])
+        return RecordView(id=record_id, results=results, created_at=row["created_at"])
+
+    def comment(self, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
+        return self._comment(case, t.timeline_events.c.id == cell_id, cell_id)
+
+    def comment_by_number(self, case: CaseRef, number: int) -> CommentView:
+        return self._comment(case, t.timeline_events.c.seq == number, number)
+
+    def _comment(self, case: CaseRef, match: ColumnElement[bool], ref: object) -> CommentView:
+        tl, r = t.timeline_events, x.comment_reactions
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(tl).where(
+                        match,
+                        tl.c.subject_id == case_id_of(conn, case),
+                        tl.c.kind == CaseEvent.COMMENTED,
+                        tl.c.deleted_at.is_(None),
+                    )
                 )
+                .mappings()
+                .first()
             )
+            if row is None:
+                raise NotFound("comment", ref)
+            reactions = conn.execute(
+                select(r.c.emoji, r.c.user_id, r.c.created_at)
+                .where(r.c.cell_id == row["id"])
+                .order_by(r.c.created_at, r.c.emoji)
+            ).all()
+            users = load_users(conn, [row["actor_id"], *(u for _, u, _ in reactions)])
+        return CommentView(
+            id=int(row["seq"]),
+            cell_id=row["id"],
+            message=str(row["data"].get("message", "")),
+            author=users.get(row["actor_id"]),
+            created_at=row["created_at"],
+            updated_at=row["modified_at"],
+            reactions=[(emoji, users[u], at) for emoji, u, at in reactions if u in users],
         )
-        self.conn.execute(delete(t.cases).where(t.cases.c.id == case_id))
+
+    def file(self, case: CaseRef, file_id: int) -> FileView:
+        f, b, c = x.case_files, x.file_blobs, t.cases.c
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(f, b.c.md5, b.c.size, c.number)
+                    .join(b, b.c.sha256 == f.c.sha256)
+                    .join(t.cases, c.id == f.c.case_id)
+                    .where(f.c.id == file_id, f.c.case_id == case_id_of(conn, case))
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound("file", file_id)
+            users = load_users(conn, [row["created_by"]])
+        return FileView(
+            id=int(row["id"]),
+            case_number=int(row["number"]),
+            filename=row["filename"],
+            content_type=row["content_type"],
+            sha256=row["sha256"],
+            md5=row["md5"],
+            size=int(row["size"]),
+            comment=row["comment"],
+            author=users.get(row["created_by"]),
+            created_at=row["created_at"],
+        )
+
+    def file_content(self, sha256: str) -> bytes:
+        b = x.file_blobs
+        with self.engine.connect() as conn:
+            content = conn.execute(select(b.c.content).where(b.c.sha256 == sha256)).scalar_one_or_none()
+        if content is None:
+            raise NotFound("file", sha256)
+        return bytes(content)

@@ -6,13 +6,14 @@ cut to the newest `activities_max` per case in SQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, or_, select
 
 from casedesk.adapters.db.cases.attachments import button_from_row, record_results
 from casedesk.adapters.db.cases.side_tables import load_insights
+from casedesk.adapters.db.lookups import load_users
 from casedesk.adapters.db.rows import user_from_row
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
@@ -32,7 +33,7 @@ from casedesk.services.ports.case_queries import (
 C = t.cases.c
 
 
-def case_details(
+def read_cases(
     conn: Connection, rows: Sequence[RowMapping], include: frozenset[Include], activities_max: int
 ) -> list[CaseDetail]:
     """`rows` of the cases table as read objects with what `include` asks for, in order."""
@@ -122,15 +123,6 @@ def _assignees(conn: Connection, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, l
         for case_id, user_id in conn.execute(query.order_by(ca.case_id, ca.position)):
             found.setdefault(case_id, []).append(user_id)
     return found
-
-
-def load_users(conn: Connection, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, User]:
-    """The users with these ids, by id (None and unknown ids are skipped)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = conn.execute(select(t.users).where(t.users.c.id.in_(wanted))).mappings()
-    return {r["id"]: user_from_row(r) for r in rows}
 
 
 def _projects(conn: Connection, ids: set[uuid.UUID]) -> dict[uuid.UUID, ProjectSummary]:

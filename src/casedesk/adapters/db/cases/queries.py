@@ -10,10 +10,11 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
-from casedesk.adapters.db.cases.includes import case_details, load_users
+from casedesk.adapters.db.cases.includes import read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.lookups import case_id_of, load_users
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import (
     case_type_from_row,
@@ -65,7 +66,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             row = conn.execute(select(t.cases).where(case_ref_clause(ref))).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
-            return case_details(conn, [row], include, activities_max)[0]
+            return read_cases(conn, [row], include, activities_max)[0]
 
     def search_cases(self, query: CaseQuery) -> CasePage:
         condition = compile_predicate(query.filter)
@@ -81,8 +82,8 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 .mappings()
                 .all()
             )
-            details = case_details(conn, rows, query.include, query.activities_max)
-            return CasePage(cases=tuple(details), total=int(total))
+            cases = read_cases(conn, rows, query.include, query.activities_max)
+            return CasePage(cases=tuple(cases), total=int(total))
 
     def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
         with self.engine.connect() as conn:
@@ -97,7 +98,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
     ) -> list[TimelineEntry]:
         tl = t.timeline_events
         with self.engine.connect() as conn:
-            case_id = self._case_id(conn, ref)
+            case_id = case_id_of(conn, ref)
             rows = (
                 conn.execute(
                     select(tl)
@@ -125,7 +126,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
     def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry:
         tl = t.timeline_events
         with self.engine.connect() as conn:
-            case_id = self._case_id(conn, ref)
+            case_id = case_id_of(conn, ref)
             row = (
                 conn.execute(
                     select(tl).where(
@@ -216,6 +217,18 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 raise NotFound("project", project_id)
             return project_from_row(row, self._members(conn, [project_id]).get(project_id, []))
 
+    def project_by_number(self, number: int) -> Project:
+        p = t.projects.c
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(t.projects).where(p.number == number, p.deleted_at.is_(None)))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound("project", number)
+            return project_from_row(row, self._members(conn, [row["id"]]).get(row["id"], []))
+
     def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
         fav = t.project_favorites
         with self.engine.connect() as conn:
@@ -235,13 +248,6 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
         return users[user_id]
 
     # -- helpers --------------------------------------------------------------------------
-
-    def _case_id(self, conn: Connection, ref: CaseRef) -> uuid.UUID:
-        query = select(t.cases.c.id).where(case_ref_clause(ref))
-        case_id: uuid.UUID | None = conn.execute(query).scalar_one_or_none()
-        if case_id is None:
-            raise NotFound("case", ref)
-        return case_id
 
     @staticmethod
     def _members(conn: Connection, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
 from casedesk.adapters.db.connection_types import ReadConnections
-from casedesk.adapters.db.repositories import case_ref_clause
+from casedesk.adapters.db.lookups import case_id_of
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import NotFound
@@ -40,13 +40,6 @@ def link_to_row(link: CaseLink) -> dict[str, Any]:
         "created_by": link.created_by,
         "created_at": link.created_at,
     }
-
-
-def _case_id(conn: Connection, ref: CaseRef) -> uuid.UUID:
-    case_id: uuid.UUID | None = conn.execute(select(t.cases.c.id).where(case_ref_clause(ref))).scalar()
-    if case_id is None:
-        raise NotFound("case", ref)
-    return case_id
 
 
 class SqlLinkRepository:
@@ -126,7 +119,7 @@ class CaseRelationReads:
 
     def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
         with self.engine.connect() as conn:
-            entity_id = _case_id(conn, entity.ref) if isinstance(entity.ref, CaseRef) else entity.ref
+            entity_id = case_id_of(conn, entity.ref) if isinstance(entity.ref, CaseRef) else entity.ref
             kind, ident = entity.type.value, str(entity_id)
             query = select(t.case_links).where(
                 or_(

@@ -1,7 +1,8 @@
-"""The rows a case keeps beside its own: attribute values, custom values, insights.
+"""The rows a case keeps beside its own: attribute values, custom values, insights, and its
+ordered assignees and records.
 
 Attribute and custom values are copies made for search (the case row holds the maps that
-are read); insights live only here.
+are read); insights, the assignees after the primary and the records live only here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from casedesk.adapters.db.rows import insight_from_row
+from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.values import Insight
@@ -89,3 +91,51 @@ def load_insights(conn: Connection, case_ids: Iterable[uuid.UUID]) -> dict[uuid.
     for row in rows:
         found.setdefault(row["case_id"], []).append(insight_from_row(row))
     return found
+
+
+AssigneesAndRecords = tuple[tuple[uuid.UUID, ...], tuple[int, ...]]
+NO_ASSIGNEES_OR_RECORDS: AssigneesAndRecords = ((), ())
+
+
+def assignees_and_records(case: Case) -> AssigneesAndRecords:
+    return tuple(case.assignee_ids), tuple(case.record_ids)
+
+
+def load_assignees_and_records(conn: Connection, cases: Iterable[Case]) -> None:
+    """Fills in the assignees (after the primary, which the case row holds) and record ids."""
+    by_id = {case.id: case for case in cases}
+    if not by_id:
+        return
+    ca, cr = x.case_assignees, x.case_records
+    assignees: dict[uuid.UUID, list[uuid.UUID]] = {}
+    rows = conn.execute(
+        select(ca.c.case_id, ca.c.user_id)
+        .where(ca.c.case_id.in_(by_id))
+        .order_by(ca.c.case_id, ca.c.position)
+    )
+    for case_id, user_id in rows:
+        assignees.setdefault(case_id, []).append(user_id)
+    records: dict[uuid.UUID, list[int]] = {}
+    rows = conn.execute(
+        select(cr.c.case_id, cr.c.record_id)
+        .where(cr.c.case_id.in_(by_id))
+        .order_by(cr.c.case_id, cr.c.position)
+    )
+    for case_id, record_id in rows:
+        records.setdefault(case_id, []).append(int(record_id))
+    for case_id, case in by_id.items():
+        primary = case.assignee_ids[:1]
+        case.assignee_ids = primary + [u for u in assignees.get(case_id, []) if u not in primary]
+        case.record_ids = records.get(case_id, [])
+
+
+def write_assignees_and_records(conn: Connection, case: Case) -> None:
+    ca, cr = x.case_assignees, x.case_records
+    conn.execute(delete(ca).where(ca.c.case_id == case.id))
+    conn.execute(delete(cr).where(cr.c.case_id == case.id))
+    assignees = [{"case_id": case.id, "user_id": u, "position": i} for i, u in enumerate(case.assignee_ids)]
+    if assignees:
+        conn.execute(insert(ca), assignees)
+    records = [{"case_id": case.id, "record_id": r, "position": i} for i, r in enumerate(case.record_ids)]
+    if records:
+        conn.execute(insert(cr), records)

@@ -10,7 +10,7 @@ from casedesk.adapters.db.cases.filter import glob_to_like, like_escape
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.db.schema import incidents as it
 from casedesk.services.search import incident_predicates as q
-from casedesk.services.search.predicates import Pattern
+from casedesk.services.search.predicates import And, Everything, Not, Or, Pattern
 
 inc = it.incidents
 VALUE_COLUMNS: dict[str, Any] = {
@@ -52,7 +52,7 @@ def _field_value(pattern: Pattern) -> ColumnElement[bool]:
 
 def compile_incident_predicate(predicate: q.IncidentPredicate) -> ColumnElement[bool]:
     match predicate:
-        case q.Everything():
+        case Everything():
             return true()
         case q.ValueIn(column, values):
             return VALUE_COLUMNS[column].in_(sorted(values))  # type: ignore[no-any-return]
@@ -89,10 +89,10 @@ def compile_incident_predicate(predicate: q.IncidentPredicate) -> ColumnElement[
             if high is not None:
                 parts.append(target <= high if include_high else target < high)
             return and_(target.is_not(None), *parts)
-        case q.And(parts):
+        case And(parts):
             return and_(true(), *(compile_incident_predicate(part) for part in parts))
-        case q.Or(parts):
+        case Or(parts):
             return or_(false(), *(compile_incident_predicate(part) for part in parts))
-        case q.Not(part):
+        case Not(part):
             return not_(compile_incident_predicate(part))
     raise TypeError(f"unknown incident predicate {predicate!r}")

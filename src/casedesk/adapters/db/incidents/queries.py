@@ -12,7 +12,7 @@ from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.incidents.filter import compile_incident_predicate
 from casedesk.adapters.db.incidents.repository import incident_ref_clause
 from casedesk.adapters.db.incidents.rows import incident_from_row, load_items, setting_from_row
-from casedesk.adapters.db.rows import user_from_row
+from casedesk.adapters.db.lookups import load_users
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.db.schema import incidents as it
 from casedesk.domain.errors import NotFound
@@ -45,8 +45,8 @@ class SqlIncidentReadModel:
             row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("incident", ref)
-            [detail] = self._details(conn, [incident_from_row(row)])
-            detail.users = self._users(conn, _user_ids([detail.incident]))
+            [detail] = self._read_incidents(conn, [incident_from_row(row)])
+            detail.users = load_users(conn, _user_ids([detail.incident]))
             return detail
 
     def search_incidents(self, search: IncidentSearch) -> IncidentPage:
@@ -59,9 +59,9 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(*order).limit(search.size).offset(search.offset)
             ).mappings()
-            details = self._details(conn, [incident_from_row(r) for r in rows])
-            users = self._users(conn, _user_ids([d.incident for d in details]))
-        return IncidentPage(incidents=details, total=total, users=users)
+            found = self._read_incidents(conn, [incident_from_row(r) for r in rows])
+            users = load_users(conn, _user_ids([d.incident for d in found]))
+        return IncidentPage(incidents=found, total=total, users=users)
 
     def incident_facets(self, filter: IncidentPredicate) -> IncidentFacets:
         condition = inc.c.deleted_at.is_(None) & compile_incident_predicate(filter)
@@ -69,8 +69,8 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(inc.c.created_at.desc()).limit(FACET_SCAN_MAX)
             ).mappings()
-            incidents = self._details(conn, [incident_from_row(r) for r in rows])
-            users = self._users(conn, _user_ids([d.incident for d in incidents]))
+            incidents = self._read_incidents(conn, [incident_from_row(r) for r in rows])
+            users = load_users(conn, _user_ids([d.incident for d in incidents]))
         return facets_of([d.incident for d in incidents], users)
 
     def settings(self, kind: SettingKind, *, include_deleted: bool = False) -> list[Setting]:
@@ -92,31 +92,24 @@ class SqlIncidentReadModel:
 
     def users(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
         with self.engine.connect() as conn:
-            return self._users(conn, ids)
+            return load_users(conn, ids)
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _details(self, conn: Connection, incidents: list[Incident]) -> list[IncidentDetail]:
+    def _read_incidents(self, conn: Connection, incidents: list[Incident]) -> list[IncidentDetail]:
+        """The incidents with their items and the number of the case each is linked to."""
         items = load_items(conn, [i.id for i in incidents])
         case_ids = {i.case_id for i in incidents if i.case_id}
         numbers: dict[uuid.UUID, int] = {}
         if case_ids:
             query = select(t.cases.c.id, t.cases.c.number).where(t.cases.c.id.in_(case_ids))
             numbers = {row.id: row.number for row in conn.execute(query)}
-        details = []
+        found = []
         for incident in incidents:
             incident.items = items.get(incident.id, [])
             number = numbers.get(incident.case_id) if incident.case_id else None
-            details.append(IncidentDetail(incident=incident, case_number=number))
-        return details
-
-    @staticmethod
-    def _users(conn: Connection, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, User]:
-        wanted = set(ids)
-        if not wanted:
-            return {}
-        rows = conn.execute(select(t.users).where(t.users.c.id.in_(wanted))).mappings()
-        return {r["id"]: user_from_row(r) for r in rows}
+            found.append(IncidentDetail(incident=incident, case_number=number))
+        return found
 
 
 def _user_ids(incidents: list[Incident]) -> set[uuid.UUID]:

@@ -1,6 +1,7 @@
-"""Tables for the parts of a case beyond Datadog's model, on the shared metadata
-(migration 0005 creates exactly these, and the columns it adds to `cases`, `projects` and
-`users`)."""
+"""Tables of a case's ordered assignees and records, its attachments (buttons, files and their
+contents, records and their results, reactions to comments), on the shared metadata.
+Migration 0005 creates exactly these, and the columns it adds to `cases`, `projects` and
+`users`."""
 
 from __future__ import annotations
 

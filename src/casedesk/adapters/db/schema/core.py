@@ -155,7 +155,7 @@ cases = Table(
     Column("resolved_reason", String(32)),
     Column("attributes", Json, nullable=False),
     Column("custom_attributes", Json, nullable=False),
-    # Tines' parts of a case (migration 0005); the other ones are in extra_tables.py.
+    # Added by migration 0005, with the tables of schema/cases.py.
     Column("metadata", Json),
     Column("closure_conditions", Json),
     Column("opened_at", UtcDateTime),

@@ -17,10 +17,10 @@ from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.projects.project import KEY_PATTERN
-from casedesk.domain.vocab import Priority
+from casedesk.domain.vocab import Priority, TicketSystem
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 
 router = APIRouter()
 Doc = dict[str, Any]
@@ -29,8 +29,6 @@ BulkActionName = Literal[
     "priority", "status", "assign", "unassign", "archive", "unarchive", "jira", "servicenow", "linear",
     "update_project",
 ]  # fmt: skip
-# Actions that hand cases to an issue tracker, which needs an integration set up first.
-INTEGRATIONS = {"jira": "Jira", "servicenow": "ServiceNow", "linear": "Linear"}
 
 
 class BulkAttributes(Wire):
@@ -93,6 +91,10 @@ def _update_project(payload: dict[str, str]) -> Change:
     return lambda ref: c.MoveCaseToProject(ref, project)
 
 
+def _send_to(system: TicketSystem) -> Callable[[dict[str, str]], Change]:
+    return lambda payload: lambda ref: c.SendCaseToTicketSystem(ref, system)
+
+
 ACTIONS: dict[str, Callable[[dict[str, str]], Change]] = {
     "priority": _priority,
     "status": _status,
@@ -101,18 +103,13 @@ ACTIONS: dict[str, Callable[[dict[str, str]], Change]] = {
     "archive": lambda payload: c.ArchiveCase,
     "unarchive": lambda payload: c.UnarchiveCase,
     "update_project": _update_project,
+    # Whether a tracker is set up for the cases is the services' decision.
+    **{system.value: _send_to(system) for system in TicketSystem},
 }
 
 
 def bulk_command(attrs: BulkAttributes) -> c.BulkUpdateCases:
     """Checks the action and its payload, then every case id, before anything is looked up."""
-    if attrs.type in INTEGRATIONS:
-        name = INTEGRATIONS[attrs.type]
-        raise ValidationFailed(
-            "type",
-            f"the {name} integration is not configured, so cases cannot be sent to {name}; "
-            "issue-tracker integrations (Jira, ServiceNow, Linear) are not available yet",
-        )
     change = ACTIONS[attrs.type](attrs.payload or {})
     refs = [CaseRef.parse(text, f"case_ids/{index}") for index, text in enumerate(attrs.case_ids)]
     return c.BulkUpdateCases(tuple(change(ref) for ref in refs))

@@ -3,13 +3,13 @@
 Both filter with the case search syntax and group by the facets status, priority, assignee
 (email, or `none`), project (key) and type (name).
 
-- CountCases answers one group per facet, each with its most frequent values, plus an extra
+- CountCases answers one group per facet, each with its most frequent values, plus a
   `total` member: the number of matching cases (the contract's attributes have no total, and
   the official client keeps unknown members: `response.data.attributes["total"]`).
 - AggregateCases answers `total` and one group per combination of the facets' values, most
   frequent first. `group` is the combination's values joined by `|` in the order the facets
   were asked for (just the value for one facet, as in the contract's example `OPEN`);
-  `value` is `[count]`; an extra `by` member maps each facet to its value, for values that
+  `value` is `[count]`; a `by` member beyond the contract's maps each facet to its value, for values that
   themselves contain `|`."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_counts import (
     MAX_GROUPS,
@@ -111,7 +111,7 @@ def count_cases(
     names = [name for name in (group_bys or "").split(",") if name.strip()]
     facets = distinct(parse_facet(name, "group_bys") for name in names)
     predicate = parse_case_query(query_filter, now=utc_now(), me=ctx.principal.user_id, field="query_filter")
-    counts = ctx.container.read.count_cases(predicate, facets, limit)
+    counts = ctx.services.read.count_cases(predicate, facets, limit)
     return count_document(counts, (query_filter or "", [f.value for f in facets], limit))
 
 
@@ -123,6 +123,6 @@ def aggregate_cases(body: CaseAggregateRequest, ctx: Reader) -> Doc:
     predicate = parse_case_query(
         attrs.query_filter, now=utc_now(), me=ctx.principal.user_id, field="query_filter"
     )
-    aggregation = ctx.container.read.aggregate_cases(predicate, facets, attrs.group_by.limit)
+    aggregation = ctx.services.read.aggregate_cases(predicate, facets, attrs.group_by.limit)
     question = (attrs.query_filter, [f.value for f in facets], attrs.group_by.limit)
     return aggregate_document(aggregation, question)

@@ -32,7 +32,7 @@ SORTS = {
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    return m.case_document(ctx.container.read.case(ref))
+    return m.case_document(ctx.services.read.case(ref))
 
 
 def run(ctx: Context, command: Command[uuid.UUID]) -> Doc:
@@ -60,7 +60,7 @@ def search_cases(
         page_size=page_size,
         page_number=page_number,
     )
-    return m.case_page(ctx.container.read.search_cases(query), page_number, page_size)
+    return m.case_page(ctx.services.read.search_cases(query), page_number, page_size)
 
 
 @router.post("/cases", name="CreateCase", status_code=201)
@@ -137,14 +137,14 @@ def update_resolved_reason(case_id: str, body: s.CaseUpdateResolvedReasonRequest
 def comment(case_id: str, body: s.CaseCommentRequest, ctx: Writer) -> Doc:
     ref = CaseRef.parse(case_id)
     cell_id = ctx.handle(c.CommentOnCase(ref, body.data.attributes.comment))
-    return {"data": [m.timeline_cell(ctx.container.read.comment(ref, cell_id))]}
+    return {"data": [m.timeline_cell(ctx.services.read.comment(ref, cell_id))]}
 
 
 @router.put("/cases/{case_id}/comment/{cell_id}", name="UpdateCaseComment")
 def update_comment(case_id: str, cell_id: str, body: s.CaseCommentRequest, ctx: Writer) -> Doc:
     ref, cell = CaseRef.parse(case_id), parse_uuid(cell_id, "cell_id")
     ctx.handle(c.UpdateCaseComment(ref, cell, body.data.attributes.comment))
-    return {"data": [m.timeline_cell(ctx.container.read.comment(ref, cell))]}
+    return {"data": [m.timeline_cell(ctx.services.read.comment(ref, cell))]}
 
 
 @router.delete("/cases/{case_id}/comment/{cell_id}", name="DeleteCaseComment", status_code=204)
@@ -161,7 +161,7 @@ def timeline(
     page_number: Annotated[int, Query(alias="page[number]", ge=0, le=MAX_PAGE_NUMBER)] = 0,
     ascending: Annotated[bool, Query(alias="sort[ascending]")] = False,
 ) -> Doc:
-    entries = ctx.container.read.case_timeline(
+    entries = ctx.services.read.case_timeline(
         CaseRef.parse(case_id), page_size, max(page_number, 1), ascending
     )
     return {"data": [m.timeline_cell(e) for e in entries]}

@@ -8,20 +8,29 @@ from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
+from casedesk.domain.users import User
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
-from casedesk.entrypoints.api_datadog.cases import relation_mapping as mr
 from casedesk.services.ports.case_queries import Include
 
 router = APIRouter()
 Doc = dict[str, Any]
 
 
+def watcher_resource(user: User) -> Doc:
+    # A watcher is a user's subscription to one case; the user's id identifies it there.
+    return {
+        "id": str(user.id),
+        "type": "watcher",
+        "relationships": {"user": {"data": {"id": str(user.id), "type": "user"}}},
+    }
+
+
 @router.get("/cases/{case_id}/watchers", name="ListCaseWatchers")
 def list_watchers(case_id: str, ctx: Reader) -> Doc:
-    users = ctx.container.read.case(CaseRef.parse(case_id), frozenset({Include.WATCHERS})).watchers
-    return {"data": [mr.watcher_resource(u) for u in users], "included": [m.included_user(u) for u in users]}
+    users = ctx.services.read.case(CaseRef.parse(case_id), frozenset({Include.WATCHERS})).watchers
+    return {"data": [watcher_resource(u) for u in users], "included": [m.included_user(u) for u in users]}
 
 
 @router.post("/cases/{case_id}/watchers/{user_uuid}", name="WatchCase", status_code=201)

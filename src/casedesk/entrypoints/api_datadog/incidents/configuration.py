@@ -1,6 +1,5 @@
-"""Datadog dialect: an incident's own configuration, and the operations about Datadog
-products casedesk does not host (Google Chat and Meet, On-Call pages, ServiceNow records,
-AI postmortems), which answer 400 with a sentence saying so instead of pretending."""
+"""Datadog dialect: an incident's own configuration (`/incidents/{incident_id}/configurations`):
+whether its integrations and notification rules run, and whether analytics and search see it."""
 
 from __future__ import annotations
 
@@ -9,31 +8,17 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from casedesk.domain.errors import DomainError, NotFound
+from casedesk.domain.errors import NotFound
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.incident import Incident, IncidentItem
 from casedesk.domain.incidents.items import CONFIGURATION_FLAGS, ItemKind
-from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
-from casedesk.entrypoints.api_datadog.incidents.mapping import iso, users_ref
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
+from casedesk.entrypoints.api_datadog.wire import Wire, iso
 from casedesk.entrypoints.http.deps import Context
 
 router = APIRouter()
 Doc = dict[str, Any]
-
-
-class NotHosted(DomainError):
-    """An operation about a product casedesk does not host; answered with 400, a status
-    every one of these operations declares."""
-
-    def __init__(self, product: str) -> None:
-        super().__init__(
-            f"{product} is a Datadog product that casedesk does not host, so this operation is not available"
-        )
-
-
-# -- per-incident configuration ----------------------------------------------------------
 
 
 class ConfigurationAttributes(Wire):
@@ -72,7 +57,7 @@ def configuration_resource(incident: Incident, item: IncidentItem) -> Doc:
 
 
 def configuration(ctx: Context, ref: ic.IncidentRef) -> Doc:
-    incident = ctx.container.incidents.incident(ref).incident
+    incident = ctx.services.incidents.incident(ref).incident
     items = incident.items_of(ItemKind.CONFIGURATION)
     if not items:
         raise NotFound("incident configuration", ref)
@@ -96,34 +81,3 @@ def update_configuration(incident_id: str, body: ConfigurationRequest, ctx: Writ
     item_id = uuid.UUID(configuration(ctx, ref)["data"]["id"])
     ctx.handle(ic.UpdateIncidentItem(ref, ItemKind.CONFIGURATION, item_id, flags(body)))
     return configuration(ctx, ref)
-
-
-# -- products casedesk does not host -----------------------------------------------------
-
-
-def refuse(product: str) -> Any:
-    def endpoint(ctx: Reader) -> Doc:
-        raise NotHosted(product)
-
-    return endpoint
-
-
-NOT_HOSTED = [
-    ("POST", "/incidents/config/google-chat-configurations", "CreateIncidentGoogleChatConfiguration",
-     "Google Chat"),
-    ("PATCH", "/incidents/config/google-chat-configurations/{id}", "UpdateIncidentGoogleChatConfiguration",
-     "Google Chat"),
-    ("POST", "/incidents/config/google-meet-configurations", "CreateIncidentGoogleMeetConfiguration",
-     "Google Meet"),
-    ("PATCH", "/incidents/config/google-meet-configurations/{id}", "UpdateIncidentGoogleMeetConfiguration",
-     "Google Meet"),
-    ("POST", "/incidents/{incident_id}/ai/postmortem", "GetIncidentAIPostmortem", "Bits AI (AI postmortems)"),
-    ("POST", "/incidents/{incident_id}/cases/page", "CreatePageFromIncident", "On-Call (paging)"),
-    ("POST", "/incidents/{incident_id}/page", "CreateOnCallPageFromIncident", "On-Call (paging)"),
-    ("POST", "/incidents/{incident_id}/pages/link", "LinkPageToIncident", "On-Call (paging)"),
-    ("POST", "/incidents/{incident_id}/servicenow-records", "CreateIncidentServiceNowRecord",
-     "The ServiceNow integration"),
-]  # fmt: skip
-
-for method, path, name, product in NOT_HOSTED:
-    router.add_api_route(path, refuse(product), methods=[method], name=name)

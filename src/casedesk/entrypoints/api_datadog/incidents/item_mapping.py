@@ -16,16 +16,16 @@ from casedesk.entrypoints.api_datadog.incidents import item_schemas as s
 from casedesk.entrypoints.api_datadog.incidents.mapping import (
     attachment_resource,
     incident_user,
-    iso,
-    moment,
     users_ref,
 )
+from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.timestamps import parse_timestamp
 
 # -- wire → attributes (JSON-safe; the aggregate checks them) ------------------------------
 
 
 def stamp(text: str | None, field: str) -> str | None:
-    parsed = moment(text, field)
+    parsed = parse_timestamp(text, field)
     return parsed.isoformat() if parsed else None
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 
 # -- todos -------------------------------------------------------------------------------
 

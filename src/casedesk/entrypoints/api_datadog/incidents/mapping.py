@@ -1,10 +1,9 @@
 """Pure translation between the Datadog Incidents wire format and the core's commands and
-objects (incidents themselves; their sub-resources are in `incident_parts_mapping.py`)."""
+objects (incidents themselves; their items are in `item_mapping.py`)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from casedesk.domain.errors import ValidationFailed
@@ -17,27 +16,14 @@ from casedesk.domain.incidents.values import NotificationHandle, TimelineCell
 from casedesk.domain.incidents.vocab import FieldKind, TimestampKind, Visibility
 from casedesk.domain.users import User
 from casedesk.entrypoints.api_datadog.incidents import schemas as s
+from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.timestamps import parse_timestamp
 from casedesk.services.ports.incidents import IncidentDetail
 
 INCLUDABLE = ("users", "attachments")
 
 
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 # -- wire → commands ---------------------------------------------------------------------
-
-
-def moment(text: str | None, field: str) -> datetime | None:
-    """An ISO-8601 timestamp; one without a time zone is taken as UTC."""
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed(field, f"{text!r} is not an ISO-8601 timestamp") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def includes(text: str | None) -> frozenset[str]:
@@ -99,7 +85,7 @@ def update_incident(ref: ic.IncidentRef, body: s.IncidentUpdateRequest) -> ic.Up
             changes[name] = getattr(attrs, name)
     for name in ("customer_impact_start", "customer_impact_end", "detected"):
         if name in sent:
-            changes[name] = moment(getattr(attrs, name), name)
+            changes[name] = parse_timestamp(getattr(attrs, name), name)
     if "customer_impacted" in changes and changes["customer_impacted"] is None:
         raise ValidationFailed("customer_impacted", "customer_impacted is true or false")
     if "notification_handles" in sent:
@@ -116,9 +102,9 @@ def import_incident(body: s.IncidentImportRequest) -> ic.ImportIncident:
     type_id = attrs.incident_type_uuid
     return ic.ImportIncident(
         title=attrs.title,
-        declared=moment(attrs.declared, "declared"),
-        detected=moment(attrs.detected, "detected"),
-        resolved=moment(attrs.resolved, "resolved"),
+        declared=parse_timestamp(attrs.declared, "declared"),
+        detected=parse_timestamp(attrs.detected, "detected"),
+        resolved=parse_timestamp(attrs.resolved, "resolved"),
         fields=fields(attrs.fields),
         incident_type_id=parse_uuid(type_id, "incident_type_uuid") if type_id else None,
         visibility=Visibility(attrs.visibility),
@@ -227,13 +213,13 @@ def attachment_resource(incident_id: uuid.UUID, item: IncidentItem) -> dict[str,
 
 
 def included(
-    details: list[IncidentDetail], users: dict[uuid.UUID, User], wanted: frozenset[str]
+    incidents: list[IncidentDetail], users: dict[uuid.UUID, User], wanted: frozenset[str]
 ) -> list[Any]:
     found: list[Any] = []
     if "users" in wanted:
         found.extend(incident_user(u) for u in users.values())
     if "attachments" in wanted:
-        for detail in details:
+        for detail in incidents:
             incident = detail.incident
             found.extend(attachment_resource(incident.id, a) for a in incident.items_of(ItemKind.ATTACHMENT))
     return found

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from casedesk.entrypoints.api_datadog.incidents import configuration as incident_extras
-from casedesk.entrypoints.api_datadog.incidents import items as incident_parts
-from casedesk.entrypoints.api_datadog.incidents import routes as incidents
-from casedesk.entrypoints.api_datadog.incidents import settings as incident_settings
+from casedesk.entrypoints.api_datadog.incidents import configuration, items, not_hosted, routes, settings
 
 
 def incident_routers() -> list[APIRouter]:
-    return [incident_settings.router, incidents.router, incident_parts.router, incident_extras.router]
+    return [settings.router, routes.router, items.router, configuration.router, not_hosted.router]

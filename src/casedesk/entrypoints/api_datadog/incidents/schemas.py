@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire
 
 SingleKind = Literal["dropdown", "textbox"]
 MultiKind = Literal["multiselect", "textarray", "metrictag", "autocomplete"]

@@ -57,7 +57,7 @@ def path_id(request: Request, parameter: str) -> uuid.UUID:
 
 
 def filtered(ctx: Context, kind: SettingKind, include_deleted: bool, incident_type: str | None) -> list[Any]:
-    settings = ctx.container.incidents.settings(kind, include_deleted=include_deleted)
+    settings = ctx.services.incidents.settings(kind, include_deleted=include_deleted)
     if incident_type is not None:
         type_id = str(sm.setting_id(incident_type, "filter[incident-type]"))
         settings = [s for s in settings if s.attributes.get("incident_type_id") == type_id]
@@ -85,14 +85,14 @@ def lister(kind: SettingKind) -> Callable[..., Doc]:
 def creator(kind: SettingKind) -> Callable[..., Doc]:
     def endpoint(body: sm.SettingRequest, ctx: Admin) -> Doc:
         setting_id = ctx.handle(ic.CreateIncidentSetting(kind, sm.attributes(kind, body)))
-        return sm.document(ctx.container.incidents.setting(kind, setting_id))
+        return sm.document(ctx.services.incidents.setting(kind, setting_id))
 
     return endpoint
 
 
 def getter(kind: SettingKind, parameter: str) -> Callable[..., Doc]:
     def endpoint(request: Request, ctx: Reader) -> Doc:
-        return sm.document(ctx.container.incidents.setting(kind, path_id(request, parameter)))
+        return sm.document(ctx.services.incidents.setting(kind, path_id(request, parameter)))
 
     return endpoint
 
@@ -102,7 +102,7 @@ def updater(kind: SettingKind, parameter: str, partial: bool) -> Callable[..., D
         setting_id = path_id(request, parameter)
         changes = sm.attributes(kind, body, partial=partial)
         ctx.handle(ic.UpdateIncidentSetting(kind, setting_id, changes, replace=not partial))
-        return sm.document(ctx.container.incidents.setting(kind, setting_id))
+        return sm.document(ctx.services.incidents.setting(kind, setting_id))
 
     return endpoint
 
@@ -120,19 +120,19 @@ def deleter(kind: SettingKind, parameter: str) -> Callable[..., Response]:
 
 @router.get(CONFIG + "/types/org-settings", name="ListOrgSettings")
 def list_org_settings(ctx: Reader, include_deleted: bool = False) -> Doc:
-    types = ctx.container.incidents.settings(SettingKind.INCIDENT_TYPE, include_deleted=include_deleted)
+    types = ctx.services.incidents.settings(SettingKind.INCIDENT_TYPE, include_deleted=include_deleted)
     return {"data": [sm.org_settings(t) for t in types]}
 
 
 @router.get(CONFIG + "/types/{incident_type_id}/org-settings", name="GetOrgSettingsByIncidentType")
 def org_settings(incident_type_id: str, ctx: Reader) -> Doc:
     type_id = sm.setting_id(incident_type_id, "incident_type_id")
-    return {"data": sm.org_settings(ctx.container.incidents.setting(SettingKind.INCIDENT_TYPE, type_id))}
+    return {"data": sm.org_settings(ctx.services.incidents.setting(SettingKind.INCIDENT_TYPE, type_id))}
 
 
 @router.get(CONFIG + "/global/settings", name="GetGlobalIncidentSettings")
 def global_settings(ctx: Reader) -> Doc:
-    found = ctx.container.incidents.settings(SettingKind.GLOBAL_SETTINGS)
+    found = ctx.services.incidents.settings(SettingKind.GLOBAL_SETTINGS)
     return sm.document(found[0] if found else default_global_settings())
 
 
@@ -140,7 +140,7 @@ def global_settings(ctx: Reader) -> Doc:
 def update_global_settings(body: sm.SettingRequest, ctx: Admin) -> Doc:
     changes = sm.attributes(SettingKind.GLOBAL_SETTINGS, body, partial=True)
     setting_id = ctx.handle(ic.PutGlobalIncidentSettings(changes))
-    return sm.document(ctx.container.incidents.setting(SettingKind.GLOBAL_SETTINGS, setting_id))
+    return sm.document(ctx.services.incidents.setting(SettingKind.GLOBAL_SETTINGS, setting_id))
 
 
 HANDLES = CONFIG + "/global/incident-handles"
@@ -148,7 +148,7 @@ HANDLES = CONFIG + "/global/incident-handles"
 
 @router.get(HANDLES, name="ListGlobalIncidentHandles")
 def list_handles(ctx: Reader) -> Doc:
-    return sm.listing(ctx.container.incidents.settings(SettingKind.GLOBAL_HANDLE))
+    return sm.listing(ctx.services.incidents.settings(SettingKind.GLOBAL_HANDLE))
 
 
 @router.post(HANDLES, name="CreateGlobalIncidentHandle", status_code=201)
@@ -163,7 +163,7 @@ def update_handle(body: sm.SettingRequest, ctx: Admin) -> Doc:
     handle_id = sm.setting_id(body.data.id, "data/id")
     changes = sm.attributes(SettingKind.GLOBAL_HANDLE, body, partial=True)
     ctx.handle(ic.UpdateIncidentSetting(SettingKind.GLOBAL_HANDLE, handle_id, changes))
-    return sm.document(ctx.container.incidents.setting(SettingKind.GLOBAL_HANDLE, handle_id))
+    return sm.document(ctx.services.incidents.setting(SettingKind.GLOBAL_HANDLE, handle_id))
 
 
 @router.delete(HANDLES, name="DeleteGlobalIncidentHandle", status_code=204)

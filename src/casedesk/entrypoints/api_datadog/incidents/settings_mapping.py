@@ -18,8 +18,8 @@ from pydantic import Field
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.incidents.settings import Setting, SettingKind
-from casedesk.entrypoints.api_datadog.incidents.mapping import iso, users_ref
-from casedesk.entrypoints.api_datadog.schemas import Wire
+from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
+from casedesk.entrypoints.api_datadog.wire import Wire, iso
 
 
 class SettingData(Wire):

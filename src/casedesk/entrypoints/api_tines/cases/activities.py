@@ -14,6 +14,7 @@ from typing import Any
 from casedesk.domain.cases.closure import priority_word, user_view
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.entrypoints.api_tines.wire import iso
 from casedesk.services.ports.case_queries import Activity, CaseDetail
 
 Doc = dict[str, Any]
@@ -103,5 +104,5 @@ def action(activity: Activity, bundle: CaseDetail) -> Doc | None:
         "action": kind,
         "value": value,
         "user": user_view(activity.actor),
-        "created_at": activity.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": iso(activity.created_at),
     }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,9 @@ from casedesk.domain.cases.values import TAGS_KEY
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import CaseStatus
 from casedesk.entrypoints.api_tines.cases.presenter import CASE_INCLUDES
-from casedesk.entrypoints.api_tines.mapping import number, priority_from_word
+from casedesk.entrypoints.api_tines.mapping import priority_from_word
+from casedesk.entrypoints.api_tines.wire import number
+from casedesk.entrypoints.http.timestamps import parse_timestamp
 from casedesk.services.ports.case_queries import CaseQuery, CaseSort, CaseSortField
 from casedesk.services.search import predicates as p
 
@@ -96,14 +97,6 @@ def _bool(text: str, field: str) -> bool:
     raise ValidationFailed(field, f"{text!r} is not true or false")
 
 
-def _date(text: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed(field, f"{text[:40]!r} is not an ISO 8601 timestamp") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _int(text: str, field: str, low: int, high: int) -> int:
     raw = text.strip()
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not low <= int(raw) <= high:
@@ -157,7 +150,7 @@ def _term(name: str, raw: str, me: uuid.UUID) -> p.Predicate | None:
     field = f"filters[{name}]"
     if name in DATE_FILTERS:
         column, low = DATE_FILTERS[name]
-        moment = _date(raw, field)
+        moment = parse_timestamp(raw, field)
         if low:
             return p.TimeRange(column, low=moment, include_low=True)
         return p.TimeRange(column, high=moment, include_high=True)

@@ -9,7 +9,8 @@ from casedesk.domain.cases.closure import priority_word, tag_id, user_view
 from casedesk.domain.cases.values import TAGS_KEY
 from casedesk.domain.vocab import CaseStatus
 from casedesk.entrypoints.api_tines.cases.activities import action
-from casedesk.entrypoints.api_tines.mapping import button, case_url, iso
+from casedesk.entrypoints.api_tines.mapping import button, case_url
+from casedesk.entrypoints.api_tines.wire import iso
 from casedesk.services.ports.case_queries import CaseDetail, Include
 
 Doc = dict[str, Any]

@@ -13,8 +13,10 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import listing, presenter
+from casedesk.entrypoints.api_tines.teams import team_project
 from casedesk.entrypoints.http.deps import Context
 from casedesk.services.search.predicates import And, RefIs
 
@@ -23,8 +25,8 @@ Doc = dict[str, Any]
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    detail = ctx.container.read.case(ref, presenter.CASE_INCLUDES)
-    return presenter.case_document(detail, ctx.container.settings.base_url)
+    detail = ctx.services.read.case(ref, presenter.CASE_INCLUDES)
+    return presenter.case_document(detail, ctx.services.base_url)
 
 
 @router.post("/cases", status_code=201)
@@ -54,10 +56,10 @@ async def list_params(request: Request) -> list[tuple[str, str]]:
 def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], ctx: Reader) -> Doc:
     query, team = listing.parse(params, ctx.principal.user_id)
     if team is not None:
-        in_team = RefIs("project", id=ctx.container.extras.team(team).id)
+        in_team = RefIs("project", id=team_project(ctx, team).id)
         query = dataclasses.replace(query, filter=And((in_team, query.filter)))
-    page = ctx.container.read.search_cases(query)
-    base_url = ctx.container.settings.base_url
+    page = ctx.services.read.search_cases(query)
+    base_url = ctx.services.base_url
     return {
         "cases": [presenter.case_document(detail, base_url) for detail in page.cases],
         "meta": listing.meta(f"{base_url.rstrip('/')}/api/v1/cases", query, page.total, team),
@@ -66,17 +68,17 @@ def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], c
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: str, ctx: Reader) -> Doc:
-    return case_document(ctx, m.case_ref(case_id))
+    return case_document(ctx, w.case_ref(case_id))
 
 
 @router.put("/cases/{case_id}")
 def update_case(case_id: str, body: s.CaseUpdate, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     ctx.handle(m.update_case(ref, body))
     return case_document(ctx, ref)
 
 
 @router.delete("/cases/{case_id}", status_code=204)
 def delete_case(case_id: str, ctx: Writer) -> Response:
-    ctx.handle(DeleteCase(m.case_ref(case_id)))
+    ctx.handle(DeleteCase(w.case_ref(case_id)))
     return Response(status_code=204)

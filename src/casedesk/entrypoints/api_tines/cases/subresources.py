@@ -1,5 +1,5 @@
-"""Tines dialect: a case's assignees, comments and reactions, subscribers, buttons, metadata,
-linked cases and files (`/api/v1/cases/{case_id}/...`)."""
+"""Tines dialect: the resources under a case (`/api/v1/cases/{case_id}/...`): its assignees,
+comments and reactions, subscribers, buttons, metadata, linked cases and files."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 
 from casedesk.domain.cases import commands as x
+from casedesk.domain.cases.links import DeleteCaseLink
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.entrypoints.api_tines import mapping as m
 from casedesk.entrypoints.api_tines import schemas as s
+from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import presenter
 from casedesk.entrypoints.http.deps import Context
@@ -30,7 +32,7 @@ def one_page(items: list[Any]) -> Doc:
 
 @router.get("/cases/{case_id}/assignees")
 def assignees(case_id: str, ctx: Reader) -> Doc:
-    detail = ctx.container.read.case(m.case_ref(case_id))
+    detail = ctx.services.read.case(w.case_ref(case_id))
     people = [m.person(detail.users.get(u)) for u in detail.case.assignee_ids]
     return {"case_id": detail.case.number, "assignees": people, "meta": one_page(people)}
 
@@ -40,15 +42,15 @@ def assignees(case_id: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/comments", status_code=201)
 def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     cell_id = ctx.handle(x.CommentOnCase(ref, body.value, m.author(body.author_email)))
-    return m.comment(ref.number or 0, ctx.container.extras.comment(ref, cell_id))
+    return m.comment(ref.number or 0, ctx.services.attachments.comment(ref, cell_id))
 
 
 def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Context, add: bool) -> Doc:
-    ref, number = m.case_ref(case_id), m.number(comment_id, "comment_id")
+    ref, number = w.case_ref(case_id), w.number(comment_id, "comment_id")
     ctx.handle(x.ReactToComment(ref, number, body.value, add))
-    return m.comment(ref.number or 0, ctx.container.extras.comment_by_number(ref, number))
+    return m.comment(ref.number or 0, ctx.services.attachments.comment_by_number(ref, number))
 
 
 @router.post("/cases/{case_id}/comments/{comment_id}/add_reaction")
@@ -66,9 +68,10 @@ def remove_reaction(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Writ
 
 @router.post("/cases/{case_id}/subscribers", status_code=201)
 def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
-    ref, user = m.case_ref(case_id), UserRef.of_email(body.user_email, "user")
+    ref, user = w.case_ref(case_id), UserRef.of_email(body.user_email, "user")
     ctx.handle(x.WatchCase(ref, user))
-    subscriber = ctx.container.extras.user_by_email(body.user_email)
+    watchers = ctx.services.read.case(ref, frozenset({Include.WATCHERS})).watchers
+    subscriber = next((u for u in watchers if u.email == user.email), None)
     return {
         "case_id": ref.number,
         "id": subscriber.number if subscriber else None,
@@ -78,14 +81,14 @@ def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
 
 @router.get("/cases/{case_id}/subscribers")
 def subscribers(case_id: str, ctx: Reader) -> Doc:
-    ref = m.case_ref(case_id)
-    people = [m.person(u) for u in ctx.container.read.case(ref, frozenset({Include.WATCHERS})).watchers]
+    ref = w.case_ref(case_id)
+    people = [m.person(u) for u in ctx.services.read.case(ref, frozenset({Include.WATCHERS})).watchers]
     return {"case_id": ref.number, "subscribers": people, "meta": one_page(people)}
 
 
 @router.delete("/cases/{case_id}/unsubscribe", status_code=204)
 def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
-    ctx.handle(x.UnwatchCase(m.case_ref(case_id), UserRef.of_email(body.user_email, "user")))
+    ctx.handle(x.UnwatchCase(w.case_ref(case_id), UserRef.of_email(body.user_email, "user")))
     return Response(status_code=204)
 
 
@@ -93,7 +96,7 @@ def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
 
 
 def _buttons(ctx: Context, case_id: str) -> Doc:
-    detail = ctx.container.read.case(m.case_ref(case_id), frozenset({Include.BUTTONS}))
+    detail = ctx.services.read.case(w.case_ref(case_id), frozenset({Include.BUTTONS}))
     return {"case_id": detail.case.number, "team_case_buttons": [m.button(b) for b in detail.buttons]}
 
 
@@ -111,21 +114,21 @@ def list_buttons(case_id: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/buttons", status_code=201)
 def add_button(case_id: str, body: s.ButtonIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     button_id = ctx.handle(x.AddCaseButton(ref, m.button_spec(body)))
     return _button(ctx, case_id, button_id)
 
 
 @router.put("/cases/{case_id}/buttons/{button_id}")
 def update_button(case_id: str, button_id: str, body: s.ButtonUpdate, ctx: Writer) -> Doc:
-    ref, number = m.case_ref(case_id), m.number(button_id, "button_id")
+    ref, number = w.case_ref(case_id), w.number(button_id, "button_id")
     ctx.handle(m.update_button(ref, number, body))
     return _button(ctx, case_id, number)
 
 
 @router.delete("/cases/{case_id}/buttons/{button_id}", status_code=204)
 def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
-    ctx.handle(x.DeleteCaseButton(m.case_ref(case_id), m.number(button_id, "button_id")))
+    ctx.handle(x.DeleteCaseButton(w.case_ref(case_id), w.number(button_id, "button_id")))
     return Response(status_code=204)
 
 
@@ -133,7 +136,7 @@ def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
 
 
 def _metadata(ctx: Context, case_id: str) -> Doc:
-    case = ctx.container.read.case(m.case_ref(case_id)).case
+    case = ctx.services.read.case(w.case_ref(case_id)).case
     return {"case_id": case.number, "metadata": dict(case.metadata)}
 
 
@@ -152,19 +155,19 @@ def get_metadata_key(case_id: str, key: str, ctx: Reader) -> Doc:
 
 @router.post("/cases/{case_id}/metadata", status_code=201)
 def add_metadata(case_id: str, body: s.MetadataIn, ctx: Writer) -> Doc:
-    ctx.handle(x.AddCaseMetadata(m.case_ref(case_id), body.metadata))
+    ctx.handle(x.AddCaseMetadata(w.case_ref(case_id), body.metadata))
     return _metadata(ctx, case_id)
 
 
 @router.put("/cases/{case_id}/metadata")
 def update_metadata(case_id: str, body: s.MetadataIn, ctx: Writer) -> Doc:
-    ctx.handle(x.UpdateCaseMetadata(m.case_ref(case_id), body.metadata))
+    ctx.handle(x.UpdateCaseMetadata(w.case_ref(case_id), body.metadata))
     return _metadata(ctx, case_id)
 
 
 @router.delete("/cases/{case_id}/metadata", status_code=204)
 def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response:
-    ctx.handle(x.RemoveCaseMetadata(m.case_ref(case_id), tuple(body.metadata)))
+    ctx.handle(x.RemoveCaseMetadata(w.case_ref(case_id), tuple(body.metadata)))
     return Response(status_code=204)
 
 
@@ -173,20 +176,20 @@ def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response
 
 @router.get("/cases/{case_id}/linked_cases")
 def linked_cases(case_id: str, ctx: Reader) -> Doc:
-    return presenter.linked_document(ctx.container.read.case(m.case_ref(case_id), LINKS))
+    return presenter.linked_document(ctx.services.read.case(w.case_ref(case_id), LINKS))
 
 
 @router.post("/cases/{case_id}/linked_cases", status_code=201)
 def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     ctx.handle(m.link_case(ref, body))
-    return presenter.linked_document(ctx.container.read.case(ref, LINKS))
+    return presenter.linked_document(ctx.services.read.case(ref, LINKS))
 
 
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)
 def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
-    other = CaseRef(number=m.number(linked_case_id, "linked_case_id"))
-    ctx.handle(x.DeleteCaseLink(between=(m.case_ref(case_id), other)))
+    other = CaseRef(number=w.number(linked_case_id, "linked_case_id"))
+    ctx.handle(DeleteCaseLink(between=(w.case_ref(case_id), other)))
     return Response(status_code=204)
 
 
@@ -195,21 +198,21 @@ def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
 
 @router.post("/cases/{case_id}/files", status_code=201)
 def attach_file(case_id: str, body: s.FileIn, ctx: Writer) -> Doc:
-    ref = m.case_ref(case_id)
+    ref = w.case_ref(case_id)
     file_id = ctx.handle(m.attach_file(ref, body))
-    return m.file_document(ctx.container.extras.file(ref, file_id), ctx.container.settings.base_url)
+    return m.file_document(ctx.services.attachments.file(ref, file_id), ctx.services.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}")
 def file_info(case_id: str, file_id: str, ctx: Reader) -> Doc:
-    found = ctx.container.extras.file(m.case_ref(case_id), m.number(file_id, "file_id"))
-    return m.file_document(found, ctx.container.settings.base_url)
+    found = ctx.services.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
+    return m.file_document(found, ctx.services.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}/download")
 def download_file(case_id: str, file_id: str, ctx: Reader) -> Response:
-    found = ctx.container.extras.file(m.case_ref(case_id), m.number(file_id, "file_id"))
-    content = ctx.container.extras.file_content(found.sha256)
+    found = ctx.services.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
+    content = ctx.services.attachments.file_content(found.sha256)
     inline = found.content_type.startswith("image/")
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename)}"
     headers = {

@@ -1,5 +1,8 @@
-"""Ports for the parts of a case beyond Datadog's model: the write side the unit of work
-offers as `uow.case_extras`, and the read side the container offers as `extras`."""
+"""Ports for what is attached to a case with an id of its own: records (stored result sets a
+case points at), buttons, reactions to comments, and files. The write side is the unit of
+work's `uow.attachments`; the reads answer with one attachment as a dialect shows it (a
+comment with its reactions, a file, a record). Cases themselves are read through the one
+case query (`ReadModel`)."""
 
 from __future__ import annotations
 
@@ -10,19 +13,12 @@ from typing import Any, Protocol
 
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
 
 RecordResults = dict[int, list[dict[str, Any]]]
 
 
-class CaseExtrasRepository(Protocol):
-    def case_id(self, number: int) -> uuid.UUID:
-        """The UUID of the case with this number; raises NotFound."""
-
-    def user_ids(self, numbers: list[int]) -> list[uuid.UUID]:
-        """The ids of the active users with these numbers (unknown numbers are skipped)."""
-
+class AttachmentRepository(Protocol):
     def missing_records(self, record_ids: list[int]) -> list[int]:
         """The ids among `record_ids` that name no record."""
 
@@ -61,9 +57,6 @@ class CaseExtrasRepository(Protocol):
     ) -> int:
         """Stores the bytes once per content hash; returns the attachment's id."""
 
-    def delete_case(self, case_id: uuid.UUID) -> None:
-        """Removes the case and everything attached to it (its timeline stays)."""
-
 
 # -- read side ---------------------------------------------------------------------------
 
@@ -101,22 +94,17 @@ class RecordView:
     created_at: datetime
 
 
-class CaseExtrasReads(Protocol):
-    """Tines' reads beside its cases (which come from the one case query, `ReadModel`)."""
+class AttachmentReads(Protocol):
+    def record(self, record_id: int) -> RecordView:
+        """Raises NotFound."""
 
-    def teams(self) -> list[Project]: ...
+    def comment(self, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
+        """A live comment of the case, by its timeline cell id; raises NotFound."""
 
-    def team(self, number: int) -> Project:
-        """A live project by its number; raises NotFound."""
+    def comment_by_number(self, case: CaseRef, number: int) -> CommentView:
+        """A live comment of the case, by its number; raises NotFound."""
 
-    def record(self, record_id: int) -> RecordView: ...
-
-    def comment(self, case: CaseRef, cell_id: uuid.UUID) -> CommentView: ...
-
-    def comment_by_number(self, case: CaseRef, number: int) -> CommentView: ...
-
-    def file(self, case: CaseRef, file_id: int) -> FileView: ...
+    def file(self, case: CaseRef, file_id: int) -> FileView:
+        """Raises NotFound."""
 
     def file_content(self, sha256: str) -> bytes: ...
-
-    def user_by_email(self, email: str) -> User | None: ...
