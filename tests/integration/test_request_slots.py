@@ -1,4 +1,4 @@
-"""Many more concurrent requests than the pool has connections and the server has worker
+"""Many more concurrent requests, to both dialects, than the pool has connections and the server has worker
 threads: each request holds one connection from authentication to the end of its route,
 across worker threads, so requests must wait for a connection on the event loop, never in a
 worker thread (where they would starve the requests holding the connections of threads)."""
@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
+from starlette.routing import Mount
 
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
@@ -77,11 +79,27 @@ def test_requests_beyond_the_pool_and_the_threads_all_get_answered(
         # Short timeout: a starved server answers nothing until the pool's 30 s timeout.
         with httpx.Client(base_url=base_url, headers=headers, timeout=20) as client:
             barrier.wait()
-            if n % 2:
+            if n % 3 == 1:
                 return client.post("/api/v2/cases", json=body).status_code
+            if n % 3 == 2:
+                # The other dialect shares the same pool, so it must queue at the same gate.
+                tines = {"Authorization": f"Bearer {keys.app_key}"}
+                return client.get("/api/v1/cases", headers=tines).status_code
             return client.get("/api/v2/cases", params={"filter": "crowded"}).status_code
 
     with ThreadPoolExecutor(CONCURRENT) as pool:
         statuses = list(pool.map(send, range(CONCURRENT)))
     assert sorted(set(statuses)) == [200, 201]
     assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_every_dialect_queues_at_the_one_gate_of_the_pool(one_connection: Container) -> None:
+    # Each dialect is its own mounted application; one gate each would let twice as many
+    # requests as the pool has connections hold one.
+    app = create_app(one_connection)
+    gates = {
+        id(route.app.state.request_slots)
+        for route in app.routes
+        if isinstance(route, Mount) and isinstance(route.app, FastAPI)
+    }
+    assert len(gates) == 1

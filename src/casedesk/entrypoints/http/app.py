@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from casedesk.bootstrap import Container
 from casedesk.entrypoints import api_datadog, api_tines
+from casedesk.entrypoints.http.deps import RequestSlots
 from casedesk.entrypoints.http.docs import serve_docs
 from casedesk.entrypoints.http.openapi import serve_openapi
 
@@ -23,7 +24,10 @@ def create_app(container: Container) -> FastAPI:
         api_datadog.PREFIX: api_datadog.create_subapp(container),
         api_tines.PREFIX: api_tines.create_subapp(container),
     }
+    # One gate for the pool, whichever dialect a request reaches.
+    slots = RequestSlots(container.request_slots)
     for prefix, dialect in mounted.items():
+        dialect.state.request_slots = slots
         app.mount(prefix, dialect)
     serve_openapi(app, mounted)
     serve_docs(app)

@@ -75,19 +75,35 @@ def request_services(write: bool) -> Callable[[Request], AsyncIterator[Services]
     return dependency
 
 
-def request_slots(request: Request) -> anyio.Semaphore:
+class RequestSlots:
     """Requests wait here, on the event loop, until the pool can give them a connection. A
     request holds its connection between worker threads (authentication, then the route), so
     if threads could wait in the pool for connections that requests waiting for a thread hold,
     neither would move; and on SQLite, a writer holding the lock must find a free thread while
     others wait for the lock in theirs. So at most as many requests as the pool has
-    connections, and no more than there are worker threads, hold one at once."""
-    slots: anyio.Semaphore | None = getattr(request.app.state, "request_slots", None)
+    connections, and no more than there are worker threads, hold one at once. One gate serves
+    the whole application: every mounted dialect shares it, as they share the pool."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._semaphore: anyio.Semaphore | None = None
+
+    def semaphore(self) -> anyio.Semaphore:
+        # Made on first use, inside the event loop that serves the requests.
+        if self._semaphore is None:
+            threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+            self._semaphore = anyio.Semaphore(min(self.size, threads))
+        return self._semaphore
+
+
+def request_slots(request: Request) -> anyio.Semaphore:
+    """The application's gate (`RequestSlots`, shared by the mounted dialects through their
+    `state.request_slots`); an application built without one gets its own."""
+    slots: RequestSlots | None = getattr(request.app.state, "request_slots", None)
     if slots is None:
-        threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
-        slots = anyio.Semaphore(min(get_provider(request).request_slots, threads))
+        slots = RequestSlots(get_provider(request).request_slots)
         request.app.state.request_slots = slots
-    return slots
+    return slots.semaphore()
 
 
 async def presented_keys(
