@@ -13,7 +13,7 @@ from datadog_api_client.exceptions import ApiException
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 
 from tests.api import accounts, dd
-from tests.api import dd_related as ddr
+from tests.api import dd_builders as ddr
 from tests.support import Keys, Server
 
 START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
