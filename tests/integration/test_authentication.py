@@ -16,7 +16,7 @@ from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import users as uc
 from casedesk.domain.errors import Unauthenticated
-from casedesk.domain.users import IssuedKeys, Principal
+from casedesk.domain.users import IssuedKeys, Principal, Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.keys import authenticate, digest
 
@@ -24,9 +24,11 @@ UNKNOWN_API_KEY = "0" * 32
 UNKNOWN_APP_KEY = "0" * 40
 
 
-def new_keys(db: Container, scopes: frozenset[Scope] = frozenset({Scope.CASES_WRITE})) -> IssuedKeys:
+def new_keys(
+    db: Container, scopes: frozenset[Scope] = frozenset({Scope.CASES_WRITE}), role: Role = Role.STANDARD
+) -> IssuedKeys:
     email = f"key.{uuid.uuid4().hex[:8]}@example.com"
-    db.bus.handle(uc.CreateUser(email=email, name="Key Holder"), Principal.operator())
+    db.bus.handle(uc.CreateUser(email=email, name="Key Holder", role=role), Principal.operator())
     keys: IssuedKeys = db.bus.handle(uc.CreateKeys(user_email=email, scopes=scopes), Principal.operator())
     return keys
 
@@ -57,8 +59,42 @@ def test_a_key_pair_and_a_bearer_key_identify_their_user(db: Container) -> None:
     keys = new_keys(db, scopes)
     for api_key in (keys.api_key, None):
         principal = authenticate(db.keys, api_key, keys.app_key)
-        assert (principal.user_id, principal.scopes) == (keys.user_id, scopes)
+        # incident_write carries the incident_read it implies
+        assert (principal.user_id, principal.scopes) == (keys.user_id, scopes | {Scope.INCIDENT_READ})
+        assert (principal.role, principal.key_id is not None) == (Role.STANDARD, True)
         assert principal.email.startswith("key.")
+
+
+@pytest.mark.parametrize(
+    ("role", "granted", "effective"),
+    [
+        # a read-only user's write key still reads, and writes nothing
+        (Role.READ_ONLY, {Scope.CASES_WRITE, Scope.INCIDENT_WRITE}, {Scope.CASES_READ, Scope.INCIDENT_READ}),
+        # settings and people are an admin's, whatever a standard user's key names; reading
+        # users, which managing them implies, is not
+        (
+            Role.STANDARD,
+            {Scope.CASES_WRITE, Scope.CASES_SHARED_SETTINGS_WRITE, Scope.USER_ACCESS_MANAGE},
+            {Scope.CASES_WRITE, Scope.CASES_READ, Scope.USER_ACCESS_READ},
+        ),
+        (
+            Role.ADMIN,
+            {Scope.CASES_SHARED_SETTINGS_WRITE, Scope.USER_ACCESS_MANAGE},
+            {
+                Scope.CASES_SHARED_SETTINGS_WRITE,
+                Scope.USER_ACCESS_MANAGE,
+                Scope.USER_ACCESS_READ,
+                Scope.USER_ACCESS_INVITE,
+            },
+        ),
+    ],
+)
+def test_a_keys_scopes_are_narrowed_to_what_its_users_role_allows(
+    db: Container, role: Role, granted: set[Scope], effective: set[Scope]
+) -> None:
+    keys = new_keys(db, frozenset(granted), role)
+    principal = authenticate(db.keys, keys.api_key, keys.app_key)
+    assert (principal.role, principal.scopes) == (role, frozenset(effective))
 
 
 def test_a_successful_check_is_one_query(db: Container, statements: list[str]) -> None:

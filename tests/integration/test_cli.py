@@ -17,7 +17,7 @@ from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import users as uc
 from casedesk.domain.errors import Unauthenticated
-from casedesk.domain.users import Principal
+from casedesk.domain.users import Principal, Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.keys import authenticate
 from tests.support import casedesk, throwaway_database
@@ -110,7 +110,8 @@ def test_init_prints_one_json_object_with_working_keys(url: str, store: Containe
     principal = login(store, keys)
     assert str(principal.user_id) == keys["user_id"]
     assert principal.email == email.lower()
-    assert principal.scopes == Scope.all()
+    # an admin with every scope but acting on behalf of others, which is granted only by name
+    assert (principal.role, principal.scopes) == (Role.ADMIN, Scope.all() - {Scope.ACT_ON_BEHALF})
     user = store.read.user(uuid.UUID(keys["user_id"]))
     assert user.name == "Ada"
 
@@ -134,7 +135,7 @@ def test_init_without_json_prints_the_keys_for_a_person(url: str, store: Contain
     app_key = re.search(r"application key:\s+([0-9a-f]{40})", done.stdout)
     assert api_key is not None
     assert app_key is not None
-    assert login(store, {"api_key": api_key.group(1), "app_key": app_key.group(1)}).scopes == Scope.all()
+    assert login(store, {"api_key": api_key.group(1), "app_key": app_key.group(1)}).scopes == Scope.default()
 
 
 def test_init_refuses_a_bad_email(url: str) -> None:
@@ -189,11 +190,18 @@ def test_keys_create_with_scopes(url: str, store: Container) -> None:
         authenticate(store.keys, keys["api_key"], keys["api_key"])
 
 
-def test_keys_create_defaults_to_every_scope(url: str, store: Container) -> None:
+def test_keys_create_defaults_to_what_the_users_role_allows(url: str, store: Container) -> None:
     email = new_email()
     succeeds(url, "users", "create", "--email", email)
     keys = only_json(succeeds(url, "keys", "create", "--user", email.upper(), "--json"))
-    assert login(store, keys).scopes == Scope.all()
+    assert login(store, keys).scopes == Role.STANDARD.allows - {Scope.ACT_ON_BEHALF}
+
+
+def test_keys_create_refuses_an_empty_scope_list(url: str, store: Container) -> None:
+    email = new_email()
+    succeeds(url, "users", "create", "--email", email)
+    assert "names no scope" in refused(url, "keys", "create", "--user", email, "--scopes", "", "--json")
+    assert "names no scope" in refused(url, "keys", "create", "--user", email, "--scopes", " , ", "--json")
 
 
 def test_keys_create_refuses_an_unknown_scope(url: str, store: Container) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,41 @@ def clean_email(email: str) -> str:
     return lowered
 
 
+class Role(enum.StrEnum):
+    """What a user may do at most; their keys' scopes narrow it further."""
+
+    ADMIN = "admin"  # users, keys, roles, settings, every project, everything
+    STANDARD = "standard"  # works cases and incidents in the projects they may see
+    READ_ONLY = "read_only"  # reads what they may see
+
+    @property
+    def allows(self) -> frozenset[Scope]:
+        return ROLE_SCOPES[self]
+
+
+_READS = frozenset(
+    {Scope.CASES_READ, Scope.INCIDENT_READ, Scope.USER_ACCESS_READ, Scope.EVENT_CORRELATION_CONFIG_READ}
+)
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.ADMIN: Scope.all(),
+    # Settings shared by everyone (case types, custom attributes, incident configuration) and
+    # the people and keys themselves are an admin's; maintenance windows are day-to-day work.
+    Role.STANDARD: _READS
+    | {Scope.CASES_WRITE, Scope.INCIDENT_WRITE, Scope.EVENT_CORRELATION_CONFIG_WRITE, Scope.ACT_ON_BEHALF},
+    Role.READ_ONLY: _READS,
+}
+
+
+def effective_scopes(granted: frozenset[Scope], role: Role) -> frozenset[Scope]:
+    """A key's scopes as its user's role lets them be used: the key's scopes with the narrower
+    ones they imply, then only what the role allows (a read-only user's write key still reads)."""
+    widened = set(granted)
+    for scope in granted:
+        widened |= IMPLIED_SCOPES.get(scope, frozenset())
+    return frozenset(widened) & role.allows
+
+
 @dataclass
 class User:
     id: uuid.UUID
@@ -32,13 +68,16 @@ class User:
     modified_at: datetime | None = None
     # A small public number (Tines' integer user id), given when the user is stored.
     number: int | None = None
+    role: Role = Role.STANDARD
 
     @property
     def handle(self) -> str:
         return self.email
 
     @classmethod
-    def create(cls, *, email: str, name: str | None, title: str | None, now: datetime) -> User:
+    def create(
+        cls, *, email: str, name: str | None, title: str | None, now: datetime, role: Role = Role.STANDARD
+    ) -> User:
         email = clean_email(email)
         return cls(
             id=uuid.uuid4(),
@@ -47,10 +86,19 @@ class User:
             title=title,
             created_at=now,
             modified_at=now,
+            role=role,
         )
 
     def disable(self, now: datetime) -> None:
         self.disabled = True
+        self.modified_at = now
+
+    def enable(self, now: datetime) -> None:
+        self.disabled = False
+        self.modified_at = now
+
+    def set_role(self, role: Role, now: datetime) -> None:
+        self.role = role
         self.modified_at = now
 
 
@@ -60,18 +108,30 @@ OPERATOR_ID = uuid.UUID(int=0)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling and what their key lets them do."""
+    """Who is calling and what they may do: `scopes` are already the key's scopes as the
+    user's role allows them (`effective_scopes`)."""
 
     user_id: uuid.UUID
     email: str
     scopes: frozenset[Scope]
+    role: Role = Role.STANDARD
+    # The application key the request came with (None for the operator), for the audit log.
+    key_id: uuid.UUID | None = None
 
     @classmethod
     def operator(cls) -> Principal:
         """Whoever runs the command line on the server: every scope, and no user. It manages
         users and keys; it does not act on cases, since it has no user to record as the actor
         (the users foreign key would refuse the nil id, so such a mistake cannot pass quietly)."""
-        return cls(user_id=OPERATOR_ID, email="operator", scopes=Scope.all())
+        return cls(user_id=OPERATOR_ID, email="operator", scopes=Scope.all(), role=Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_operator(self) -> bool:
+        return self.user_id == OPERATOR_ID
 
     def has(self, scope: Scope) -> bool:
         if scope in self.scopes:
@@ -100,6 +160,7 @@ class AppKey:
     scopes: frozenset[Scope]
     created_at: datetime
     revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 @dataclass
@@ -123,6 +184,7 @@ class CreateUser(Command[uuid.UUID]):
     email: str
     name: str | None = None
     title: str | None = None
+    role: Role = Role.STANDARD
 
 
 @dataclass(frozen=True)

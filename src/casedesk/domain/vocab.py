@@ -127,10 +127,22 @@ class Scope(enum.Enum):
     # Datadog guards maintenance windows with its event management scopes.
     EVENT_CORRELATION_CONFIG_READ = "event_correlation_config_read"
     EVENT_CORRELATION_CONFIG_WRITE = "event_correlation_config_write"
+    # Lets a key name another user as the actor of a change (Tines' `author_email`), for
+    # integrations that relay what someone did elsewhere. Never implied: it must be granted.
+    ACT_ON_BEHALF = "act_on_behalf"
 
     @classmethod
     def all(cls) -> frozenset[Scope]:
         return frozenset(cls)
+
+    @classmethod
+    def default(cls) -> frozenset[Scope]:
+        """What a key holds when none were named: every scope but those granted only by name."""
+        return frozenset(cls) - EXPLICIT_SCOPES
+
+
+# Scopes a key holds only when they were named when it was made.
+EXPLICIT_SCOPES = frozenset({Scope.ACT_ON_BEHALF})
 
 
 # A broader scope satisfies the narrower ones it names.

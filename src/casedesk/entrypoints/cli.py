@@ -10,7 +10,7 @@ import typer
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import users as uc
 from casedesk.domain.errors import DomainError, NotFound
-from casedesk.domain.users import IssuedKeys, Principal, clean_email
+from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
@@ -32,14 +32,19 @@ def describe(exc: DomainError) -> str:
 
 
 def parse_scopes(text: str | None) -> frozenset[Scope]:
-    if not text:
-        return Scope.all()
+    """None (no --scopes) is the default scopes; an empty list or an unknown name is an error,
+    never "every scope"."""
+    if text is None:
+        return Scope.default()
+    known = ", ".join(s.value for s in Scope)
     scopes = set()
     for name in (part.strip() for part in text.split(",") if part.strip()):
         try:
             scopes.add(Scope(name))
         except ValueError:
-            fail(f"unknown scope {name!r}; known scopes: {', '.join(s.value for s in Scope)}")
+            fail(f"unknown scope {name!r}; known scopes: {known}")
+    if not scopes:
+        fail(f"--scopes names no scope; known scopes: {known}")
     return frozenset(scopes)
 
 
@@ -89,15 +94,18 @@ def init(
     name: Annotated[str | None, typer.Option(help="The admin's display name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Create the first admin user and a key pair with every scope (run it again for new keys)."""
+    """Create the first admin user and a key pair with the default scopes (run it again for new
+    keys)."""
     container = bootstrap(migrate=True)
     try:
         with container.uow() as uow:
             existing = uow.users.find_by_email(admin_email.strip().lower())
         if existing is None:
-            container.bus.handle(uc.CreateUser(email=admin_email, name=name), Principal.operator())
+            container.bus.handle(
+                uc.CreateUser(email=admin_email, name=name, role=Role.ADMIN), Principal.operator()
+            )
         keys = container.bus.handle(
-            uc.CreateKeys(user_email=admin_email, scopes=Scope.all(), name="init"), Principal.operator()
+            uc.CreateKeys(user_email=admin_email, scopes=Scope.default(), name="init"), Principal.operator()
         )
     except DomainError as exc:
         fail(describe(exc))
@@ -131,7 +139,9 @@ def users_create(
 @keys_app.command("create")
 def keys_create(
     user: Annotated[str, typer.Option(help="Email of the user the keys act as.")],
-    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes (default: all).")] = None,
+    scopes: Annotated[
+        str | None, typer.Option(help="Comma-separated scopes (default: every scope but act_on_behalf).")
+    ] = None,
     name: Annotated[str, typer.Option(help="A label for the keys.")] = "cli",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

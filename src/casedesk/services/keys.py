@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 
 from casedesk.domain.errors import Unauthenticated
-from casedesk.domain.users import ApiKey, AppKey, IssuedKeys, Principal
+from casedesk.domain.users import ApiKey, AppKey, IssuedKeys, Principal, effective_scopes
 from casedesk.domain.vocab import Scope
 from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.uow import UnitOfWork
@@ -66,4 +66,10 @@ def authenticate(keys: KeyLookup, api_key: str | None, app_key: str | None) -> P
         raise Unauthenticated("unknown application key")
     if holder.user_disabled:
         raise Unauthenticated("the key's user is disabled")
-    return Principal(user_id=holder.user_id, email=holder.email, scopes=holder.scopes)
+    return Principal(
+        user_id=holder.user_id,
+        email=holder.email,
+        scopes=effective_scopes(holder.scopes, holder.role),
+        role=holder.role,
+        key_id=holder.key_id,
+    )

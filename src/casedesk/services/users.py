@@ -69,7 +69,7 @@ def _unknown(ref: UserRef) -> str:
 
 
 def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal, now: datetime) -> uuid.UUID:
-    user = User.create(email=cmd.email, name=cmd.name, title=cmd.title, now=now)
+    user = User.create(email=cmd.email, name=cmd.name, title=cmd.title, now=now, role=cmd.role)
     if uow.users.find_by_email(user.email) is not None:
         raise ValidationFailed("email", f"a user with email {user.email} already exists")
     uow.users.add(user)

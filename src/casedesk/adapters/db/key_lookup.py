@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Exists, exists, select
 
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.schema import core as t
+from casedesk.domain.users import Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.ports.key_lookup import KeyCheck, KeyHolder
 
@@ -22,10 +23,12 @@ class SqlKeyLookup:
 
     def check(self, api_key_hash: str | None, app_key_hash: str) -> KeyCheck:
         columns: list[ColumnElement[Any]] = [
+            APP.id.label("key_id"),
             APP.revoked_at,
             APP.scopes,
             USERS.id,
             USERS.email,
+            USERS.role,
             USERS.disabled,
         ]
         if api_key_hash is not None:
@@ -42,8 +45,10 @@ class SqlKeyLookup:
                 live = api_key_hash is None or _api_key_is_live(conn, api_key_hash)
                 return KeyCheck(api_key_live=live, app_key=None)
         holder = KeyHolder(
+            key_id=row["key_id"],
             user_id=row["id"],
             email=row["email"],
+            role=Role(row["role"]),
             user_disabled=row["disabled"],
             scopes=frozenset(Scope(s) for s in row["scopes"] if s in Scope._value2member_map_),
             revoked=row["revoked_at"] is not None,

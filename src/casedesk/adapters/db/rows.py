@@ -15,7 +15,7 @@ from casedesk.domain.cases.values import Insight
 from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.projects.project import Project
 from casedesk.domain.projects.settings import ProjectSettings
-from casedesk.domain.users import User
+from casedesk.domain.users import Role, User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 
 
@@ -128,6 +128,7 @@ def user_from_row(row: RowMapping) -> User:
         created_at=row["created_at"],
         modified_at=row["modified_at"],
         number=row["number"],
+        role=Role(row["role"]),
     )
 
 
@@ -138,6 +139,7 @@ def user_to_row(user: User) -> dict[str, Any]:
         "name": user.name,
         "title": user.title,
         "disabled": user.disabled,
+        "role": user.role.value,
         "created_at": user.created_at,
         "modified_at": user.modified_at,
     }

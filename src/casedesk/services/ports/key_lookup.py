@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
+from casedesk.domain.users import Role
 from casedesk.domain.vocab import Scope
 
 
@@ -14,10 +15,12 @@ from casedesk.domain.vocab import Scope
 class KeyHolder:
     """An application key's state and its user."""
 
+    key_id: uuid.UUID
     user_id: uuid.UUID
     email: str
+    role: Role
     user_disabled: bool
-    scopes: frozenset[Scope]
+    scopes: frozenset[Scope]  # as granted to the key, before the role narrows them
     revoked: bool
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 
 from casedesk.adapters.db.types import Json, UtcDateTime
@@ -53,6 +54,7 @@ users = Table(
     Column("title", String(200)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("number", BigInteger),  # Tines' integer user id
+    Column("role", String(16), nullable=False, server_default="standard"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
     # A unique index, not a constraint: migration 0005 added the column to existing tables,
@@ -83,6 +85,7 @@ app_keys = Table(
     Column("scopes", Json, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
 )
 
 projects = Table(
@@ -100,6 +103,8 @@ projects = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
+    # Restricted: only its members (and admins) see it; open: every standard user does.
+    Column("restricted", Boolean, nullable=False, server_default=false()),
     Index("uq_projects_number", "number", unique=True),  # as for users.number
 )
 
@@ -108,6 +113,9 @@ project_members = Table(
     metadata,
     Column("project_id", Uuid, ForeignKey("projects.id"), primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
+    # "member" or "admin": a project admin may delete the project's cases and the project.
+    Column("role", String(16), nullable=False, server_default="member"),
+    Index("ix_project_members_user", "user_id"),
 )
 
 project_favorites = Table(
@@ -307,11 +315,31 @@ timeline_events = Table(
     Column("subject_id", Uuid, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("actor_id", Uuid, ForeignKey("users.id")),
+    # The user the actor named as the author (Tines' `author_email`), when it was someone else.
+    Column("on_behalf_of_id", Uuid, ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("modified_at", UtcDateTime),
     Column("deleted_at", UtcDateTime),
     Column("data", Json, nullable=False),
     Index("ix_timeline_subject", "subject_type", "subject_id", "seq"),
+)
+
+# Administrative actions (users, roles, keys, project access, settings), newest last.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    # None for the operator at the command line, who is no user.
+    Column("actor_id", Uuid, ForeignKey("users.id")),
+    Column("actor_email", String(254), nullable=False),
+    Column("key_id", Uuid),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(254), nullable=False),
+    Column("data", Json, nullable=False),
+    Index("ix_audit_log_occurred", "occurred_at"),
 )
 
 # Transactional outbox: written with the change, consumed by the worker.
