@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from casedesk.domain import users as uc
+from casedesk.domain.audit import AuditAction
 from casedesk.domain.cases.mentions import MentionLookup
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import UserRef
 from casedesk.domain.users import IssuedKeys, Principal, User, clean_email
+from casedesk.services import audit
 from casedesk.services.keys import issue_keys
 from casedesk.services.ports.uow import UnitOfWork
 
@@ -73,6 +75,7 @@ def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal, now: dateti
     if uow.users.find_by_email(user.email) is not None:
         raise ValidationFailed("email", f"a user with email {user.email} already exists")
     uow.users.add(user)
+    audit.record(uow, who, now, AuditAction.USER_CREATED, "user", user.id, email=user.email, role=user.role)
     return user.id
 
 
@@ -80,6 +83,7 @@ def disable_user(uow: UnitOfWork, cmd: uc.DisableUser, who: Principal, now: date
     user = uow.users.get(cmd.user_id)
     user.disable(now)
     uow.users.save(user)
+    audit.record(uow, who, now, AuditAction.USER_DISABLED, "user", user.id, email=user.email)
     return user.id
 
 
@@ -89,4 +93,16 @@ def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal, now: dateti
         raise NotFound("user", cmd.user_email)
     if user.disabled:
         raise ValidationFailed("user", f"user {user.email} is disabled")
-    return issue_keys(uow, user.id, cmd.scopes, cmd.name, now)
+    issued = issue_keys(uow, user.id, cmd.scopes, cmd.name, now)
+    audit.record(
+        uow,
+        who,
+        now,
+        AuditAction.KEYS_CREATED,
+        "user",
+        user.id,
+        email=user.email,
+        name=cmd.name,
+        scopes=sorted(s.value for s in cmd.scopes),
+    )
+    return issued

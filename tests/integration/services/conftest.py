@@ -12,7 +12,7 @@ import pytest
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import users as uc
-from casedesk.domain.users import Principal
+from casedesk.domain.users import Principal, Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.bus import MessageBus
 from tests.integration.helpers import NOW
@@ -37,5 +37,7 @@ def bus(db: Container) -> MessageBus:
 
 @pytest.fixture
 def admin(bus: MessageBus) -> Principal:
-    user_id = bus.handle(uc.CreateUser(email="admin@example.com", name="Admin"), Principal.operator())
-    return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all())
+    user_id = bus.handle(
+        uc.CreateUser(email="admin@example.com", name="Admin", role=Role.ADMIN), Principal.operator()
+    )
+    return Principal(user_id=user_id, email="admin@example.com", scopes=Scope.all(), role=Role.ADMIN)

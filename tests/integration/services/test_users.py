@@ -8,8 +8,9 @@ import pytest
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from casedesk.domain import users as uc
+from casedesk.domain.audit import AuditAction
 from casedesk.domain.errors import NotFound, ValidationFailed
-from casedesk.domain.users import IssuedKeys, Principal
+from casedesk.domain.users import IssuedKeys, Principal, Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.bus import MessageBus
 from casedesk.services.keys import digest
@@ -49,3 +50,25 @@ def test_keys_are_stored_as_digests(db: Container, bus: MessageBus) -> None:
     assert (raw.api_key_live, raw.app_key) == (False, None)
     assert (user_id, digest(keys.api_key)) in rows(db, t.api_keys, "created_by", "key_hash")
     # Checking presented keys is tested on the real lookup: tests/integration/test_authentication.py.
+
+
+def test_creating_users_and_keys_is_in_the_audit_log_with_who_did_it(db: Container, admin: Principal) -> None:
+    bus = db.bus
+    bus.handle(uc.CreateUser(email="new@example.com", role=Role.READ_ONLY), admin)
+    bus.handle(uc.CreateKeys(user_email="new@example.com", scopes=frozenset({Scope.CASES_READ})), admin)
+    with db.uow() as uow:
+        newest, created, first = uow.audit.entries(limit=10)
+        assert uow.audit.entries(limit=10, before=created.id) == [first]
+        assert uow.audit.entries(limit=10, action=AuditAction.KEYS_CREATED) == [newest]
+    # the admin fixture itself was made by the operator, who is no user
+    assert (first.action, first.actor_id, first.actor_email) == (AuditAction.USER_CREATED, None, "operator")
+    assert (created.action, created.actor_id, created.data["role"]) == (
+        AuditAction.USER_CREATED,
+        admin.user_id,
+        "read_only",
+    )
+    assert (newest.action, newest.target_id, newest.data["scopes"]) == (
+        AuditAction.KEYS_CREATED,
+        created.target_id,
+        ["cases_read"],
+    )

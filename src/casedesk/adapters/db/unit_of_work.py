@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
+from casedesk.adapters.db.audit import SqlAuditLog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentRepository
 from casedesk.adapters.db.cases.relations import (
     SqlCaseKeyAliasRepository,
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
         self.case_views = SqlCaseViewRepository(self.conn)
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
         self.attachments = SqlAttachmentRepository(self.conn)
+        self.audit = SqlAuditLog(self.conn)
         return self
 
     def __exit__(

@@ -9,6 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from casedesk.domain.audit import AuditAction, AuditEntry
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
@@ -169,6 +170,16 @@ class MaintenanceWindowRepository(Protocol):
     def delete(self, window: MaintenanceWindow) -> None: ...
 
 
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None:
+        """Written with the change it describes, in the same transaction."""
+
+    def entries(
+        self, *, limit: int, before: uuid.UUID | None = None, action: AuditAction | None = None
+    ) -> list[AuditEntry]:
+        """Newest first; `before` is the id of the last entry of the previous page."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Committing also writes the timeline and outbox rows of every event
     the touched aggregates recorded, so a change and its consequences land together."""
@@ -217,6 +228,9 @@ class UnitOfWork(Protocol):
 
     @property
     def attachments(self) -> AttachmentRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
