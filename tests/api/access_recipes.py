@@ -25,8 +25,8 @@ from typing import Any
 
 import httpx
 import yaml
-from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints import api_datadog, api_tines

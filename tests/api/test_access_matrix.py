@@ -12,7 +12,7 @@ that differs between the callers of one operation is who calls.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,6 @@ from casedesk.entrypoints import api_datadog, api_tines
 from casedesk.entrypoints.http.openapi import openapi_document
 from tests.api import access_recipes as recipes
 from tests.api import dd
-from tests.api import tines as t
 from tests.support import Keys, Server
 
 # -- the callers -------------------------------------------------------------------------
@@ -119,14 +118,15 @@ class Expected:
 
 def expected(operation: recipes.Operation, caller: Caller, *, in_project: bool, on_behalf: bool) -> Expected:
     """What `caller` gets for a valid request for `operation`, by the rules in the order the
-    server applies them: the route's scope before anything is read, then whether someone
-    else may be named as the actor, then whether the project can be seen, then ownership."""
+    server applies them: the route's scope before anything is read, then whether the project
+    can be seen (as what the request names is loaded), then whether someone else may be
+    named as the actor, then ownership."""
     if recipes.route_scopes()[operation.id] not in caller.effective:
         return Expected(403, "scope")
-    if on_behalf and Scope.ACT_ON_BEHALF not in caller.effective:
-        return Expected(403, "act_on_behalf")
     if in_project and not caller.sees_project:
         return Expected(404, "project access")
+    if on_behalf and Scope.ACT_ON_BEHALF not in caller.effective:
+        return Expected(403, "act_on_behalf")
     if operation.id in AUTHOR_ONLY and caller.role is not Role.ADMIN:
         return Expected(403, "comment author")
     if operation.id in PROJECT_ADMIN_ONLY and not caller.administers_project:
@@ -221,7 +221,7 @@ def matrix(server: Server, container: Container, http: httpx.Client, tines: http
             clients[caller.name, dialect] = httpx.Client(base_url=server.url, headers=headers, timeout=30)
     colleague, _ = new_user(container, "colleague", Role.STANDARD, Scope.default())
     members[colleague] = Membership.MEMBER
-    granted = {email: m for email, m in members.items() if m is not Membership.NONE}
+    granted: dict[str, Membership] = {email: m for email, m in members.items() if m is not Membership.NONE}
 
     def restricted_project() -> dict[str, Any]:
         project = recipes.new_project(http)
