@@ -107,7 +107,8 @@ def route_scopes() -> dict[str, Scope]:
 @cache
 def contract_examples() -> dict[str, Any]:
     """Operation id → the first example request body the contract gives for it."""
-    contract = yaml.safe_load(CONTRACT.read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with it
+    contract = yaml.load(CONTRACT.read_text(), Loader=loader)
     examples: dict[str, Any] = {}
     for item in contract["paths"].values():
         for op in item.values():
