@@ -141,6 +141,8 @@ class World:
     colleague_email: str  # a member of the project, for requests naming someone else
     # Another project with the same access as the first, for a request that deletes it.
     restricted_project: Callable[[], dict[str, Any]]
+    # A new application key for the user with this email; answers its id.
+    issue_key: Callable[[str], str]
 
 
 def created(response: httpx.Response) -> dict[str, Any]:
@@ -151,8 +153,10 @@ def created(response: httpx.Response) -> dict[str, Any]:
 class Arena:
     """Resources for one request, each kind made once on first use (see the module's doc)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, caller_email: str | None = None) -> None:
+        """`caller_email` is whom the request is sent as, for what it names of their own."""
         self.world = world
+        self.caller_email = caller_email
         self.in_project = False
         self._made: dict[str, Any] = {}
         self.case_type_id: str | None = None  # the type the arena's cases take
@@ -344,6 +348,26 @@ class Arena:
 
         return str(self._once("user", make))
 
+    def role_id(self, name: str) -> str:
+        """The id of the role `name` (admin, standard, read_only) as ListRoles gives it."""
+
+        def make() -> dict[str, str]:
+            roles = created(self.dd.get("/api/v2/roles"))["data"]
+            return {role["attributes"]["name"]: role["id"] for role in roles}
+
+        return str(self._once("roles", make)[name])
+
+    def key_id(self) -> str:
+        """A new application key of someone who is none of the callers."""
+        return str(self._once("key", lambda: self.world.issue_key(self.world.colleague_email)))
+
+    def own_key_id(self) -> str:
+        """A new application key of the caller's, besides the one they call with."""
+        if self.caller_email is None:
+            raise NoRecipe("a key of the caller's own needs an arena made for the caller")
+        email = self.caller_email
+        return str(self._once("own_key", lambda: self.world.issue_key(email)))
+
     def maintenance_window_id(self) -> str:
         def make() -> str:
             attributes = {
@@ -471,7 +495,7 @@ DATADOG_PARAMETERS: dict[str, Callable[[Arena], object]] = {
     "integration_metadata_id": lambda arena: arena.incident_item("integrations"),
     "template_id": lambda arena: arena.incident_setting("postmortem-templates"),
     "rule_id": lambda arena: arena.incident_setting("rules"),
-    "role_id": lambda arena: arena.incident_setting("user-defined-roles"),
+    "app_key_id": Arena.key_id,
 }
 
 TINES_PARAMETERS: dict[str, Callable[[Arena], object]] = {
@@ -493,9 +517,15 @@ def resolver(operation: Operation, name: str) -> Callable[[Arena], object] | Non
         if operation.id == "remove_reaction" and name == "comment_id":
             return Arena.reacted_comment_id
         return TINES_PARAMETERS.get(name)
+    parts = operation.path.split("/")
+    listed = parts[parts.index("{" + name + "}") - 1]
+    if listed == "user-defined-roles":
+        return lambda arena: arena.incident_setting(listed)
+    if listed == "roles":
+        return lambda arena: arena.role_id("read_only")
+    if name == "app_key_id" and "current_user" in parts:
+        return Arena.own_key_id
     if name in ("id", "field_id"):
-        parts = operation.path.split("/")
-        listed = parts[parts.index("{" + name + "}") - 1]
         if listed in INCIDENT_ITEMS:
             return lambda arena: arena.incident_item(listed)
         if listed in INCIDENT_SETTINGS:
@@ -616,6 +646,13 @@ BODIES: dict[str, Callable[[Arena], Any]] = {
     "CreateUser": lambda arena: {
         "data": {"type": "users", "attributes": {"email": unique("invited") + "@example.com"}}
     },
+    "UpdateUser": lambda arena: {
+        "data": {"id": arena.user_id(), "type": "users", "attributes": {"name": unique("Renamed")}}
+    },
+    # The path names the read-only role; the user is a standard one: added, they change role,
+    # removed from a role they do not have, nothing changes (a user has exactly one role).
+    "AddUserToRole": lambda arena: {"data": {"id": arena.user_id(), "type": "users"}},
+    "RemoveUserFromRole": lambda arena: {"data": {"id": arena.user_id(), "type": "users"}},
     "CreateMaintenanceWindow": lambda arena: {
         "data": {
             "type": "maintenance_window",
