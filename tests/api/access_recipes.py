@@ -349,7 +349,7 @@ class Arena:
         return str(self._once("user", make))
 
     def role_id(self, name: str) -> str:
-        """The id of the role `name` (admin, standard, read_only) as ListRoles gives it."""
+        """The id of the role named `name` in ListRoles."""
 
         def make() -> dict[str, str]:
             roles = created(self.dd.get("/api/v2/roles"))["data"]
@@ -522,7 +522,7 @@ def resolver(operation: Operation, name: str) -> Callable[[Arena], object] | Non
     if listed == "user-defined-roles":
         return lambda arena: arena.incident_setting(listed)
     if listed == "roles":
-        return lambda arena: arena.role_id("read_only")
+        return lambda arena: arena.role_id("Datadog Read Only Role")
     if name == "app_key_id" and "current_user" in parts:
         return Arena.own_key_id
     if name in ("id", "field_id"):

@@ -177,7 +177,7 @@ def new_user(container: Container, label: str, role: Role, scopes: frozenset[Sco
     email = dd.unique_email(label)
     container.bus.handle(CreateUser(email=email, name=label, role=role), Principal.operator())
     issued = container.bus.handle(CreateKeys(user_email=email, scopes=scopes), Principal.operator())
-    return email, Keys(str(issued.user_id), issued.api_key, issued.app_key)
+    return email, Keys(user_id=str(issued.user_id), api_key=issued.api_key, app_key=issued.app_key)
 
 
 def issue_key(container: Container, email: str) -> str:
