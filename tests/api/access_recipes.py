@@ -809,10 +809,10 @@ class Request:
 
 
 def build(
-    operation: Operation, arena: Arena, *, variant: Callable[[Arena], dict[str, Any]] | None = None
+    operation: Operation, arena: Arena, *, variant: Callable[[Any, Arena], Any] | None = None
 ) -> Request:
-    """A valid request for `operation`: its resources made in `arena`, and its body (with
-    `variant`'s members added, for the rows that test one member's rule)."""
+    """A valid request for `operation`: its resources made in `arena`, and its body (as
+    `variant` changes it, for the rows that test one member's rule)."""
     path = operation.path
     # Custom attribute paths first: the arena's cases then take the attribute's type.
     names = sorted(operation.parameters, key=lambda name: not name.startswith("custom_attribute"))
@@ -827,7 +827,7 @@ def build(
             # An update's `data.id` repeats what the path names.
             body["data"]["id"] = path.rstrip("/").rsplit("/", 1)[1]
         if variant is not None:
-            body = {**body, **variant(arena)}
+            body = variant(body, arena)
     return Request(operation.method, path, params, body, has_body(operation))
 
 

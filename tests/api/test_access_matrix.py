@@ -12,7 +12,7 @@ that differs between the callers of one operation is who calls.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,8 +93,34 @@ NOT_HOSTED = {
 # dialect refuses it as it refuses any unknown reference there: a 400 pointing at the member
 # (Datadog's bulk update at /data/attributes/case_ids/<i>, Tines' case creation at team_id).
 UNSEEN_IN_BODY = {"BulkUpdateCases": 400, "create_case": 400}
-# Tines operations that take `author_email`: a row each with it set to someone else.
-ACTS_ON_BEHALF = {"create_case", "update_case", "comment", "attach_file"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A row besides an operation's plain one, whose body also sets what one rule is about."""
+
+    name: str
+    operations: frozenset[str]
+    members: Callable[[recipes.Arena], dict[str, Any]]  # added to the body (Tines) or its attributes
+    rule: str  # the rule that applies to the variant alone
+
+
+VARIANTS = [
+    # Naming someone else as the author (Tines' `author_email`) needs act_on_behalf.
+    Variant(
+        "author_email",
+        frozenset({"create_case", "update_case", "comment", "attach_file"}),
+        lambda arena: {"author_email": arena.world.colleague_email},
+        "act_on_behalf",
+    ),
+    # A project's settings are its admin's to change (renaming it is any member's).
+    Variant(
+        "settings",
+        frozenset({"UpdateProject"}),
+        lambda arena: {"settings": {"notification": {"enabled": True, "notify_on_case_closed": True}}},
+        "project admin",
+    ),
+]
 
 # Rules main does not enforce yet: their cells are expected to fail (strictly) until it does.
 PENDING: dict[str, str] = {
@@ -117,7 +143,9 @@ class Expected:
         return f"{self.status or '2xx'} ({self.rule})"
 
 
-def expected(operation: recipes.Operation, caller: Caller, *, in_project: bool, on_behalf: bool) -> Expected:
+def expected(
+    operation: recipes.Operation, caller: Caller, *, in_project: bool, variant: Variant | None = None
+) -> Expected:
     """What `caller` gets for a valid request for `operation`, by the rules in the order the
     server applies them: the route's scope before anything is read, then whether the project
     can be seen (as what the request names is loaded), then whether someone else may be
@@ -126,11 +154,12 @@ def expected(operation: recipes.Operation, caller: Caller, *, in_project: bool, 
         return Expected(403, "scope")
     if in_project and not caller.sees_project:
         return Expected(UNSEEN_IN_BODY.get(operation.id, 404), "project access")
-    if on_behalf and Scope.ACT_ON_BEHALF not in caller.effective:
+    rule = variant.rule if variant is not None else None
+    if rule == "act_on_behalf" and Scope.ACT_ON_BEHALF not in caller.effective:
         return Expected(403, "act_on_behalf")
     if operation.id in AUTHOR_ONLY and caller.role is not Role.ADMIN:
         return Expected(403, "comment author")
-    if operation.id in PROJECT_ADMIN_ONLY and not caller.administers_project:
+    if (operation.id in PROJECT_ADMIN_ONLY or rule == "project admin") and not caller.administers_project:
         return Expected(403, "project admin")
     if operation.id in NOT_HOSTED:
         return Expected(400, "not hosted")
@@ -148,18 +177,28 @@ OPERATION_IDS = sorted(recipes.route_scopes())
 @dataclass(frozen=True)
 class Row:
     operation_id: str
-    on_behalf: bool = False
+    variant: Variant | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.operation_id}.author_email" if self.on_behalf else self.operation_id
+        return self.operation_id if self.variant is None else f"{self.operation_id}.{self.variant.name}"
 
     def callers(self) -> list[Caller]:
-        return [*CALLERS, RELAY] if self.on_behalf else CALLERS
+        acting = self.variant is not None and self.variant.rule == "act_on_behalf"
+        return [*CALLERS, RELAY] if acting else CALLERS
+
+    def body(self, body: Any, arena: recipes.Arena) -> Any:
+        if self.variant is None:
+            return body
+        members = self.variant.members(arena)
+        if "data" in body:  # a JSON:API document: the members are attributes
+            attributes = {**body["data"].get("attributes", {}), **members}
+            return {"data": {**body["data"], "attributes": attributes}}
+        return {**body, **members}
 
 
 ROWS = [Row(op) for op in OPERATION_IDS] + [
-    Row(op, on_behalf=True) for op in OPERATION_IDS if op in ACTS_ON_BEHALF
+    Row(op, variant) for variant in VARIANTS for op in OPERATION_IDS if op in variant.operations
 ]
 
 
@@ -267,10 +306,6 @@ def matrix(
         client.close()
 
 
-def on_behalf(arena: recipes.Arena) -> dict[str, Any]:
-    return {"author_email": arena.world.colleague_email}
-
-
 def changes_something(operation: recipes.Operation, want: Expected) -> bool:
     """Whether the request is meant to change what it names (or may, while a rule is pending).
     A read, or a request the rules refuse, leaves its resources as they were, so the callers
@@ -282,13 +317,12 @@ def changes_something(operation: recipes.Operation, want: Expected) -> bool:
 def test_each_caller_gets_what_the_access_rules_say(
     row: Row, caller: Caller, matrix: Matrix, request: pytest.FixtureRequest
 ) -> None:
-    variant = on_behalf if row.on_behalf else None
     arena = matrix.arena(row, caller)
     operation = matrix.operations[row.operation_id]
-    built = recipes.build(operation, arena, variant=variant)
-    want = expected(operation, caller, in_project=arena.in_project, on_behalf=row.on_behalf)
+    built = recipes.build(operation, arena, variant=row.body)
+    want = expected(operation, caller, in_project=arena.in_project, variant=row.variant)
     if changes_something(operation, want):
-        built = recipes.build(operation, matrix.fresh(caller), variant=variant)
+        built = recipes.build(operation, matrix.fresh(caller), variant=row.body)
     if want.rule in PENDING:
         request.applymarker(pytest.mark.xfail(strict=True, reason=PENDING[want.rule]))
     response = built.send(matrix.clients[caller.name, operation.dialect])
