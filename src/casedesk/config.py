@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from casedesk.domain.limits import Limits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASEDESK_", extra="ignore")
@@ -14,3 +16,39 @@ class Settings(BaseSettings):
     # Sized for the HTTP thread pool under load: connections returned to a full pool are closed,
     # and reopening them per request costs more than keeping them.
     db_pool_size: int = 20
+
+    # -- limits (README.md, "Limits") --
+    # Request bodies larger than this are refused with 413 before they are read.
+    max_body_bytes: int = 1024 * 1024
+    # No SQL statement of an HTTP request runs longer than this (0: no bound).
+    statement_timeout_ms: int = 5000
+    # Requests per application key in each period (0: no limit).
+    rate_limit: int = 6000
+    rate_limit_period_s: int = 60
+    # What one case holds.
+    max_attribute_keys: int = 100
+    max_attribute_values: int = 100
+    max_attribute_key_length: int = 100
+    max_attribute_value_length: int = 200
+    max_tags: int = 100
+    max_tag_length: int = 200
+    # What one search query may ask.
+    max_query_length: int = 4096
+    max_query_terms: int = 50
+    max_query_wildcards: int = 10
+    max_query_depth: int = 10
+
+    def limits(self) -> Limits:
+        """The bounds the domain and the search parser check (`domain/limits.py`)."""
+        return Limits(
+            attribute_keys=self.max_attribute_keys,
+            attribute_values=self.max_attribute_values,
+            attribute_key_length=self.max_attribute_key_length,
+            attribute_value_length=self.max_attribute_value_length,
+            tags=self.max_tags,
+            tag_length=self.max_tag_length,
+            query_length=self.max_query_length,
+            query_terms=self.max_query_terms,
+            query_wildcards=self.max_query_wildcards,
+            query_depth=self.max_query_depth,
+        )
