@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fastapi.routing import iter_route_contexts
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -65,11 +66,12 @@ def allowed_methods(routes: list[BaseRoute], scope: Scope) -> list[str]:
 
 
 def _methods_at_path(routes: list[BaseRoute], scope: Scope) -> Iterator[str]:
-    for route in routes:
+    # FastAPI keeps included routers nested; their route contexts are the routes as served.
+    for route in iter_route_contexts(routes):
         # A route at this path for other methods matches PARTIAL; NONE is another path.
         match, _ = route.matches(scope)
         if match != Match.NONE:
-            yield from getattr(route, "methods", None) or ()
+            yield from route.methods or ()
 
 
 def http_error_headers(app: Starlette, request: Request, exc: HTTPException) -> dict[str, str]:
