@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casedesk.domain.limits import Limits
@@ -19,24 +20,24 @@ class Settings(BaseSettings):
 
     # -- limits (README.md, "Limits") --
     # Request bodies larger than this are refused with 413 before they are read.
-    max_body_bytes: int = 1024 * 1024
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # No SQL statement of an HTTP request runs longer than this (0: no bound).
-    statement_timeout_ms: int = 5000
+    statement_timeout_ms: int = Field(default=5000, ge=0)
     # Requests per application key in each period (0: no limit).
-    rate_limit: int = 6000
-    rate_limit_period_s: int = 60
+    rate_limit: int = Field(default=6000, ge=0)
+    rate_limit_period_s: int = Field(default=60, ge=1)
     # What one case holds.
-    max_attribute_keys: int = 100
-    max_attribute_values: int = 100
-    max_attribute_key_length: int = 100
-    max_attribute_value_length: int = 200
-    max_tags: int = 100
-    max_tag_length: int = 200
+    max_attribute_keys: int = Field(default=100, ge=1)
+    max_attribute_values: int = Field(default=100, ge=1)
+    max_attribute_key_length: int = Field(default=100, ge=1)
+    max_attribute_value_length: int = Field(default=200, ge=1)
+    max_tags: int = Field(default=100, ge=1)
+    max_tag_length: int = Field(default=200, ge=1)
     # What one search query may ask.
-    max_query_length: int = 4096
-    max_query_terms: int = 50
-    max_query_wildcards: int = 10
-    max_query_depth: int = 10
+    max_query_length: int = Field(default=4096, ge=1)
+    max_query_terms: int = Field(default=50, ge=1)
+    max_query_wildcards: int = Field(default=10, ge=1)
+    max_query_depth: int = Field(default=10, ge=1)
 
     def limits(self) -> Limits:
         """The bounds the domain and the search parser check (`domain/limits.py`)."""

@@ -47,17 +47,27 @@ class Standing:
         }
 
 
+# Keys counted apart in one window. Keys are counted before they are checked, so a flood of
+# made-up keys could otherwise grow the table without bound; past this many, keys not yet
+# seen in the window share one count.
+MAX_KEYS = 100_000
+OVERFLOW = "*"
+
+
 class FixedWindows:
     """`limit` requests per key in each window of `period` seconds, windows aligned on the
-    clock. Only the current window's counts are kept, so memory is bounded by the keys seen
-    in one period. Used from the event loop only, so it needs no lock."""
+    clock. Only the current window's counts are kept, at most `max_keys` of them. Used from
+    the event loop only, so it needs no lock."""
 
-    def __init__(self, limit: int, period: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, limit: int, period: int, clock: Callable[[], float] = time.time, max_keys: int = MAX_KEYS
+    ) -> None:
         if period < 1:
             raise ValueError("the rate limit period is at least one second")
         self.limit = limit
         self.period = period
         self.clock = clock
+        self.max_keys = max_keys
         self._window = -1
         self._counts: dict[str, int] = {}
 
@@ -66,6 +76,8 @@ class FixedWindows:
         window = int(now // self.period)
         if window != self._window:
             self._window, self._counts = window, {}
+        if key not in self._counts and len(self._counts) >= self.max_keys:
+            key = OVERFLOW
         used = self._counts.get(key, 0)
         allowed = used < self.limit
         if allowed:

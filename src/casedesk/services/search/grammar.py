@@ -74,10 +74,10 @@ def parse(text: str, grammar: Grammar[T], *, now: datetime, me: uuid.UUID | None
     return _resolve(node, None, ctx, 0, grammar)
 
 
-# What nests: a group, a field's group of values, a negation. Operators do not (luqum joins
+# What nests: a group, a field's group of values, a negation or `+`. Operators do not (luqum joins
 # a run of one operator into one node, and AND binds tighter than OR), so counting these
 # bounds the depth of the whole tree, and with it the parser's recursion.
-NESTING = (tree.Group, tree.FieldGroup, tree.Not, tree.Prohibit)
+NESTING = (tree.Group, tree.FieldGroup, tree.Not, tree.Prohibit, tree.Plus)
 
 
 def _resolve(node: Any, field: str | None, ctx: Context, depth: int, grammar: Grammar[T]) -> T:
@@ -85,21 +85,20 @@ def _resolve(node: Any, field: str | None, ctx: Context, depth: int, grammar: Gr
         depth += 1
         if depth > ctx.bounds.query_depth:
             raise ctx.fail(f"the query nests deeper than {ctx.bounds.query_depth} levels", node)
-    deeper = depth
     if isinstance(node, tree.SearchField):
         if field is not None:
             raise ctx.fail(f"field {node.name!r} inside the value of field {field!r}", node)
-        return _resolve(node.expr, node.name, ctx, deeper, grammar)
+        return _resolve(node.expr, node.name, ctx, depth, grammar)
     if isinstance(node, (tree.Group, tree.FieldGroup)):
-        return _resolve(node.expr, field, ctx, deeper, grammar)
+        return _resolve(node.expr, field, ctx, depth, grammar)
     if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
-        return grammar.all_of(tuple(_resolve(child, field, ctx, deeper, grammar) for child in node.children))
+        return grammar.all_of(tuple(_resolve(child, field, ctx, depth, grammar) for child in node.children))
     if isinstance(node, tree.OrOperation):
-        return grammar.any_of(tuple(_resolve(child, field, ctx, deeper, grammar) for child in node.children))
+        return grammar.any_of(tuple(_resolve(child, field, ctx, depth, grammar) for child in node.children))
     if isinstance(node, (tree.Not, tree.Prohibit)):
-        return grammar.negate(_resolve(node.a, field, ctx, deeper, grammar))
+        return grammar.negate(_resolve(node.a, field, ctx, depth, grammar))
     if isinstance(node, tree.Plus):
-        return _resolve(node.a, field, ctx, deeper, grammar)
+        return _resolve(node.a, field, ctx, depth, grammar)
     if isinstance(node, (tree.Word, tree.Phrase, tree.From, tree.To, tree.Range)):
         _count_term(node, ctx)
         return grammar.term(node, field, ctx)
