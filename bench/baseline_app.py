@@ -31,6 +31,7 @@ from starlette.routing import Route
 from bench.dataset import psycopg_url
 from casedesk.adapters.db.schema import core as t
 from casedesk.config import Settings
+from casedesk.entrypoints.http.serving import SERVER_OPTIONS
 
 # casedesk stores the urgency beside the priority for sorting (domain/vocab.py).
 URGENCY = {"NOT_DEFINED": 0, "P1": 5, "P2": 4, "P3": 3, "P4": 2, "P5": 1}
@@ -261,10 +262,15 @@ def main() -> None:
     # Started exactly as `casedesk serve` starts uvicorn, so the servers differ only in the app.
     if args.workers > 1:
         uvicorn.run(
-            "bench.baseline_app:create", factory=True, host=args.host, port=args.port, workers=args.workers
+            "bench.baseline_app:create",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            **SERVER_OPTIONS,
         )
     else:
-        uvicorn.run(create(), host=args.host, port=args.port)
+        uvicorn.run(create(), host=args.host, port=args.port, **SERVER_OPTIONS)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from casedesk.domain import users as uc
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, Scope
 from casedesk.entrypoints.http.app import create_app
+from casedesk.entrypoints.http.serving import config as serving_config
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SETTLE_TIMEOUT_S = 5.0
@@ -176,7 +177,7 @@ def database(url: str) -> Iterator[str]:
 def serving(container: Container) -> Iterator[str]:
     """The real app under uvicorn on a loopback port, in a thread of this process."""
     port = free_port()
-    config = uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
+    config = serving_config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

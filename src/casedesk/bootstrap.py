@@ -66,7 +66,9 @@ class Container:
     def request_scope(self, *, write: bool) -> RequestScope:
         """This container with every part on one connection, for one HTTP request. `write`:
         the request is expected to run a command (see adapters/db/connections.py)."""
-        connection = RequestConnection(self.engine, write=write)
+        connection = RequestConnection(
+            self.engine, write=write, statement_timeout_ms=self.settings.statement_timeout_ms
+        )
         container = replace(
             self,
             connections=connection,

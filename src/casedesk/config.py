@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casedesk.domain.limits import Limits
 
 
 class Settings(BaseSettings):
@@ -14,3 +17,39 @@ class Settings(BaseSettings):
     # Sized for the HTTP thread pool under load: connections returned to a full pool are closed,
     # and reopening them per request costs more than keeping them.
     db_pool_size: int = 20
+
+    # -- limits (README.md, "Limits") --
+    # Request bodies larger than this are refused with 413 before they are read.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # No SQL statement of an HTTP request runs longer than this (0: no bound).
+    statement_timeout_ms: int = Field(default=5000, ge=0)
+    # Requests per application key in each period (0: no limit).
+    rate_limit: int = Field(default=6000, ge=0)
+    rate_limit_period_s: int = Field(default=60, ge=1)
+    # What one case holds.
+    max_attribute_keys: int = Field(default=100, ge=1)
+    max_attribute_values: int = Field(default=100, ge=1)
+    max_attribute_key_length: int = Field(default=100, ge=1)
+    max_attribute_value_length: int = Field(default=200, ge=1)
+    max_tags: int = Field(default=100, ge=1)
+    max_tag_length: int = Field(default=200, ge=1)
+    # What one search query may ask.
+    max_query_length: int = Field(default=4096, ge=1)
+    max_query_terms: int = Field(default=50, ge=1)
+    max_query_wildcards: int = Field(default=10, ge=1)
+    max_query_depth: int = Field(default=10, ge=1)
+
+    def limits(self) -> Limits:
+        """The bounds the domain and the search parser check (`domain/limits.py`)."""
+        return Limits(
+            attribute_keys=self.max_attribute_keys,
+            attribute_values=self.max_attribute_values,
+            attribute_key_length=self.max_attribute_key_length,
+            attribute_value_length=self.max_attribute_value_length,
+            tags=self.max_tags,
+            tag_length=self.max_tag_length,
+            query_length=self.max_query_length,
+            query_terms=self.max_query_terms,
+            query_wildcards=self.max_query_wildcards,
+            query_depth=self.max_query_depth,
+        )

@@ -248,8 +248,11 @@ def test_injection_attempts_leave_the_schema_alone(world: World) -> None:
         ('created_at:<"0001-01-01T01:00:00+05:00"', "takes a time"),
         (">now-7d", "needs a field"),
         ("priority:>P2", "takes a value"),
-        ("(" * 40 + "disk" + ")" * 40, "nests deeper"),
-        (" OR ".join(f"t{i}" for i in range(250)), "more than 200 terms"),
+        ("(" * 11 + "disk" + ")" * 11, "nests deeper than 10 levels"),
+        ("NOT " * 11 + "disk", "nests deeper than 10 levels"),
+        (" OR ".join(f"t{i}" for i in range(51)), "more than 50 terms"),
+        (" OR ".join(f"*word{i}*" for i in range(150)), "more than 10 wildcard terms"),
+        ("title:" + "x" * 4097, "longer than 4096 characters"),
     ],
 )
 def test_bad_queries_say_what_is_wrong(world: World, query: str, complaint: str) -> None:

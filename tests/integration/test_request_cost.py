@@ -6,8 +6,6 @@ official client) so that the engine's events can be counted."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from sqlalchemy import event
@@ -26,7 +23,7 @@ from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
 from tests.api import dd
-from tests.support import backend, free_port
+from tests.support import backend, serving_in_thread
 
 
 @dataclass
@@ -80,18 +77,8 @@ class Counter:
 
 @pytest.fixture(scope="module")
 def base_url(db: Container) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "the app stopped while starting"
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_thread(create_app(db)) as url:
+        yield url
 
 
 def issue_keys(db: Container, scopes: frozenset[Scope]) -> IssuedKeys:

@@ -6,13 +6,11 @@ worker thread (where they would starve the requests holding the connections of t
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.routing import Mount
 
@@ -23,7 +21,7 @@ from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
 from tests.api import dd
-from tests.support import free_port, throwaway_database
+from tests.support import serving_in_thread, throwaway_database
 
 # More than the thread pool's 40 workers plus the pool's one connection.
 CONCURRENT = 60
@@ -41,19 +39,8 @@ def one_connection() -> Iterator[Container]:
 
 @pytest.fixture(scope="module")
 def base_url(one_connection: Container) -> Iterator[str]:
-    port = free_port()
-    app = create_app(one_connection)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "the app stopped while starting"
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving_in_thread(create_app(one_connection)) as url:
+        yield url
 
 
 def test_requests_beyond_the_pool_and_the_threads_all_get_answered(

@@ -13,20 +13,19 @@ from casedesk.domain import events as ev
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.cases.values import (
-    ATTRIBUTE_KEY_MAX,
-    ATTRIBUTE_VALUE_LENGTH_MAX,
-    ATTRIBUTE_VALUES_MAX,
     COMMENT_MAX,
     DESCRIPTION_MAX,
     TITLE_MAX,
     clean_attributes,
     clean_comment,
     clean_description,
+    clean_tags,
     clean_title,
 )
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import UserRef
+from casedesk.domain.limits import Limits, in_force
 from casedesk.domain.vocab import (
     SECURITY_CASE_TYPE_ID,
     STANDARD_CASE_TYPE_ID,
@@ -413,24 +412,51 @@ def test_clean_description_and_comment_limits() -> None:
         clean_description("x" * (DESCRIPTION_MAX + 1))
 
 
+BOUNDS = Limits()
+LONG_KEY = "k" * (BOUNDS.attribute_key_length + 1)
+
+
 def test_clean_attributes_keeps_order_and_drops_repeats() -> None:
     assert clean_attributes({" env ": ["b", "a", "b"], "team": []}) == {"env": ["b", "a"], "team": []}
-    assert clean_attributes({"k" * ATTRIBUTE_KEY_MAX: ["v"] * ATTRIBUTE_VALUES_MAX}) == {
-        "k" * ATTRIBUTE_KEY_MAX: ["v"]
+    assert clean_attributes({"k" * BOUNDS.attribute_key_length: ["v"] * BOUNDS.attribute_values}) == {
+        "k" * BOUNDS.attribute_key_length: ["v"]
     }
+    most = {f"k{i}": ["v"] for i in range(BOUNDS.attribute_keys)}
+    assert clean_attributes({**most, "tags": ["t"]}) == {**most, "tags": ["t"]}
 
 
 @pytest.mark.parametrize(
-    "attributes",
+    ("attributes", "field"),
     [
-        {"": ["x"]},
-        {"   ": ["x"]},
-        {"k" * (ATTRIBUTE_KEY_MAX + 1): ["x"]},
-        {"env": [str(i) for i in range(ATTRIBUTE_VALUES_MAX + 1)]},
-        {"env": ["ok", "x" * (ATTRIBUTE_VALUE_LENGTH_MAX + 1)]},
+        ({"": ["x"]}, "attributes/"),
+        ({"   ": ["x"]}, "attributes/   "),
+        (
+            {"k" * (BOUNDS.attribute_key_length + 1): ["x"]},
+            "attributes/" + "k" * (BOUNDS.attribute_key_length + 1),
+        ),
+        ({"env": [str(i) for i in range(BOUNDS.attribute_values + 1)]}, "attributes/env"),
+        ({"a/b~c": ["ok", "x" * (BOUNDS.attribute_value_length + 1)]}, "attributes/a~1b~0c"),
+        ({f"k{i}": ["v"] for i in range(BOUNDS.attribute_keys + 1)}, "attributes"),
     ],
 )
-def test_clean_attributes_limits(attributes: dict[str, list[str]]) -> None:
+def test_clean_attributes_limits_name_the_attribute_at_fault(
+    attributes: dict[str, list[str]], field: str
+) -> None:
     with pytest.raises(ValidationFailed) as refused:
         clean_attributes(attributes)
-    assert refused.value.field == "attributes"
+    assert refused.value.field == field
+
+
+def test_attribute_and_tag_limits_are_the_ones_in_force() -> None:
+    tight = Limits(attribute_keys=2, attribute_values=2, attribute_value_length=3, tags=1, tag_length=4)
+    with in_force(tight):
+        assert clean_attributes({"a": ["1", "2"], "b": ["abc"]}) == {"a": ["1", "2"], "b": ["abc"]}
+        for refused_map in ({"a": ["1"], "b": ["2"], "c": ["3"]}, {"a": ["1", "2", "3"]}, {"a": ["abcd"]}):
+            with pytest.raises(ValidationFailed):
+                clean_attributes(refused_map)
+        with pytest.raises(ValidationFailed) as refused:
+            clean_tags(["one", "two"])
+        assert refused.value.field == "tags"
+        with pytest.raises(ValidationFailed):
+            clean_tags(["toolong"])
+    assert clean_attributes({"a": ["1"], "b": ["2"], "c": ["3"]})  # the defaults are back

@@ -38,3 +38,12 @@ class Unauthenticated(DomainError):
 
 class Forbidden(DomainError):
     pass
+
+
+class TimedOut(DomainError):
+    """The work ran past the time it was given and was stopped; nothing it began was kept.
+    Asking again may succeed when the server is less busy, or with a narrower request."""
+
+    def __init__(self, bound_ms: int) -> None:
+        super().__init__(f"the request took longer than the {bound_ms} ms bound and was stopped")
+        self.bound_ms = bound_ms

@@ -69,16 +69,23 @@ def serve(
     """Migrate the database if needed and serve the HTTP API."""
     import uvicorn
 
+    from casedesk.entrypoints.http.serving import SERVER_OPTIONS
+
     container = bootstrap(migrate=True)
     container.close()
     if workers > 1:
         uvicorn.run(
-            "casedesk.entrypoints.http.asgi:create", factory=True, host=host, port=port, workers=workers
+            "casedesk.entrypoints.http.asgi:create",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **SERVER_OPTIONS,
         )
     else:
         from casedesk.entrypoints.http.app import create_app
 
-        uvicorn.run(create_app(bootstrap()), host=host, port=port)
+        uvicorn.run(create_app(bootstrap()), host=host, port=port, **SERVER_OPTIONS)
 
 
 @app.command()

@@ -16,6 +16,9 @@ Transactions stay short and never span two requests:
   the command never has to upgrade a read transaction, which SQLite can refuse mid-way;
 - a write that finds a read transaction open (a request that was expected only to read) ends
   it and begins a write transaction of its own.
+
+Every statement a request makes is bounded (`statement_timeout_ms`, engine.py): one that runs
+longer is stopped, its transaction rolled back, and `TimedOut` raised.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from contextlib import AbstractContextManager, contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from casedesk.adapters.db.engine import WRITE_OPTION
+from casedesk.adapters.db.engine import STATEMENT_TIMEOUT_OPTION, WRITE_OPTION
 from casedesk.adapters.db.unit_of_work import lost_a_race
 from casedesk.domain.errors import Conflict
 
@@ -54,11 +57,13 @@ class PooledConnections:
 class RequestConnection:
     """One connection for one HTTP request, taken from the pool on first use and returned by
     `close()`. `write` says whether the request is expected to run a command; it decides
-    what kind of transaction the first use (authentication) begins and hands on."""
+    what kind of transaction the first use (authentication) begins and hands on.
+    `statement_timeout_ms` bounds each of its statements (0 or None: unbounded)."""
 
-    def __init__(self, engine: Engine, *, write: bool) -> None:
+    def __init__(self, engine: Engine, *, write: bool, statement_timeout_ms: int | None = None) -> None:
         self.engine = engine
         self.write = write
+        self.statement_timeout_ms = statement_timeout_ms or None
         self._conn: Connection | None = None
         self._writing = False  # the kind of the open transaction, if one is open
         self._depth = 0  # uses in progress: a read model may nest one use in another
@@ -87,6 +92,8 @@ class RequestConnection:
     def _enter(self, write: bool) -> Connection:
         if self._conn is None:
             self._conn = self.engine.connect()
+            if self.statement_timeout_ms is not None:
+                self._conn.execution_options(**{STATEMENT_TIMEOUT_OPTION: self.statement_timeout_ms})
         conn = self._conn
         if self._depth > 0:
             if write and not self._writing:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+
+from casedesk.domain.errors import TimedOut
 
 # Execution option carried by write transactions; on SQLite it makes BEGIN take the write
 # lock up front, so concurrent writers wait (busy timeout) instead of failing mid-way.
 WRITE_OPTION = "casedesk_write"
 WRITE = {WRITE_OPTION: True}
+# Execution option bounding each statement on the connection, in milliseconds (HTTP requests
+# carry it, connections.py): PostgreSQL's statement_timeout, a progress handler on SQLite. A
+# statement stopped by it raises `TimedOut`, and its transaction is rolled back.
+STATEMENT_TIMEOUT_OPTION = "casedesk_statement_timeout_ms"
+# SQLite virtual machine instructions between two looks at the clock: about 0.1 ms of work.
+SQLITE_PROGRESS_STEPS = 10_000
 
 
 def normalise_url(url: str) -> str:
@@ -24,12 +33,44 @@ def normalise_url(url: str) -> str:
 def build_engine(url: str, *, pool_size: int = 20) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, pool_size)
-    # The pre-ping (one round trip, about 30 µs on loopback) is paid once per HTTP request, since a
-    # request holds one connection throughout (connections.py). It keeps a server restart from
-    # failing the requests that would pick up a dead pooled connection; retrying instead would
-    # need every first statement to be safe to repeat.
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_pre_ping=True)
+        engine = _sqlite_engine(url, pool_size)
+    else:
+        # The pre-ping (one round trip, about 30 µs on loopback) is paid once per HTTP request,
+        # since a request holds one connection throughout (connections.py). It keeps a server
+        # restart from failing the requests that would pick up a dead pooled connection;
+        # retrying instead would need every first statement to be safe to repeat.
+        engine = create_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_pre_ping=True
+        )
+        event.listen(engine, "begin", _bound_postgresql_transaction)
+    event.listen(engine, "handle_error", _timed_out)
+    return engine
+
+
+def statement_bound(conn: Any) -> int | None:
+    bound = conn.get_execution_options().get(STATEMENT_TIMEOUT_OPTION)
+    return int(bound) if bound else None
+
+
+def _bound_postgresql_transaction(conn: Any) -> None:
+    # SET LOCAL ends with the transaction, so the pooled connection goes back unbounded.
+    bound = statement_bound(conn)
+    if bound is not None:
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {bound}")
+
+
+def _timed_out(context: ExceptionContext) -> None:
+    """A statement stopped by its bound becomes `TimedOut` (PostgreSQL's query_canceled,
+    SQLite's "interrupted"); other errors pass as they are."""
+    conn = context.connection
+    bound = statement_bound(conn) if conn is not None else None
+    if bound is None:
+        return
+    original = context.original_exception
+    cancelled = getattr(original, "sqlstate", None) == "57014"
+    interrupted = getattr(original, "sqlite_errorname", None) == "SQLITE_INTERRUPT"
+    if cancelled or interrupted:
+        raise TimedOut(bound) from original
 
 
 def max_overflow(pool_size: int) -> int:
@@ -67,5 +108,17 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
     def _on_begin(conn: Any) -> None:
         write = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _bound_statement(conn: Any, _cursor: Any, *_: Any) -> None:
+        # Each statement gets the whole bound from its start; a connection without the option
+        # (the CLI, the worker, a request that set none) runs unbounded.
+        bound = statement_bound(conn)
+        dbapi_conn = conn.connection.driver_connection
+        if bound is None:
+            dbapi_conn.set_progress_handler(None, 0)
+            return
+        deadline = time.monotonic() + bound / 1000
+        dbapi_conn.set_progress_handler(lambda: time.monotonic() > deadline, SQLITE_PROGRESS_STEPS)
 
     return engine

@@ -18,21 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from casedesk.domain import limits
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.vocab import InsightType
 
 TITLE_MAX = 500
 DESCRIPTION_MAX = 100_000
 COMMENT_MAX = 100_000
-ATTRIBUTE_KEY_MAX = 100
-ATTRIBUTE_VALUES_MAX = 100
-ATTRIBUTE_VALUE_LENGTH_MAX = 200
 INSIGHTS_MAX = 1000
 INSIGHT_REF_MAX = 2000
 INSIGHT_RESOURCE_ID_MAX = 500
 TAGS_KEY = "tags"
-TAGS_MAX = 100
-TAG_MAX = 200
 METADATA_KEYS_MAX = 100
 METADATA_KEY_MAX = 200
 METADATA_VALUE_MAX = 10_000  # characters of the value as JSON
@@ -111,40 +107,50 @@ def clean_comment(message: str) -> str:
 
 
 def clean_attributes(attributes: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """The attribute map as stored; the `tags` key is checked as tags (see `clean_tags`)."""
+    """The attribute map as stored; the `tags` key is checked as tags (see `clean_tags`).
+    The bounds are the ones in force (`domain/limits.py`); a refusal names the attribute as
+    `attributes/<key>` (a JSON pointer token) when one attribute is at fault."""
+    bound = limits.current()
     cleaned: dict[str, list[str]] = {}
     for key, values in attributes.items():
-        if not key.strip() or len(key) > ATTRIBUTE_KEY_MAX:
+        where = f"attributes/{pointer_token(key)}"
+        if not key.strip() or len(key) > bound.attribute_key_length:
             raise ValidationFailed(
-                "attributes", f"attribute key {key!r} must be 1 to {ATTRIBUTE_KEY_MAX} characters"
+                where, f"attribute key {key[:40]!r} must be 1 to {bound.attribute_key_length} characters"
             )
         if key.strip() == TAGS_KEY:
             cleaned[TAGS_KEY] = clean_tags(values)
             continue
-        if len(values) > ATTRIBUTE_VALUES_MAX:
+        if len(values) > bound.attribute_values:
+            raise ValidationFailed(where, f"attribute {key!r} has more than {bound.attribute_values} values")
+        if any(len(value) > bound.attribute_value_length for value in values):
             raise ValidationFailed(
-                "attributes", f"attribute {key!r} has more than {ATTRIBUTE_VALUES_MAX} values"
-            )
-        if any(len(value) > ATTRIBUTE_VALUE_LENGTH_MAX for value in values):
-            raise ValidationFailed(
-                "attributes",
-                f"values of attribute {key!r} must be at most {ATTRIBUTE_VALUE_LENGTH_MAX} characters",
+                where,
+                f"values of attribute {key!r} must be at most {bound.attribute_value_length} characters",
             )
         # Order is kept, repeats are dropped: attributes behave like tag sets.
         cleaned[key.strip()] = list(dict.fromkeys(values))
+    if len([key for key in cleaned if key != TAGS_KEY]) > bound.attribute_keys:
+        raise ValidationFailed("attributes", f"a case holds at most {bound.attribute_keys} attributes")
     return cleaned
 
 
+def pointer_token(key: str) -> str:
+    """`key` as one token of a JSON pointer (RFC 6901), so a `/` in it is not a step."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def clean_tags(tags: Iterable[str]) -> list[str]:
+    bound = limits.current()
     cleaned: list[str] = []
     for tag in tags:
         name = tag.strip()
-        if not name or len(name) > TAG_MAX:
-            raise ValidationFailed("tags", f"a tag name must be 1 to {TAG_MAX} characters")
+        if not name or len(name) > bound.tag_length:
+            raise ValidationFailed("tags", f"a tag name must be 1 to {bound.tag_length} characters")
         if name not in cleaned:
             cleaned.append(name)
-    if len(cleaned) > TAGS_MAX:
-        raise ValidationFailed("tags", f"a case holds at most {TAGS_MAX} tags")
+    if len(cleaned) > bound.tags:
+        raise ValidationFailed("tags", f"a case holds at most {bound.tags} tags")
     return cleaned
 
 

@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from casedesk.domain import limits
 from casedesk.domain.commands import Command
 from casedesk.domain.errors import ValidationFailed
 
 NAME_MAX = 200
-QUERY_MAX = 2000  # the longest `filter` a case search takes
 RULE_ID_MAX = 64
 
 
@@ -27,8 +27,10 @@ def clean_view_name(name: str) -> str:
 
 
 def clean_query(query: str) -> str:
-    if len(query) > QUERY_MAX:
-        raise ValidationFailed("query", f"query must be at most {QUERY_MAX} characters")
+    """A view's query may be as long as a search's (`domain/limits.py`)."""
+    longest = limits.current().query_length
+    if len(query) > longest:
+        raise ValidationFailed("query", f"query must be at most {longest} characters")
     return query.strip()
 
 

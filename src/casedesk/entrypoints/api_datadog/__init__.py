@@ -28,6 +28,7 @@ from casedesk.entrypoints.api_datadog.cases import (
 from casedesk.entrypoints.api_datadog.cases import routes as cases
 from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
 from casedesk.entrypoints.http.deps import ServiceProvider
+from casedesk.entrypoints.http.hygiene import http_error_headers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
@@ -86,7 +87,9 @@ def create_subapp(container: ServiceProvider) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        return errors.error_response(operation_name(request), exc.status_code, str(exc.detail))
+        response = errors.error_response(operation_name(request), exc.status_code, str(exc.detail))
+        response.headers.update(http_error_headers(app, request, exc))
+        return response
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -19,6 +19,7 @@ from casedesk.domain.errors import (
     DomainError,
     Forbidden,
     NotFound,
+    TimedOut,
     Unauthenticated,
     ValidationFailed,
 )
@@ -88,7 +89,10 @@ TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -141,7 +145,15 @@ def from_domain(operation: str | None, exc: DomainError, parameters: Collection[
         return error_response(operation, 403, exc.message)
     if isinstance(exc, Conflict):
         return error_response(operation, 409, exc.message)
+    if isinstance(exc, TimedOut):
+        return error_response(operation, 503, exc.message)
     return error_response(operation, 400, exc.message)
+
+
+def refusal(status: int, message: str) -> JSONResponse:
+    """A refusal made before any route is reached (body size, rate limit), so in the schema
+    most operations declare."""
+    return error_response(None, status, message)
 
 
 def from_request_validation(operation: str | None, exc: RequestValidationError) -> JSONResponse:

@@ -16,6 +16,7 @@ from casedesk.entrypoints.api_tines import errors, teams
 from casedesk.entrypoints.api_tines.cases import routes as cases
 from casedesk.entrypoints.api_tines.cases import subresources
 from casedesk.entrypoints.http.deps import ServiceProvider
+from casedesk.entrypoints.http.hygiene import http_error_headers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v1"
@@ -46,7 +47,9 @@ def create_subapp(container: ServiceProvider) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        return errors.error_response(exc.status_code, str(exc.detail))
+        response = errors.error_response(exc.status_code, str(exc.detail))
+        response.headers.update(http_error_headers(app, request, exc))
+        return response
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> JSONResponse:

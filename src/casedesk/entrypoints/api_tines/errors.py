@@ -15,6 +15,7 @@ from casedesk.domain.errors import (
     DomainError,
     Forbidden,
     NotFound,
+    TimedOut,
     Unauthenticated,
     ValidationFailed,
 )
@@ -26,7 +27,10 @@ TYPES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "unprocessable_entity",
+    429: "too_many_requests",
+    503: "service_unavailable",
 }
 
 # The domain's field names, in Tines' words.
@@ -78,7 +82,14 @@ def from_domain(exc: DomainError) -> JSONResponse:
         return error_response(403, exc.message)
     if isinstance(exc, Conflict):
         return error_response(409, exc.message)
+    if isinstance(exc, TimedOut):
+        return error_response(503, exc.message)
     return error_response(400, exc.message)
+
+
+def refusal(status: int, message: str) -> JSONResponse:
+    """A refusal made before any route is reached (body size, rate limit)."""
+    return error_response(status, message)
 
 
 def from_request_validation(exc: RequestValidationError) -> JSONResponse:

@@ -1,7 +1,8 @@
 """The part of the Lucene-style syntax every query language here shares: parsing with luqum,
-the boolean structure (AND, OR, NOT, groups, `field:(…)`), and the limits. Each language
-(cases, incidents) supplies how a single term becomes one of its predicates and how its
-predicates combine."""
+the boolean structure (AND, OR, NOT, groups, `field:(…)`), and the limits on a query's size and
+cost (the ones in force, `domain/limits.py`): its length, its terms, its wildcard terms and how
+deeply it nests. Each language (cases, incidents) supplies how a single term becomes one of its
+predicates and how its predicates combine."""
 
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser as lucene
 
+from casedesk.domain import limits
 from casedesk.domain.errors import ValidationFailed
-
-MAX_DEPTH = 32
-MAX_TERMS = 200
+from casedesk.domain.limits import Limits
 
 # luqum's parser object keeps state between tokens; one query at a time.
 _parse_lock = threading.Lock()
@@ -35,11 +35,13 @@ class QueryError(ValidationFailed):
 class Context:
     """What a query is resolved against: who asks (for `me`) and when (for `now-7d`)."""
 
-    def __init__(self, now: datetime, me: uuid.UUID | None, field: str) -> None:
+    def __init__(self, now: datetime, me: uuid.UUID | None, field: str, bounds: Limits | None = None) -> None:
         self.now = now
         self.me = me
         self.field = field
+        self.bounds = bounds or limits.current()
         self.terms = 0
+        self.wildcards = 0
 
     def fail(self, message: str, node: Any = None) -> QueryError:
         position = getattr(node, "pos", None)
@@ -60,36 +62,62 @@ class Grammar(Generic[T]):
 
 def parse(text: str, grammar: Grammar[T], *, now: datetime, me: uuid.UUID | None, field: str) -> T:
     """Parses non-blank `text`; raises ValidationFailed(field, ...) saying where it broke."""
+    ctx = Context(now, me, field)
+    if len(text) > ctx.bounds.query_length:
+        raise QueryError(f"the query is longer than {ctx.bounds.query_length} characters", field)
     try:
         with _parse_lock:
             node = lucene.parse(text)
     except ParseError as exc:
         message = " ".join(str(exc).replace("Syntax error in input : ", "").rstrip("!").split())
         raise QueryError(f"the query does not parse: {message}", field) from None
-    return _resolve(node, None, Context(now, me, field), 0, grammar)
+    return _resolve(node, None, ctx, 0, grammar)
+
+
+# What nests: a group, a field's group of values, a negation or `+`. Operators do not (luqum joins
+# a run of one operator into one node, and AND binds tighter than OR), so counting these
+# bounds the depth of the whole tree, and with it the parser's recursion.
+NESTING = (tree.Group, tree.FieldGroup, tree.Not, tree.Prohibit, tree.Plus)
 
 
 def _resolve(node: Any, field: str | None, ctx: Context, depth: int, grammar: Grammar[T]) -> T:
-    if depth > MAX_DEPTH:
-        raise ctx.fail(f"the query nests deeper than {MAX_DEPTH} levels", node)
-    deeper = depth + 1
+    if isinstance(node, NESTING):
+        depth += 1
+        if depth > ctx.bounds.query_depth:
+            raise ctx.fail(f"the query nests deeper than {ctx.bounds.query_depth} levels", node)
     if isinstance(node, tree.SearchField):
         if field is not None:
             raise ctx.fail(f"field {node.name!r} inside the value of field {field!r}", node)
-        return _resolve(node.expr, node.name, ctx, deeper, grammar)
+        return _resolve(node.expr, node.name, ctx, depth, grammar)
     if isinstance(node, (tree.Group, tree.FieldGroup)):
-        return _resolve(node.expr, field, ctx, deeper, grammar)
+        return _resolve(node.expr, field, ctx, depth, grammar)
     if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
-        return grammar.all_of(tuple(_resolve(child, field, ctx, deeper, grammar) for child in node.children))
+        return grammar.all_of(tuple(_resolve(child, field, ctx, depth, grammar) for child in node.children))
     if isinstance(node, tree.OrOperation):
-        return grammar.any_of(tuple(_resolve(child, field, ctx, deeper, grammar) for child in node.children))
+        return grammar.any_of(tuple(_resolve(child, field, ctx, depth, grammar) for child in node.children))
     if isinstance(node, (tree.Not, tree.Prohibit)):
-        return grammar.negate(_resolve(node.a, field, ctx, deeper, grammar))
+        return grammar.negate(_resolve(node.a, field, ctx, depth, grammar))
     if isinstance(node, tree.Plus):
-        return _resolve(node.a, field, ctx, deeper, grammar)
+        return _resolve(node.a, field, ctx, depth, grammar)
     if isinstance(node, (tree.Word, tree.Phrase, tree.From, tree.To, tree.Range)):
-        ctx.terms += 1
-        if ctx.terms > MAX_TERMS:
-            raise ctx.fail(f"the query has more than {MAX_TERMS} terms", node)
+        _count_term(node, ctx)
         return grammar.term(node, field, ctx)
     raise ctx.fail(f"unsupported query syntax {type(node).__name__}", node)
+
+
+def _count_term(node: Any, ctx: Context) -> None:
+    ctx.terms += 1
+    if ctx.terms > ctx.bounds.query_terms:
+        raise ctx.fail(f"the query has more than {ctx.bounds.query_terms} terms", node)
+    if isinstance(node, tree.Word) and is_wildcard(node.value):
+        ctx.wildcards += 1
+        if ctx.wildcards > ctx.bounds.query_wildcards:
+            raise ctx.fail(f"the query has more than {ctx.bounds.query_wildcards} wildcard terms", node)
+
+
+def is_wildcard(raw: str) -> bool:
+    """A word with an unescaped `*` or `?` that matches more than "anything": such terms are
+    the ones that cost a scan (`*` alone, "has a value", is an indexed test)."""
+    if raw == "*":
+        return False
+    return any(c in "*?" and (i == 0 or raw[i - 1] != "\\") for i, c in enumerate(raw))

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
+from casedesk.entrypoints.api_datadog.wire import QUERY_MAX as WIRE_QUERY_MAX
 from casedesk.entrypoints.api_datadog.wire import Wire
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_counts import (
@@ -35,6 +36,7 @@ from casedesk.services.search.cases import parse_case_query
 router = APIRouter()
 Doc = dict[str, Any]
 
+# Query text is bounded by the search parser (the configured query length); group_bys by this.
 QUERY_MAX = 2000
 DEFAULT_LIMIT = 100
 GROUP_SEPARATOR = "|"
@@ -48,7 +50,7 @@ class AggregateGroupBy(Wire):
 
 
 class AggregateAttributes(Wire):
-    query_filter: str = Field(max_length=QUERY_MAX)
+    query_filter: str = Field(max_length=WIRE_QUERY_MAX)
     group_by: AggregateGroupBy
 
 
@@ -104,7 +106,7 @@ def aggregate_document(aggregation: CaseAggregation, question: tuple[object, ...
 @router.get("/cases/count", name="CountCases")
 def count_cases(
     ctx: Reader,
-    query_filter: Annotated[str | None, Query(max_length=QUERY_MAX)] = None,
+    query_filter: Annotated[str | None, Query()] = None,
     group_bys: Annotated[str | None, Query(max_length=QUERY_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_GROUPS)] = DEFAULT_LIMIT,
 ) -> Doc:

@@ -50,7 +50,7 @@ def search_cases(
         Literal["created_at", "priority", "status"], Query(alias="sort[field]")
     ] = "created_at",
     sort_asc: Annotated[bool, Query(alias="sort[asc]")] = False,
-    filter_: Annotated[str | None, Query(alias="filter", max_length=2000)] = None,
+    filter_: Annotated[str | None, Query(alias="filter")] = None,
 ) -> Doc:
     # Page numbers start at 1; 0 (the contract's default) also means the first page.
     page_number = max(page_number, 1)

@@ -61,7 +61,7 @@ def import_incident(body: s.IncidentImportRequest, ctx: Writer, include: Include
 @router.get("/incidents/search", name="SearchIncidents")
 def search_incidents(
     ctx: Reader,
-    query: Annotated[str, Query(max_length=2000)],
+    query: Annotated[str, Query()],  # bounded by the search parser
     include: Include = None,
     sort: Literal["created", "-created"] = "-created",
     size: PageSize = 10,
