@@ -129,7 +129,9 @@ def update_user(uow: UnitOfWork, cmd: uc.UpdateUser, who: Principal, now: dateti
     }
     if changed:
         uow.users.save(user)
-        audit.record(uow, who, now, AuditAction.USER_UPDATED, "user", user.id, email=user.email, **changed)
+        audit.record(
+            uow, who, now, AuditAction.USER_UPDATED, "user", user.id, email=user.email, changes=changed
+        )
     if cmd.disabled is not None:
         _set_disabled(uow, user, cmd.disabled, who, now)
     return user.id
