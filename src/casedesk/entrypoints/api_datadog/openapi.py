@@ -139,7 +139,7 @@ def describe_own(document: dict[str, Any], contract: Contract) -> None:
                 code: {"description": text, "content": error} for code, text in own_answers.ERRORS.items()
             }
             op["responses"] = {status: success, **errors}
-            wanted |= references(op)
+            wanted |= references(op["responses"])  # the request bodies are FastAPI's
     add_components(document, contract, wanted)
 
 

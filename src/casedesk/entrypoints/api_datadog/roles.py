@@ -53,14 +53,14 @@ def role_users(ctx: Context, role: Role) -> Doc:
 
 
 @router.post("/roles/{role_id}/users", name="AddUserToRole")
-def add_user_to_role(role_id: str, body: s.RelationshipToUser, ctx: UserManager) -> Doc:
+def add_user_to_role(role_id: str, body: s.RoleMemberRequest, ctx: UserManager) -> Doc:
     role = m.role_of(role_id)
     ctx.handle(uc.SetUserRole(parse_uuid(body.data.id, "data/id"), role))
     return role_users(ctx, role)
 
 
 @router.delete("/roles/{role_id}/users", name="RemoveUserFromRole")
-def remove_user_from_role(role_id: str, body: s.RelationshipToUser, ctx: UserManager) -> Doc:
+def remove_user_from_role(role_id: str, body: s.RoleMemberRequest, ctx: UserManager) -> Doc:
     role = m.role_of(role_id)
     user = ctx.services.read.user(parse_uuid(body.data.id, "data/id"))
     if user.role is role:

@@ -263,7 +263,7 @@ class UsersRef(Wire):
     type: Literal["users"]
 
 
-class RelationshipToUser(Wire):
+class RoleMemberRequest(Wire):
     """AddUserToRole's and RemoveUserFromRole's body: the user."""
 
     data: UsersRef
