@@ -7,6 +7,7 @@ import re
 import subprocess
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -48,7 +49,7 @@ def succeeds(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def only_json(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+def only_json(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     """`--json` output: exactly one JSON object on one line and nothing else on stdout."""
     lines = done.stdout.splitlines()
     assert len(lines) == 1, done.stdout
@@ -65,7 +66,7 @@ def refused(url: str, *args: str) -> str:
     return done.stderr
 
 
-def login(store: Container, keys: dict[str, str]) -> Principal:
+def login(store: Container, keys: dict[str, Any]) -> Principal:
     return authenticate(store.keys, keys["api_key"], keys["app_key"])
 
 
