@@ -161,9 +161,25 @@ def casedesk(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @dataclass(frozen=True)
 class Keys:
-    user_id: str
+    """A key pair as `casedesk keys create --json` prints it (`id`: the application key's),
+    with its user's id when the maker knows it (`init --json` and `accounts.new_keys` do)."""
+
     api_key: str
     app_key: str
+    id: str = ""
+    scopes: tuple[str, ...] = ()
+    user_id: str = ""
+
+    @classmethod
+    def parse(cls, printed: dict[str, Any], user_id: str = "") -> Keys:
+        assert set(printed) - {"user_id"} == {"id", "api_key", "app_key", "scopes"}, printed
+        return cls(
+            api_key=printed["api_key"],
+            app_key=printed["app_key"],
+            id=printed["id"],
+            scopes=tuple(printed["scopes"]),
+            user_id=printed.get("user_id", user_id),
+        )
 
 
 @dataclass(frozen=True)
@@ -181,7 +197,7 @@ def running_server(database_url: str) -> Iterator[Server]:
     )
     if done.returncode != 0:
         raise RuntimeError(f"casedesk init failed: {done.stderr}")
-    admin = Keys(**json.loads(done.stdout))
+    admin = Keys.parse(json.loads(done.stdout))
     port = free_port()
     # The suite's one admin key makes far more requests a minute than a client should, and on
     # a loaded machine the race tests' queued writers wait seconds for each other's row locks,

@@ -11,6 +11,7 @@ from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
 from casedesk.adapters.db.engine import build_engine, pool_capacity
+from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
@@ -19,6 +20,7 @@ from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.outbox import Outbox
@@ -57,6 +59,11 @@ class Container:
     @property
     def base_url(self) -> str:
         return self.settings.base_url
+
+    @property
+    def identity(self) -> IdentityReads:
+        """Users, application keys and the audit log, for listing (stateless too)."""
+        return SqlIdentityReads(self.connections)
 
     @property
     def keys(self) -> KeyLookup:

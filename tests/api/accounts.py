@@ -23,23 +23,29 @@ def cli_json(server: Server, *args: str) -> dict[str, Any]:
     return result
 
 
-def new_user(server: Server, label: str = "user") -> str:
-    """Creates a user and returns their email."""
+def create_user(server: Server, label: str = "user", role: str = "standard") -> dict[str, Any]:
+    """Creates a user; `{"user_id", "email", "role"}` as the CLI prints them."""
     email = dd.unique_email(label)
-    cli_json(server, "users", "create", "--email", email, "--name", label.title())
-    return email
+    return cli_json(server, "users", "create", "--email", email, "--name", label.title(), "--role", role)
 
 
-def keys_for(server: Server, email: str, scopes: str | None = None) -> Keys:
+def new_user(server: Server, label: str = "user", role: str = "standard") -> str:
+    """Creates a user and returns their email."""
+    return str(create_user(server, label, role)["email"])
+
+
+def keys_for(server: Server, email: str, scopes: str | None = None, user_id: str = "") -> Keys:
     args = ["keys", "create", "--user", email]
     if scopes is not None:
         args += ["--scopes", scopes]
-    return Keys(**cli_json(server, *args))
+    return Keys.parse(cli_json(server, *args), user_id)
 
 
-def new_keys(server: Server, scopes: str | None = None, label: str = "user") -> Keys:
-    """A new user holding a key pair with `scopes` (every scope when None)."""
-    return keys_for(server, new_user(server, label), scopes)
+def new_keys(server: Server, scopes: str | None = None, label: str = "user", role: str = "standard") -> Keys:
+    """A new user of `role` holding a key pair with `scopes` (the default scopes when None),
+    narrowed by the role as every key is."""
+    user = create_user(server, label, role)
+    return keys_for(server, user["email"], scopes, user["user_id"])
 
 
 def key_headers(keys: Keys) -> dict[str, str]:

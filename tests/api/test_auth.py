@@ -55,7 +55,7 @@ def bad_credentials(admin: Keys) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-CREDENTIAL_LABELS = [label for label, _ in bad_credentials(Keys("", "", ""))]
+CREDENTIAL_LABELS = [label for label, _ in bad_credentials(Keys(api_key="", app_key=""))]
 
 
 # -- 401 -------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_credentials_are_checked_before_the_body(
 
 
 def test_the_official_client_sees_401(server: Server, case: Any) -> None:
-    wrong = Keys(user_id="", api_key=server.admin.api_key, app_key=UNKNOWN_APP_KEY)
+    wrong = Keys(api_key=server.admin.api_key, app_key=UNKNOWN_APP_KEY)
     with accounts.api_as(server, wrong) as api, pytest.raises(ApiException) as refused:
         api.get_case(case.id)
     assert refused.value.status == 401

@@ -449,7 +449,7 @@ def test_unauthenticated_callers_change_nothing(
 ) -> None:
     ids = [c.id for c in make_cases(cases_api, project["id"], 2)]
     before = state(cases_api, ids)
-    with accounts.api_as(server, Keys("", "0" * 32, "0" * 40)) as stranger:
+    with accounts.api_as(server, Keys(api_key="0" * 32, app_key="0" * 40)) as stranger:
         error = refused(stranger, bulk_request(ids, "archive"))
     assert error.status == 401
     assert state(cases_api, ids) == before

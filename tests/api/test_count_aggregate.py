@@ -335,7 +335,7 @@ def test_without_cases_read_it_is_403(server: Server, outsider: Keys) -> None:
 
 
 def test_without_keys_it_is_401(server: Server) -> None:
-    with accounts.api_as(server, Keys("", "0" * 32, "0" * 40)) as api:
+    with accounts.api_as(server, Keys(api_key="0" * 32, app_key="0" * 40)) as api:
         with pytest.raises(ApiException) as counted:
             api.count_cases()
         with pytest.raises(ApiException) as aggregated:

@@ -156,6 +156,43 @@ def test_datadog_answers_match_their_declared_schemas(
     assert_matches(document, "/api/v2/cases", "post", malformed, status=400)
 
 
+def test_answers_of_operations_outside_the_contract_match_their_declared_schemas(
+    document: dict[str, Any], http: httpx.Client, server: Server
+) -> None:
+    admin = server.admin.user_id
+    roles = http.get("/api/v2/roles")
+    admin_role = roles.json()["data"][0]["id"]
+    member = {"data": {"id": admin, "type": "users"}}
+    answers = [
+        ("/api/v2/users", "get", http.get("/api/v2/users")),
+        (
+            "/api/v2/users/{user_id}",
+            "patch",
+            http.patch(
+                f"/api/v2/users/{admin}", json={"data": {"id": admin, "type": "users", "attributes": {}}}
+            ),
+        ),
+        ("/api/v2/roles", "get", roles),
+        (
+            "/api/v2/roles/{role_id}/users",
+            "post",
+            http.post(f"/api/v2/roles/{admin_role}/users", json=member),
+        ),
+        ("/api/v2/current_user/application_keys", "get", http.get("/api/v2/current_user/application_keys")),
+        (
+            "/api/v2/current_user/application_keys/{app_key_id}",
+            "get",
+            http.get(f"/api/v2/current_user/application_keys/{server.admin.id}"),
+        ),
+        ("/api/v2/application_keys", "get", http.get("/api/v2/application_keys")),
+        ("/api/v2/audit/events", "get", http.get("/api/v2/audit/events", params={"page[limit]": 1})),
+    ]
+    for path, method, response in answers:
+        assert_matches(document, path, method, response)
+    unknown = http.get(f"/api/v2/application_keys/{'0' * 8}-0000-4000-8000-{'0' * 12}")
+    assert_matches(document, "/api/v2/application_keys/{app_key_id}", "get", unknown, status=404)
+
+
 def test_tines_answers_match_their_declared_schemas(
     document: dict[str, Any], server: Server, http: httpx.Client, tines: httpx.Client, team: dict[str, Any]
 ) -> None:

@@ -44,7 +44,7 @@ def cli_user_with_keys(server: Server, scopes: str) -> Keys:
     assert made.returncode == 0, made.stderr
     keys = casedesk(server.database_url, "keys", "create", "--user", email, "--scopes", scopes, "--json")
     assert keys.returncode == 0, keys.stderr
-    return Keys(**json.loads(keys.stdout))
+    return Keys.parse(json.loads(keys.stdout), json.loads(made.stdout)["user_id"])
 
 
 @pytest.fixture

@@ -1,16 +1,17 @@
 """Authentication on the real lookup: which presented keys pass, which error names which key,
 that a revoked key or a disabled user is refused on the very next check (nothing is cached),
-and that a successful check is one query."""
+that a successful check is one query, and that a key's use is stamped at most once a
+minute."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, event, update
+from sqlalchemy import Table, event, select, update
 
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
@@ -99,12 +100,39 @@ def test_a_keys_scopes_are_narrowed_to_what_its_users_role_allows(
 
 def test_a_successful_check_is_one_query(db: Container, statements: list[str]) -> None:
     keys = new_keys(db)
+    authenticate(db.keys, keys.api_key, keys.app_key)  # the first use stamps the key
     statements.clear()
     authenticate(db.keys, keys.api_key, keys.app_key)
     assert len(statements) == 1, statements
     statements.clear()
     authenticate(db.keys, None, keys.app_key)
     assert len(statements) == 1, statements
+
+
+def last_used(db: Container, key_id: uuid.UUID) -> datetime | None:
+    with db.engine.connect() as conn:
+        stamp: datetime | None = conn.execute(
+            select(t.app_keys.c.last_used_at).where(t.app_keys.c.id == key_id)
+        ).scalar_one()
+    return stamp
+
+
+def test_a_keys_use_is_stamped_at_most_once_a_minute(db: Container, statements: list[str]) -> None:
+    keys = new_keys(db)
+    first = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    assert last_used(db, keys.key_id) is None
+
+    authenticate(db.keys, keys.api_key, keys.app_key, now=first)
+    assert last_used(db, keys.key_id) == first
+
+    statements.clear()
+    authenticate(db.keys, None, keys.app_key, now=first + timedelta(seconds=59))
+    assert len(statements) == 1, statements  # no write within the minute
+    assert last_used(db, keys.key_id) == first
+
+    later = first + timedelta(seconds=60)
+    authenticate(db.keys, keys.api_key, keys.app_key, now=later)
+    assert last_used(db, keys.key_id) == later
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import re
 import subprocess
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -48,7 +49,7 @@ def succeeds(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def only_json(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+def only_json(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     """`--json` output: exactly one JSON object on one line and nothing else on stdout."""
     lines = done.stdout.splitlines()
     assert len(lines) == 1, done.stdout
@@ -65,7 +66,7 @@ def refused(url: str, *args: str) -> str:
     return done.stderr
 
 
-def login(store: Container, keys: dict[str, str]) -> Principal:
+def login(store: Container, keys: dict[str, Any]) -> Principal:
     return authenticate(store.keys, keys["api_key"], keys["app_key"])
 
 
@@ -104,7 +105,8 @@ def test_init_prints_one_json_object_with_working_keys(url: str, store: Containe
     email = new_email("Admin")
     keys = only_json(succeeds(url, "init", "--admin-email", email.upper(), "--name", "Ada", "--json"))
 
-    assert set(keys) == {"user_id", "api_key", "app_key"}
+    assert list(keys) == ["user_id", "id", "api_key", "app_key", "scopes"]
+    assert keys["scopes"] == sorted(s.value for s in Scope.default())
     assert re.fullmatch(r"[0-9a-f]{32}", keys["api_key"])
     assert re.fullmatch(r"[0-9a-f]{40}", keys["app_key"])
     principal = login(store, keys)
@@ -152,7 +154,7 @@ def test_users_create(url: str, store: Container) -> None:
             url, "users", "create", "--email", email.upper(), "--name", "Jane", "--title", "SRE", "--json"
         )
     )
-    assert made == {"user_id": made["user_id"], "email": email.lower()}
+    assert made == {"user_id": made["user_id"], "email": email.lower(), "role": "standard"}
     user = store.read.user(uuid.UUID(made["user_id"]))
     assert (user.email, user.name, user.title, user.disabled) == (email.lower(), "Jane", "SRE", False)
 
@@ -175,11 +177,14 @@ def test_keys_create_with_scopes(url: str, store: Container) -> None:
     email = new_email()
     user_id = only_json(succeeds(url, "users", "create", "--email", email, "--json"))["user_id"]
     keys = only_json(
-        succeeds(url, "keys", "create", "--user", email, "--scopes", "cases_read,cases_write", "--json")
+        succeeds(url, "keys", "create", "--user", email, "--scopes", "cases_write,cases_read", "--json")
     )
 
-    assert keys["user_id"] == user_id
+    assert list(keys) == ["id", "api_key", "app_key", "scopes"]
+    assert keys["scopes"] == ["cases_read", "cases_write"]  # as stored, sorted
     principal = login(store, keys)
+    assert str(principal.user_id) == user_id
+    assert str(principal.key_id) == keys["id"]
     assert principal.scopes == frozenset({Scope.CASES_READ, Scope.CASES_WRITE})
     assert not principal.has(Scope.USER_ACCESS_INVITE)
     # The application key alone is a bearer token.
@@ -224,7 +229,7 @@ def test_keys_of_a_disabled_user_stop_working(url: str, store: Container) -> Non
     email = new_email()
     succeeds(url, "users", "create", "--email", email)
     keys = only_json(succeeds(url, "keys", "create", "--user", email, "--json"))
-    store.bus.handle(uc.DisableUser(uuid.UUID(keys["user_id"])), Principal.operator())
+    store.bus.handle(uc.DisableUser(login(store, keys).user_id), Principal.operator())
     with pytest.raises(Unauthenticated):
         login(store, keys)
     assert "disabled" in refused(url, "keys", "create", "--user", email, "--json")

@@ -17,6 +17,7 @@ class AuditAction(enum.StrEnum):
     USER_ROLE_CHANGED = "user.role_changed"
     USER_DISABLED = "user.disabled"
     USER_ENABLED = "user.enabled"
+    USER_UPDATED = "user.updated"
     KEYS_CREATED = "keys.created"
     KEY_REVOKED = "key.revoked"
     PROJECT_RESTRICTED = "project.restricted"

@@ -101,6 +101,16 @@ class User:
         self.role = role
         self.modified_at = now
 
+    def change(self, *, name: str | None, email: str | None, title: str | None, now: datetime) -> None:
+        """Sets the members given (None leaves one as it is)."""
+        if name is not None:
+            self.name = name.strip()
+        if email is not None:
+            self.email = clean_email(email)
+        if title is not None:
+            self.title = title
+        self.modified_at = now
+
 
 # The operator's user id: the nil UUID, which no user has.
 OPERATOR_ID = uuid.UUID(int=0)
@@ -144,8 +154,10 @@ class IssuedKeys:
     """A key pair as issued: the only time its secrets are seen, since only hashes are stored."""
 
     user_id: uuid.UUID
+    key_id: uuid.UUID  # the application key's id, by which it is listed and revoked
     api_key: str
     app_key: str
+    scopes: frozenset[Scope]
 
 
 @dataclass
@@ -190,6 +202,48 @@ class CreateUser(Command[uuid.UUID]):
 @dataclass(frozen=True)
 class DisableUser(Command[uuid.UUID]):
     user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class EnableUser(Command[uuid.UUID]):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class SetUserRole(Command[uuid.UUID]):
+    user_id: uuid.UUID
+    role: Role
+
+
+@dataclass(frozen=True)
+class UpdateUser(Command[uuid.UUID]):
+    """Changes the members that are set (None leaves one as it is); `disabled` False enables."""
+
+    user_id: uuid.UUID
+    name: str | None = None
+    email: str | None = None
+    title: str | None = None
+    disabled: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.name is not None and not self.name.strip():
+            raise ValidationFailed("name", "a user's name cannot be empty")
+        if self.email is not None:
+            clean_email(self.email)
+
+
+@dataclass(frozen=True)
+class RevokeAppKey(Command[uuid.UUID]):
+    """Revokes any user's application key (an admin's use)."""
+
+    key_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class RevokeOwnAppKey(Command[uuid.UUID]):
+    """Revokes one of the caller's own application keys; another user's key is not found."""
+
+    key_id: uuid.UUID
 
 
 @dataclass(frozen=True)

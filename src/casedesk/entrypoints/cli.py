@@ -1,15 +1,21 @@
-"""The `casedesk` command line: serve, migrate, init, users and keys."""
+"""The `casedesk` command line: serve, migrate, init, users, keys and the audit log."""
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import users as uc
+from casedesk.domain.audit import AuditAction
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import DomainError, NotFound
+from casedesk.domain.ids import parse_uuid
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 
@@ -17,7 +23,9 @@ app = typer.Typer(help="casedesk: self-hosted case and incident management.", no
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API and application keys.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+audit_app = typer.Typer(help="Read the audit log.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 
 def fail(message: str) -> None:
@@ -48,16 +56,37 @@ def parse_scopes(text: str | None) -> frozenset[Scope]:
     return frozenset(scopes)
 
 
-def print_keys(keys: IssuedKeys, as_json: bool) -> None:
+def print_keys(keys: IssuedKeys, as_json: bool, *, with_user: bool = False) -> None:
+    """`--json` prints `{"id", "api_key", "app_key", "scopes"}` (`id`: the application key's,
+    as `keys list` and `keys revoke` name it), with `user_id` first when `with_user`."""
     if as_json:
-        typer.echo(
-            json.dumps({"user_id": str(keys.user_id), "api_key": keys.api_key, "app_key": keys.app_key})
-        )
+        issued = {
+            **({"user_id": str(keys.user_id)} if with_user else {}),
+            "id": str(keys.key_id),
+            "api_key": keys.api_key,
+            "app_key": keys.app_key,
+            "scopes": sorted(s.value for s in keys.scopes),
+        }
+        typer.echo(json.dumps(issued))
     else:
         typer.echo(f"user id:         {keys.user_id}")
+        typer.echo(f"key id:          {keys.key_id}")
         typer.echo(f"API key:         {keys.api_key}")
         typer.echo(f"application key: {keys.app_key}")
+        typer.echo(f"scopes:          {', '.join(sorted(s.value for s in keys.scopes))}")
         typer.echo("Keep these keys: casedesk stores only their hashes.")
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        fail(f"unknown role {text!r}; roles: {', '.join(r.value for r in Role)}")
+        raise  # unreachable: fail exits
 
 
 @app.command()
@@ -102,15 +131,17 @@ def init(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Create the first admin user and a key pair with the default scopes (run it again for new
-    keys)."""
+    keys; a user of that email who is not an admin is made one)."""
     container = bootstrap(migrate=True)
     try:
         with container.uow() as uow:
-            existing = uow.users.find_by_email(admin_email.strip().lower())
+            existing = uow.users.find_by_email(clean_email(admin_email))
         if existing is None:
             container.bus.handle(
                 uc.CreateUser(email=admin_email, name=name, role=Role.ADMIN), Principal.operator()
             )
+        elif existing.role is not Role.ADMIN:
+            container.bus.handle(uc.SetUserRole(existing.id, Role.ADMIN), Principal.operator())
         keys = container.bus.handle(
             uc.CreateKeys(user_email=admin_email, scopes=Scope.default(), name="init"), Principal.operator()
         )
@@ -118,7 +149,7 @@ def init(
         fail(describe(exc))
     finally:
         container.close()
-    print_keys(keys, as_json)
+    print_keys(keys, as_json, with_user=True)
 
 
 @users_app.command("create")
@@ -126,13 +157,15 @@ def users_create(
     email: Annotated[str, typer.Option(help="The user's email.")],
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    role: Annotated[str, typer.Option(help="admin, standard or read_only.")] = Role.STANDARD.value,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Create a user."""
+    wanted = parse_role(role)
     container = bootstrap(migrate=True)
     try:
         user_id = container.bus.handle(
-            uc.CreateUser(email=email, name=name, title=title), Principal.operator()
+            uc.CreateUser(email=email, name=name, title=title, role=wanted), Principal.operator()
         )
     except DomainError as exc:
         fail(describe(exc))
@@ -140,7 +173,43 @@ def users_create(
         container.close()
     # Echo the address as stored (lower-cased), which is what `keys create --user` matches.
     stored = clean_email(email)
-    typer.echo(json.dumps({"user_id": str(user_id), "email": stored}) if as_json else f"user id: {user_id}")
+    created = {"user_id": str(user_id), "email": stored, "role": wanted.value}
+    typer.echo(json.dumps(created) if as_json else f"user id: {user_id}")
+
+
+def change_user(email: str, command: Callable[[uuid.UUID], Command[uuid.UUID]], done: str) -> None:
+    """Sends `command` for the user with `email`, as the operator, and says it is `done`."""
+    container = bootstrap(migrate=True)
+    try:
+        user = container.identity.user_by_email(email)
+        container.bus.handle(command(user.id), Principal.operator())
+    except DomainError as exc:
+        fail(describe(exc))
+    finally:
+        container.close()
+    typer.echo(f"{user.email} {done}")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    role: Annotated[str, typer.Argument(help="admin, standard or read_only.")],
+) -> None:
+    """Give a user another role (the last active admin keeps theirs)."""
+    wanted = parse_role(role)
+    change_user(email, lambda user_id: uc.SetUserRole(user_id, wanted), f"now has the role {wanted.value}")
+
+
+@users_app.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Disable a user: their keys are refused from the next request on."""
+    change_user(email, uc.DisableUser, "is disabled")
+
+
+@users_app.command("enable")
+def users_enable(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Enable a disabled user again: their keys that are not revoked work again."""
+    change_user(email, uc.EnableUser, "is enabled")
 
 
 @keys_app.command("create")
@@ -164,6 +233,101 @@ def keys_create(
     finally:
         container.close()
     print_keys(keys, as_json)
+
+
+@keys_app.command("list")
+def keys_list(
+    user: Annotated[str | None, typer.Option(help="Only this user's keys (an email).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list.")] = False,
+) -> None:
+    """List application keys, revoked ones too (never their secrets)."""
+    container = bootstrap(migrate=True)
+    try:
+        owner = None if user is None else container.identity.user_by_email(user).id
+        keys = container.identity.app_keys(owner)
+    except DomainError as exc:
+        fail(describe(exc))
+    finally:
+        container.close()
+    listed = [
+        {
+            "id": str(key.id),
+            "user": key.user_email,
+            "scopes": sorted(s.value for s in key.scopes),
+            "created_at": iso(key.created_at),
+            "last_used_at": iso(key.last_used_at),
+            "revoked_at": iso(key.revoked_at),
+        }
+        for key in keys
+    ]
+    if as_json:
+        typer.echo(json.dumps(listed))
+        return
+    for key in keys:
+        when = (
+            f"revoked {iso(key.revoked_at)}"
+            if key.revoked_at
+            else f"last used {iso(key.last_used_at) or 'never'}"
+        )
+        typer.echo(
+            f"{key.id}  {key.user_email}  {key.name}  {when}  {','.join(sorted(s.value for s in key.scopes))}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The application key's id.")]) -> None:
+    """Revoke an application key: it is refused from the next request on (revoking it again
+    changes nothing)."""
+    container = bootstrap(migrate=True)
+    try:
+        container.bus.handle(uc.RevokeAppKey(parse_uuid(key_id, "id")), Principal.operator())
+    except DomainError as exc:
+        fail(describe(exc))
+    finally:
+        container.close()
+    typer.echo(f"application key {key_id} is revoked")
+
+
+@audit_app.command("list")
+def audit_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many entries, newest first.")] = 50,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. user.role_changed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list.")] = False,
+) -> None:
+    """The audit log of administrative actions, newest first."""
+    wanted = None
+    if action is not None:
+        try:
+            wanted = AuditAction(action)
+        except ValueError:
+            fail(f"unknown action {action!r}; actions: {', '.join(a.value for a in AuditAction)}")
+    container = bootstrap(migrate=True)
+    try:
+        entries = container.identity.audit_entries(limit=limit, action=wanted)
+    finally:
+        container.close()
+    listed = [
+        {
+            "id": str(entry.id),
+            "occurred_at": iso(entry.occurred_at),
+            "actor": entry.actor_email,
+            "actor_id": None if entry.actor_id is None else str(entry.actor_id),
+            "key_id": None if entry.key_id is None else str(entry.key_id),
+            "action": entry.action.value,
+            "target_type": entry.target_type,
+            "target_id": entry.target_id,
+            "data": entry.data,
+        }
+        for entry in entries
+    ]
+    if as_json:
+        typer.echo(json.dumps(listed))
+        return
+    for item in listed:
+        typer.echo(
+            f"{item['occurred_at']}  {item['actor']}  {item['action']}  "
+            f"{item['target_type']} {item['target_id']}  {json.dumps(item['data'])}"
+        )
 
 
 def main() -> None:

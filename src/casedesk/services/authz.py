@@ -16,7 +16,10 @@ class Reading(StrEnum):
     CASES = "cases"  # cases, projects, case types, views, links, watchers, counts
     INCIDENTS = "incidents"  # incidents, their items and settings
     MAINTENANCE_WINDOWS = "maintenance_windows"
-    USERS = "users"
+    USERS = "users"  # users and roles
+    OWN_KEYS = "own_keys"  # the caller's own application keys
+    KEYS = "keys"  # every user's application keys
+    AUDIT_LOG = "audit_log"
 
 
 READ_SCOPES: dict[Reading, Scope] = {
@@ -25,6 +28,11 @@ READ_SCOPES: dict[Reading, Scope] = {
     # Datadog keeps maintenance windows under event management.
     Reading.MAINTENANCE_WINDOWS: Scope.EVENT_CORRELATION_CONFIG_READ,
     Reading.USERS: Scope.USER_ACCESS_READ,
+    # Every role may see its own keys, as Datadog's user_app_keys permission every role holds.
+    Reading.OWN_KEYS: Scope.USER_ACCESS_READ,
+    # Everyone's keys and the audit log are an admin's: only that role has user_access_manage.
+    Reading.KEYS: Scope.USER_ACCESS_MANAGE,
+    Reading.AUDIT_LOG: Scope.USER_ACCESS_MANAGE,
 }
 
 

@@ -114,7 +114,14 @@ REGISTRY = Registry(
         # -- users and keys
         on(uc.CreateUser, Scope.USER_ACCESS_INVITE, users.create_user),
         on(uc.DisableUser, Scope.USER_ACCESS_MANAGE, users.disable_user),
+        on(uc.EnableUser, Scope.USER_ACCESS_MANAGE, users.enable_user),
+        on(uc.SetUserRole, Scope.USER_ACCESS_MANAGE, users.set_role),
+        on(uc.UpdateUser, Scope.USER_ACCESS_MANAGE, users.update_user),
         on(uc.CreateKeys, Scope.USER_ACCESS_MANAGE, users.create_keys),
+        on(uc.RevokeAppKey, Scope.USER_ACCESS_MANAGE, users.revoke_key),
+        # Every role may manage its own keys (Datadog's user_app_keys, which every role
+        # holds), so the scope every role's keys can carry guards it.
+        on(uc.RevokeOwnAppKey, Scope.USER_ACCESS_READ, users.revoke_own_key),
         # -- maintenance windows (Datadog's event management scopes)
         on(mc.CreateMaintenanceWindow, Scope.EVENT_CORRELATION_CONFIG_WRITE, maintenance.create_window),
         on(mc.UpdateMaintenanceWindow, Scope.EVENT_CORRELATION_CONFIG_WRITE, maintenance.update_window),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import ApiKey, AppKey, IssuedKeys, Principal, effective_scopes
@@ -39,9 +39,10 @@ def issue_keys(
             created_at=now,
         )
     )
+    app_key_id = uuid.uuid4()
     uow.keys.add_app_key(
         AppKey(
-            id=uuid.uuid4(),
+            id=app_key_id,
             user_id=user_id,
             name=name,
             key_hash=digest(app_secret),
@@ -50,12 +51,23 @@ def issue_keys(
             created_at=now,
         )
     )
-    return IssuedKeys(user_id=user_id, api_key=api_secret, app_key=app_secret)
+    return IssuedKeys(
+        user_id=user_id, key_id=app_key_id, api_key=api_secret, app_key=app_secret, scopes=scopes
+    )
 
 
-def authenticate(keys: KeyLookup, api_key: str | None, app_key: str | None) -> Principal:
+# How stale a key's `last_used_at` may get: stamping every use would make every request a
+# write; once a minute costs one UPDATE per key per minute and is precise enough to tell
+# which keys are still in use.
+USE_STAMP_INTERVAL = timedelta(seconds=60)
+
+
+def authenticate(
+    keys: KeyLookup, api_key: str | None, app_key: str | None, now: datetime | None = None
+) -> Principal:
     """Datadog's rule: an API key and an application key together; or an application key
-    alone when it came as a bearer token (then `api_key` is None and `app_key` is set)."""
+    alone when it came as a bearer token (then `api_key` is None and `app_key` is set).
+    A key accepted is stamped as used unless it was within `USE_STAMP_INTERVAL`."""
     if not app_key:
         raise Unauthenticated("an application key is required (DD-APPLICATION-KEY or Bearer)")
     found = keys.check(None if api_key is None else digest(api_key), digest(app_key))
@@ -66,6 +78,9 @@ def authenticate(keys: KeyLookup, api_key: str | None, app_key: str | None) -> P
         raise Unauthenticated("unknown application key")
     if holder.user_disabled:
         raise Unauthenticated("the key's user is disabled")
+    now = now or datetime.now(UTC)
+    if holder.last_used_at is None or now - holder.last_used_at >= USE_STAMP_INTERVAL:
+        keys.record_use(holder.key_id, now)
     return Principal(
         user_id=holder.user_id,
         email=holder.email,

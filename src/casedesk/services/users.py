@@ -11,7 +11,7 @@ from casedesk.domain.audit import AuditAction
 from casedesk.domain.cases.mentions import MentionLookup
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.ids import UserRef
-from casedesk.domain.users import IssuedKeys, Principal, User, clean_email
+from casedesk.domain.users import AppKey, IssuedKeys, Principal, Role, User, clean_email
 from casedesk.services import audit
 from casedesk.services.keys import issue_keys
 from casedesk.services.ports.uow import UnitOfWork
@@ -81,10 +81,82 @@ def create_user(uow: UnitOfWork, cmd: uc.CreateUser, who: Principal, now: dateti
 
 def disable_user(uow: UnitOfWork, cmd: uc.DisableUser, who: Principal, now: datetime) -> uuid.UUID:
     user = uow.users.get(cmd.user_id)
-    user.disable(now)
-    uow.users.save(user)
-    audit.record(uow, who, now, AuditAction.USER_DISABLED, "user", user.id, email=user.email)
+    _set_disabled(uow, user, True, who, now)
     return user.id
+
+
+def enable_user(uow: UnitOfWork, cmd: uc.EnableUser, who: Principal, now: datetime) -> uuid.UUID:
+    user = uow.users.get(cmd.user_id)
+    _set_disabled(uow, user, False, who, now)
+    return user.id
+
+
+def set_role(uow: UnitOfWork, cmd: uc.SetUserRole, who: Principal, now: datetime) -> uuid.UUID:
+    user = uow.users.get(cmd.user_id)
+    if user.role is cmd.role:
+        return user.id
+    if user.role is Role.ADMIN and not user.disabled:
+        _keep_an_admin(uow, "role", f"{user.email} is the last active admin and cannot lose the admin role")
+    old = user.role
+    user.set_role(cmd.role, now)
+    uow.users.save(user)
+    audit.record(
+        uow,
+        who,
+        now,
+        AuditAction.USER_ROLE_CHANGED,
+        "user",
+        user.id,
+        email=user.email,
+        old=old,
+        new=user.role,
+    )
+    return user.id
+
+
+def update_user(uow: UnitOfWork, cmd: uc.UpdateUser, who: Principal, now: datetime) -> uuid.UUID:
+    user = uow.users.get(cmd.user_id)
+    if cmd.email is not None:
+        email = clean_email(cmd.email)
+        other = uow.users.find_by_email(email)
+        if other is not None and other.id != user.id:
+            raise ValidationFailed("email", f"a user with email {email} already exists")
+    before = {"name": user.name, "email": user.email, "title": user.title}
+    user.change(name=cmd.name, email=cmd.email, title=cmd.title, now=now)
+    after = {"name": user.name, "email": user.email, "title": user.title}
+    changed = {
+        key: {"old": before[key], "new": value} for key, value in after.items() if before[key] != value
+    }
+    if changed:
+        uow.users.save(user)
+        audit.record(
+            uow, who, now, AuditAction.USER_UPDATED, "user", user.id, email=user.email, changes=changed
+        )
+    if cmd.disabled is not None:
+        _set_disabled(uow, user, cmd.disabled, who, now)
+    return user.id
+
+
+def _set_disabled(uow: UnitOfWork, user: User, disabled: bool, who: Principal, now: datetime) -> None:
+    """Disables or enables the user, recording it; a no-op (and no entry) when already so."""
+    if user.disabled is disabled:
+        return
+    if disabled:
+        if user.role is Role.ADMIN:
+            _keep_an_admin(uow, "disabled", f"{user.email} is the last active admin and cannot be disabled")
+        user.disable(now)
+    else:
+        user.enable(now)
+    uow.users.save(user)
+    action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
+    audit.record(uow, who, now, action, "user", user.id, email=user.email)
+
+
+def _keep_an_admin(uow: UnitOfWork, field: str, message: str) -> None:
+    """Refuses a change that would take away the last active admin: nobody could manage users,
+    keys or settings through the API any more."""
+    if uow.users.active_admins() <= 1:
+        raise ValidationFailed(field, message)
 
 
 def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal, now: datetime) -> IssuedKeys:
@@ -106,3 +178,27 @@ def create_keys(uow: UnitOfWork, cmd: uc.CreateKeys, who: Principal, now: dateti
         scopes=sorted(s.value for s in cmd.scopes),
     )
     return issued
+
+
+def revoke_key(uow: UnitOfWork, cmd: uc.RevokeAppKey, who: Principal, now: datetime) -> uuid.UUID:
+    return _revoke(uow, uow.keys.get_app_key(cmd.key_id), who, now)
+
+
+def revoke_own_key(uow: UnitOfWork, cmd: uc.RevokeOwnAppKey, who: Principal, now: datetime) -> uuid.UUID:
+    key = uow.keys.get_app_key(cmd.key_id)
+    if key.user_id != who.user_id:
+        # Someone else's key is not the caller's to know of.
+        raise NotFound("application key", cmd.key_id)
+    return _revoke(uow, key, who, now)
+
+
+def _revoke(uow: UnitOfWork, key: AppKey, who: Principal, now: datetime) -> uuid.UUID:
+    """Marks the key revoked (the row stays for the audit trail); revoking it again changes
+    nothing and records nothing."""
+    if key.revoked_at is None:
+        key.revoked_at = now
+        uow.keys.save_app_key(key)
+        audit.record(
+            uow, who, now, AuditAction.KEY_REVOKED, "key", key.id, user_id=str(key.user_id), name=key.name
+        )
+    return key.id

@@ -72,3 +72,58 @@ def test_creating_users_and_keys_is_in_the_audit_log_with_who_did_it(db: Contain
         created.target_id,
         ["cases_read"],
     )
+
+
+def test_the_last_active_admin_keeps_the_role_and_stays_enabled(bus: MessageBus, admin: Principal) -> None:
+    for refused in (
+        uc.SetUserRole(admin.user_id, Role.STANDARD),
+        uc.DisableUser(admin.user_id),
+        uc.UpdateUser(admin.user_id, disabled=True),
+    ):
+        with pytest.raises(ValidationFailed, match="last active admin"):
+            bus.handle(refused, Principal.operator())
+    # A disabled admin does not count: the one active admin is still the last.
+    other = bus.handle(uc.CreateUser(email="second@example.com", role=Role.ADMIN), Principal.operator())
+    bus.handle(uc.DisableUser(other), Principal.operator())
+    with pytest.raises(ValidationFailed, match="last active admin"):
+        bus.handle(uc.SetUserRole(admin.user_id, Role.READ_ONLY), Principal.operator())
+    bus.handle(uc.EnableUser(other), Principal.operator())
+    bus.handle(uc.SetUserRole(admin.user_id, Role.READ_ONLY), Principal.operator())
+
+
+def test_update_user_changes_only_what_is_given_and_records_it(db: Container, admin: Principal) -> None:
+    user_id = db.bus.handle(uc.CreateUser(email="ann@example.com", name="Ann"), admin)
+    db.bus.handle(uc.UpdateUser(user_id, name="Ann Lee", email="ANN.LEE@example.com"), admin)
+    user = db.read.user(user_id)
+    assert (user.name, user.email, user.title) == ("Ann Lee", "ann.lee@example.com", None)
+    db.bus.handle(uc.UpdateUser(user_id, name="Ann Lee"), admin)  # no change: no entry
+    with db.uow() as uow:
+        [entry] = uow.audit.entries(limit=10, action=AuditAction.USER_UPDATED)
+    assert entry.data == {
+        "email": "ann.lee@example.com",
+        "changes": {
+            "name": {"old": "Ann", "new": "Ann Lee"},
+            "email": {"old": "ann@example.com", "new": "ann.lee@example.com"},
+        },
+    }
+    with pytest.raises(ValidationFailed) as taken:
+        db.bus.handle(uc.UpdateUser(user_id, email="admin@example.com"), admin)
+    assert taken.value.field == "email"
+
+
+def test_a_user_revokes_only_their_own_keys(db: Container, admin: Principal) -> None:
+    db.bus.handle(uc.CreateUser(email="own@example.com"), admin)
+    keys = db.bus.handle(uc.CreateKeys(user_email="own@example.com", scopes=Scope.default()), admin)
+    owner = Principal(
+        user_id=keys.user_id, email="own@example.com", scopes=frozenset({Scope.USER_ACCESS_READ})
+    )
+    theirs = db.bus.handle(uc.CreateKeys(user_email="admin@example.com", scopes=Scope.default()), admin)
+    with pytest.raises(NotFound):
+        db.bus.handle(uc.RevokeOwnAppKey(theirs.key_id), owner)
+    db.bus.handle(uc.RevokeOwnAppKey(keys.key_id), owner)
+    db.bus.handle(uc.RevokeOwnAppKey(keys.key_id), owner)  # again: harmless
+    assert db.identity.app_key(keys.key_id).revoked_at is not None
+    assert db.identity.app_key(theirs.key_id).revoked_at is None
+    with db.uow() as uow:
+        [entry] = uow.audit.entries(limit=10, action=AuditAction.KEY_REVOKED)
+    assert (entry.actor_id, entry.target_id) == (keys.user_id, str(keys.key_id))

@@ -4,21 +4,25 @@ refused from the next request on."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Exists, exists, select
+from sqlalchemy import ColumnElement, Connection, Exists, exists, select, update
+from sqlalchemy.exc import OperationalError
 
-from casedesk.adapters.db.connection_types import ReadConnections
+from casedesk.adapters.db.connection_types import Connections
+from casedesk.adapters.db.rows import known_scopes
 from casedesk.adapters.db.schema import core as t
+from casedesk.domain.errors import Conflict
 from casedesk.domain.users import Role
-from casedesk.domain.vocab import Scope
 from casedesk.services.ports.key_lookup import KeyCheck, KeyHolder
 
 APP, API, USERS = t.app_keys.c, t.api_keys.c, t.users.c
 
 
 class SqlKeyLookup:
-    def __init__(self, connections: ReadConnections) -> None:
+    def __init__(self, connections: Connections) -> None:
         self.connections = connections
 
     def check(self, api_key_hash: str | None, app_key_hash: str) -> KeyCheck:
@@ -26,6 +30,7 @@ class SqlKeyLookup:
             APP.id.label("key_id"),
             APP.revoked_at,
             APP.scopes,
+            APP.last_used_at,
             USERS.id,
             USERS.email,
             USERS.role,
@@ -50,10 +55,20 @@ class SqlKeyLookup:
             email=row["email"],
             role=Role(row["role"]),
             user_disabled=row["disabled"],
-            scopes=frozenset(Scope(s) for s in row["scopes"] if s in Scope._value2member_map_),
+            scopes=known_scopes(row["scopes"]),
             revoked=row["revoked_at"] is not None,
+            last_used_at=row["last_used_at"],
         )
         return KeyCheck(api_key_live=api_key_hash is None or bool(row["api_key_live"]), app_key=holder)
+
+    def record_use(self, key_id: uuid.UUID, now: datetime) -> None:
+        stamp = update(t.app_keys).where(APP.id == key_id).values(last_used_at=now)
+        try:
+            with self.connections.unit(write=True) as conn:
+                conn.execute(stamp)
+                conn.commit()
+        except (Conflict, OperationalError):
+            pass  # the database is busy with writers: the next use stamps it
 
 
 def _api_key_live(api_key_hash: str) -> Exists:

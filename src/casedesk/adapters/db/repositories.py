@@ -22,6 +22,7 @@ from casedesk.adapters.db.cases.side_tables import (
     write_insights,
 )
 from casedesk.adapters.db.rows import (
+    app_key_from_row,
     case_from_row,
     case_to_row,
     case_type_from_row,
@@ -44,7 +45,7 @@ from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
-from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.domain.users import ApiKey, AppKey, Role, User
 from casedesk.services.ports.uow import CommentCell
 
 
@@ -264,6 +265,11 @@ class SqlUserRepository:
     def save(self, user: User) -> None:
         self.conn.execute(update(t.users).where(t.users.c.id == user.id).values(**user_to_row(user)))
 
+    def active_admins(self) -> int:
+        admins = t.users.c.role == Role.ADMIN.value, t.users.c.disabled.is_(False)
+        locked = select(t.users.c.id).where(*admins).with_for_update()
+        return len(self.conn.execute(locked).all())
+
 
 class SqlKeyRepository:
     def __init__(self, conn: Connection) -> None:
@@ -281,6 +287,17 @@ class SqlKeyRepository:
                 created_at=key.created_at,
                 revoked_at=key.revoked_at,
             )
+        )
+
+    def get_app_key(self, key_id: uuid.UUID) -> AppKey:
+        row = self.conn.execute(select(t.app_keys).where(t.app_keys.c.id == key_id)).mappings().first()
+        if row is None:
+            raise NotFound("application key", key_id)
+        return app_key_from_row(row)
+
+    def save_app_key(self, key: AppKey) -> None:
+        self.conn.execute(
+            update(t.app_keys).where(t.app_keys.c.id == key.id).values(revoked_at=key.revoked_at)
         )
 
     def add_api_key(self, key: ApiKey) -> None:

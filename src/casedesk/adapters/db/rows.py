@@ -15,8 +15,8 @@ from casedesk.domain.cases.values import Insight
 from casedesk.domain.documents import from_document, to_document
 from casedesk.domain.projects.project import Project
 from casedesk.domain.projects.settings import ProjectSettings
-from casedesk.domain.users import Role, User
-from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
+from casedesk.domain.users import AppKey, Role, User
+from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason, Scope
 
 
 def case_from_row(row: RowMapping) -> Case:
@@ -130,6 +130,25 @@ def user_from_row(row: RowMapping) -> User:
         number=row["number"],
         role=Role(row["role"]),
     )
+
+
+def app_key_from_row(row: RowMapping) -> AppKey:
+    return AppKey(
+        id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        key_hash=row["key_hash"],
+        last4=row["last4"],
+        scopes=known_scopes(row["scopes"]),
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+        last_used_at=row["last_used_at"],
+    )
+
+
+def known_scopes(names: list[str]) -> frozenset[Scope]:
+    """The stored scope names casedesk still knows (a retired one grants nothing)."""
+    return frozenset(Scope(name) for name in names if name in Scope._value2member_map_)
 
 
 def user_to_row(user: User) -> dict[str, Any]:

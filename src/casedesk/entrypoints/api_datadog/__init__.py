@@ -14,7 +14,15 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from casedesk.domain.errors import DomainError
-from casedesk.entrypoints.api_datadog import errors, maintenance, projects, users
+from casedesk.entrypoints.api_datadog import (
+    application_keys,
+    audit,
+    errors,
+    maintenance,
+    projects,
+    roles,
+    users,
+)
 from casedesk.entrypoints.api_datadog.cases import (
     attributes,
     bulk,
@@ -55,6 +63,9 @@ def router() -> APIRouter:
     api.include_router(move.router)
     api.include_router(maintenance.router)
     api.include_router(users.router)
+    api.include_router(roles.router)
+    api.include_router(application_keys.router)
+    api.include_router(audit.router)
     for incident_router in incident_routers():
         api.include_router(incident_router)
     return api

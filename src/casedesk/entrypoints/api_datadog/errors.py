@@ -73,6 +73,8 @@ OPERATION_FIELD_POINTERS = {
     # {"data": {"id", "type"}}.
     ("MoveCaseToProject", "project"): "/data/id",
     ("LinkIncident", "incident_id"): "/data/id",
+    # AddUserToRole's body is the user; the last active admin keeps the admin role.
+    ("AddUserToRole", "role"): "/data/id",
 }
 # Fields of one operation that are lists in the domain's words: `<field>/<index>` is the item
 # at that index of the request's list.
@@ -81,7 +83,12 @@ OPERATION_LIST_POINTERS = {
     ("BulkUpdateCases", "changes"): "/data/attributes/case_ids",
 }
 # Fields that one operation takes as a path parameter of another name.
-OPERATION_PARAMETERS = {("WatchCase", "user"): "user_uuid", ("UnwatchCase", "user"): "user_uuid"}
+OPERATION_PARAMETERS = {
+    ("WatchCase", "user"): "user_uuid",
+    ("UnwatchCase", "user"): "user_uuid",
+    # The last active admin, refused: the user the path names.
+    ("DisableUser", "disabled"): "user_id",
+}
 TITLES = {
     400: "Bad Request",
     401: "Unauthorized",

@@ -13,12 +13,12 @@ from casedesk.domain.cases.custom_attributes import (
     CustomValueInput,
 )
 from casedesk.domain.cases.values import Insight
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.projects.project import Project
-from casedesk.domain.users import User
+from casedesk.domain.users import Role, User
 from casedesk.domain.vocab import CaseStatus, InsightType, Priority, ResolvedReason
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.project_settings_mapping import settings_from_wire, settings_to_wire
@@ -343,6 +343,18 @@ def project_resource(project: Project) -> dict[str, Any]:
     }
 
 
+def filter_users(users: list[User], text: str | None, status: str | None) -> list[User]:
+    """Datadog's ListUsers filters: `filter`, a piece of the name or email; `filter[status]`,
+    a comma-separated list of Active and Disabled (Pending never applies here)."""
+    if text:
+        wanted = text.strip().lower()
+        users = [u for u in users if wanted in u.email or wanted in u.name.lower()]
+    if status:
+        statuses = {part.strip().lower() for part in status.split(",")}
+        users = [u for u in users if ("disabled" if u.disabled else "active") in statuses]
+    return users
+
+
 def user_resource(user: User) -> dict[str, Any]:
     return {
         "id": str(user.id),
@@ -360,5 +372,27 @@ def user_resource(user: User) -> dict[str, Any]:
             "created_at": iso(user.created_at),
             "modified_at": iso(user.modified_at),
         },
-        "relationships": {"roles": {"data": []}},
+        "relationships": {"roles": {"data": [{"id": str(ROLE_IDS[user.role]), "type": "roles"}]}},
     }
+
+
+# Datadog's three managed roles, one per casedesk role. Their ids are fixed, so a script may
+# keep them; Datadog's own ids differ per organisation and are looked up with ListRoles.
+ROLE_IDS: dict[Role, uuid.UUID] = {
+    Role.ADMIN: uuid.UUID("cd000000-0000-4000-8000-000000000001"),
+    Role.STANDARD: uuid.UUID("cd000000-0000-4000-8000-000000000002"),
+    Role.READ_ONLY: uuid.UUID("cd000000-0000-4000-8000-000000000003"),
+}
+ROLE_NAMES: dict[Role, str] = {
+    Role.ADMIN: "Datadog Admin Role",
+    Role.STANDARD: "Datadog Standard Role",
+    Role.READ_ONLY: "Datadog Read Only Role",
+}
+
+
+def role_of(role_id: str) -> Role:
+    """The role a Datadog role id names; an unknown one is NotFound (it is in the path)."""
+    for role, known in ROLE_IDS.items():
+        if str(known) == role_id.strip().lower():
+            return role
+    raise NotFound("role", role_id)

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from casedesk.entrypoints.api_datadog import own_answers
 from casedesk.entrypoints.http.openapi_refs import references
 
 CONTRACT_FILE = "datadog-v2-cases-incidents.yaml"
@@ -114,6 +115,31 @@ def describe(document: dict[str, Any], contract: Contract) -> None:
             if key in source:
                 op[key] = source[key]
         wanted |= references(op)
+    add_components(document, contract, wanted)
+
+
+def describe_own(document: dict[str, Any], contract: Contract) -> None:
+    """Gives the Datadog operations the contract lacks their declared answers
+    (`own_answers.ANSWERS`) and Datadog's error body, in place of FastAPI's 422."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/APIErrorResponse"}}}
+    wanted: set[str] = set()
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            name = op.get("operationId", "")
+            if method not in HTTP_METHODS or not path.startswith("/api/v2/") or name in contract.operations:
+                continue
+            if name not in own_answers.ANSWERS:
+                raise ValueError(f"Datadog operation {name!r} has no declared answer")
+            body = own_answers.ANSWERS[name]
+            [status] = [s for s in op["responses"] if s.startswith("2")]
+            success: dict[str, Any] = {"description": "OK"}
+            if body is not None:
+                success["content"] = {"application/json": {"schema": body}}
+            errors = {
+                code: {"description": text, "content": error} for code, text in own_answers.ERRORS.items()
+            }
+            op["responses"] = {status: success, **errors}
+            wanted |= references(op["responses"])  # the request bodies are FastAPI's
     add_components(document, contract, wanted)
 
 

@@ -241,6 +241,34 @@ class UserCreateRequest(Wire):
     data: UserCreateData
 
 
+class UserUpdateAttributes(Wire):
+    disabled: bool | None = None
+    email: str | None = None
+    name: str | None = None
+    title: str | None = None
+
+
+class UserUpdateData(Wire):
+    id: str
+    type: Literal["users"]
+    attributes: UserUpdateAttributes
+
+
+class UserUpdateRequest(Wire):
+    data: UserUpdateData
+
+
+class UsersRef(Wire):
+    id: str
+    type: Literal["users"]
+
+
+class RoleMemberRequest(Wire):
+    """AddUserToRole's and RemoveUserFromRole's body: the user."""
+
+    data: UsersRef
+
+
 # -- case types and custom attributes -----------------------------------------------------
 
 CustomAttributeTypeName = Literal["URL", "TEXT", "NUMBER", "SELECT"]

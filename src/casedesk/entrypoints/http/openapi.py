@@ -39,6 +39,7 @@ def openapi_document(app: FastAPI, mounted: Mapping[str, FastAPI]) -> dict[str, 
     contract = datadog_openapi.Contract.load()
     datadog_openapi.forget_generated_bodies(document, contract)
     tines_openapi.describe(document)
+    datadog_openapi.describe_own(document, contract)
     drop_unreferenced_schemas(document)
     datadog_openapi.describe(document, contract)
     return document

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from casedesk.domain.users import Role
@@ -22,6 +23,7 @@ class KeyHolder:
     user_disabled: bool
     scopes: frozenset[Scope]  # as granted to the key, before the role narrows them
     revoked: bool
+    last_used_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -35,4 +37,9 @@ class KeyCheck:
 class KeyLookup(Protocol):
     def check(self, api_key_hash: str | None, app_key_hash: str) -> KeyCheck:
         """Looks the digests up; `api_key_hash` is None when no API key was presented."""
+        ...
+
+    def record_use(self, key_id: uuid.UUID, now: datetime) -> None:
+        """Stamps the application key's `last_used_at`, committed at once. Best effort: a
+        stamp that would have to wait for a busy database is skipped (a later use makes it)."""
         ...

@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 from casedesk.domain.commands import Command
 from casedesk.domain.users import Principal
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.uow import ReadModel
@@ -34,6 +35,10 @@ class Services(Protocol):
 
     @property
     def attachments(self) -> AttachmentReads: ...
+
+    @property
+    def identity(self) -> IdentityReads:
+        """Users, application keys and the audit log."""
 
     @property
     def keys(self) -> KeyLookup:

@@ -83,11 +83,21 @@ class UserRepository(Protocol):
 
     def save(self, user: User) -> None: ...
 
+    def active_admins(self) -> int:
+        """How many users are admins and not disabled, counted under a lock on the admins'
+        rows (PostgreSQL), so two demotions racing cannot both see another admin left."""
+
 
 class KeyRepository(Protocol):
     def add_app_key(self, key: AppKey) -> None: ...
 
     def add_api_key(self, key: ApiKey) -> None: ...
+
+    def get_app_key(self, key_id: uuid.UUID) -> AppKey:
+        """Raises NotFound."""
+
+    def save_app_key(self, key: AppKey) -> None:
+        """Writes what may change: its revocation."""
 
 
 class CaseTypeRepository(Protocol):

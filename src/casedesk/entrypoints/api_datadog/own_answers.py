@@ -1,0 +1,113 @@
+"""What the Datadog operations outside the contract answer, for `/openapi.json`: the users,
+roles, application key and audit operations casedesk implements as Datadog documents them.
+Success bodies reuse the contract's schemas where it has them (`User`); errors are the
+contract's `APIErrorResponse`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: list[str] | None = None, **properties: Schema) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+STRING: Schema = {"type": "string"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+PAGE_META = obj(page=obj(total_count={"type": "integer"}, total_filtered_count={"type": "integer"}))
+
+USERS = obj(
+    ["data"], data={"type": "array", "items": ref("User")}, included={"type": "array"}, meta=PAGE_META
+)
+
+ROLES = obj(
+    ["data"],
+    data={
+        "type": "array",
+        "items": obj(
+            ["id", "type"],
+            id=STRING,
+            type={"const": "roles"},
+            attributes=obj(name=STRING, managed={"type": "boolean"}, user_count={"type": "integer"}),
+            relationships={"type": "object"},
+        ),
+    },
+    meta=PAGE_META,
+)
+
+APPLICATION_KEY = obj(
+    ["id", "type", "attributes"],
+    id=STRING,
+    type={"const": "application_keys"},
+    attributes=obj(
+        name=STRING,
+        created_at=TIME,
+        last4=STRING,
+        scopes={"type": "array", "items": STRING},
+        last_used_at=NULLABLE_TIME,
+        revoked_at={
+            **NULLABLE_TIME,
+            "description": "When the key was revoked (casedesk keeps revoked keys).",
+        },
+    ),
+    relationships=obj(owned_by=obj(data=obj(id=STRING, type={"const": "users"}))),
+)
+APPLICATION_KEYS = obj(
+    ["data"],
+    data={"type": "array", "items": APPLICATION_KEY},
+    included={"type": "array"},
+    meta=obj(page=obj(total_filtered_count={"type": "integer"})),
+)
+
+AUDIT_EVENTS = obj(
+    ["data"],
+    data={
+        "type": "array",
+        "items": obj(
+            ["id", "type", "attributes"],
+            id=STRING,
+            type={"const": "audit"},
+            attributes=obj(
+                timestamp=TIME,
+                service=STRING,
+                message=STRING,
+                tags={"type": "array", "items": STRING},
+                attributes={"type": "object", "description": "evt.name, usr, key_id, target and data."},
+            ),
+        ),
+    },
+    meta=obj(status=STRING, page=obj(after=STRING)),
+    links=obj(next=STRING),
+)
+
+# operationId → its success body (None: it answers 204 without one).
+ANSWERS: dict[str, Schema | None] = {
+    "ListUsers": USERS,
+    "UpdateUser": ref("UserResponse"),
+    "ListRoles": ROLES,
+    "AddUserToRole": USERS,
+    "RemoveUserFromRole": USERS,
+    "ListCurrentUserApplicationKeys": APPLICATION_KEYS,
+    "GetCurrentUserApplicationKey": obj(["data"], data=APPLICATION_KEY),
+    "DeleteCurrentUserApplicationKey": None,
+    "ListApplicationKeys": APPLICATION_KEYS,
+    "GetApplicationKey": obj(["data"], data=APPLICATION_KEY),
+    "DeleteApplicationKey": None,
+    "ListAuditLogs": AUDIT_EVENTS,
+}
+ERRORS = {
+    "400": "Bad Request",
+    "401": "Unauthorized",
+    "403": "Forbidden: the key lacks the scope",
+    "404": "Not Found",
+}
