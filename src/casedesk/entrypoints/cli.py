@@ -1,4 +1,4 @@
-"""The `casedesk` command line: serve, migrate, init, users and keys."""
+"""The `casedesk` command line: serve, migrate, init, users, keys and project access."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import typer
 
 from casedesk.bootstrap import bootstrap
 from casedesk.domain import users as uc
+from casedesk.domain.commands import Command
 from casedesk.domain.errors import DomainError, NotFound
+from casedesk.domain.ids import UserRef
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 
@@ -18,6 +21,10 @@ users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API and application keys.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+projects_app = typer.Typer(help="Manage who may see projects.", no_args_is_help=True)
+members_app = typer.Typer(help="Manage a project's members.", no_args_is_help=True)
+app.add_typer(projects_app, name="projects")
+projects_app.add_typer(members_app, name="members")
 
 
 def fail(message: str) -> None:
@@ -157,6 +164,55 @@ def keys_create(
     finally:
         container.close()
     print_keys(keys, as_json)
+
+
+def run_as_operator(command: Command[object]) -> None:
+    container = bootstrap(migrate=True)
+    try:
+        container.bus.handle(command, Principal.operator())
+    except DomainError as exc:
+        fail(describe(exc))
+    finally:
+        container.close()
+
+
+@projects_app.command("restrict")
+def projects_restrict(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    off: Annotated[bool, typer.Option("--off", help="Open the project to everyone again.")] = False,
+) -> None:
+    """Restrict a project to its members (and admins), or open it again with --off."""
+    run_as_operator(pc.RestrictProject(project=key, restricted=not off))
+    typer.echo(f"project {key.upper()} is {'open' if off else 'restricted'}")
+
+
+@members_app.command("add")
+def members_add(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make them an admin of the project.")] = False,
+) -> None:
+    """Add a member to a project, or change their role."""
+    try:
+        user = UserRef.of_email(email, "user")
+    except DomainError as exc:
+        fail(describe(exc))
+    run_as_operator(pc.AddProjectMember(project=key, user=user, admin=admin))
+    typer.echo(f"{user.email} is {'an admin' if admin else 'a member'} of project {key.upper()}")
+
+
+@members_app.command("remove")
+def members_remove(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+) -> None:
+    """Remove a member from a project."""
+    try:
+        user = UserRef.of_email(email, "user")
+    except DomainError as exc:
+        fail(describe(exc))
+    run_as_operator(pc.RemoveProjectMember(project=key, user=user))
+    typer.echo(f"{user.email} is no longer a member of project {key.upper()}")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Protocol, TypeVar
 
 import anyio
@@ -15,9 +16,10 @@ from casedesk.domain.commands import Command
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services import authz
+from casedesk.services import access, authz
 from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.services import Services
 
 R = TypeVar("R")
@@ -129,6 +131,11 @@ class Context:
     services: Services
     principal: Principal
     scope: Scope
+
+    @cached_property
+    def visibility(self) -> Visibility:
+        """What the caller may see, looked up once per request, when a route first reads."""
+        return access.visibility(self.principal, self.services.read)
 
     def handle(self, command: Command[R]) -> R:
         needed = REGISTRY.scope_of(type(command))
