@@ -191,13 +191,15 @@ def test_comment_edit_and_delete_change_the_comment_cell(
     cell_id = comment_on(db, admin, ref)
     db.bus.handle(c.UpdateCaseComment(ref, cell_id, "second look"), admin)
     [edited] = [cell for cell in rows_about(db, t.timeline_events, ref) if cell["id"] == cell_id]
-    assert edited["data"] == {"message": "second look"}
+    # the cell keeps who edited it
+    assert edited["data"] == {"message": "second look", "modified_by": str(admin.user_id)}
     assert edited["modified_at"] is not None
     assert edited["deleted_at"] is None
 
     db.bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
     [deleted] = [cell for cell in rows_about(db, t.timeline_events, ref) if cell["id"] == cell_id]
     assert deleted["deleted_at"] is not None
+    assert deleted["data"]["deleted_by"] == str(admin.user_id)
     kinds = [m["kind"] for m in rows_about(db, t.outbox, ref)]
     assert kinds == ["case.created", "case.commented", "case.comment_updated", "case.comment_deleted"]
 

@@ -176,14 +176,23 @@ def run_as_operator(command: Command[object]) -> None:
         container.close()
 
 
+def report(as_json: bool, sentence: str, **fields: object) -> None:
+    typer.echo(json.dumps(fields) if as_json else sentence)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
 @projects_app.command("restrict")
 def projects_restrict(
     key: Annotated[str, typer.Argument(help="The project's key (or id).")],
     off: Annotated[bool, typer.Option("--off", help="Open the project to everyone again.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Restrict a project to its members (and admins), or open it again with --off."""
     run_as_operator(pc.RestrictProject(project=key, restricted=not off))
-    typer.echo(f"project {key.upper()} is {'open' if off else 'restricted'}")
+    state = "open" if off else "restricted"
+    report(as_json, f"project {key.upper()} is {state}", project=key.upper(), restricted=not off)
 
 
 @members_app.command("add")
@@ -191,6 +200,7 @@ def members_add(
     key: Annotated[str, typer.Argument(help="The project's key (or id).")],
     email: Annotated[str, typer.Argument(help="The user's email.")],
     admin: Annotated[bool, typer.Option("--admin", help="Make them an admin of the project.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Add a member to a project, or change their role."""
     try:
@@ -198,13 +208,16 @@ def members_add(
     except DomainError as exc:
         fail(describe(exc))
     run_as_operator(pc.AddProjectMember(project=key, user=user, admin=admin))
-    typer.echo(f"{user.email} is {'an admin' if admin else 'a member'} of project {key.upper()}")
+    role = "admin" if admin else "member"
+    sentence = f"{user.email} is {'an admin' if admin else 'a member'} of project {key.upper()}"
+    report(as_json, sentence, project=key.upper(), email=user.email, role=role)
 
 
 @members_app.command("remove")
 def members_remove(
     key: Annotated[str, typer.Argument(help="The project's key (or id).")],
     email: Annotated[str, typer.Argument(help="The user's email.")],
+    as_json: JsonFlag = False,
 ) -> None:
     """Remove a member from a project."""
     try:
@@ -212,7 +225,8 @@ def members_remove(
     except DomainError as exc:
         fail(describe(exc))
     run_as_operator(pc.RemoveProjectMember(project=key, user=user))
-    typer.echo(f"{user.email} is no longer a member of project {key.upper()}")
+    sentence = f"{user.email} is no longer a member of project {key.upper()}"
+    report(as_json, sentence, project=key.upper(), email=user.email, role=None)
 
 
 def main() -> None:

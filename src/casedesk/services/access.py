@@ -19,16 +19,17 @@ from casedesk.domain.ids import UserRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services.ports.access import ProjectAccess, Visibility
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.users import resolve
 
 
-def visibility(who: Principal, projects: ProjectAccess) -> Visibility:
-    """Admins (and the operator) see everything, without a query."""
+def visibility(who: Principal) -> Visibility:
+    """Admins (and the operator) see everything; anyone else all but the restricted projects
+    they are no member of, looked up when first needed."""
     if who.is_admin:
         return Visibility.everything()
-    return Visibility(projects.hidden_projects(who.user_id))
+    return Visibility.of(who.user_id)
 
 
 def may_administer(who: Principal, project: Project) -> bool:

@@ -159,7 +159,7 @@ class MessageBus:
         REGISTRY.authorize(principal, command)
         with self.uow_factory() as uow:
             # Every case and project the handler loads is one the caller may see.
-            uow.limit_to(access.visibility(principal, uow.projects))
+            uow.limit_to(access.visibility(principal))
             result = REGISTRY.run(uow, command, principal, self.clock())
             uow.commit()
         return result

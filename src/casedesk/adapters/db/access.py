@@ -11,16 +11,24 @@ from casedesk.adapters.db.schema import core as t
 from casedesk.services.ports.access import Visibility
 
 
-def visible(column: ColumnElement[uuid.UUID], visibility: Visibility) -> ColumnElement[bool]:
+def hidden(conn: Connection, visibility: Visibility) -> frozenset[uuid.UUID]:
+    """The projects `visibility` hides (looked up on `conn` the first time it is asked)."""
+    return visibility.hidden(lambda user_id: hidden_projects(conn, user_id))
+
+
+def visible(
+    conn: Connection, column: ColumnElement[uuid.UUID], visibility: Visibility
+) -> ColumnElement[bool]:
     """`column` (a project id) names a project the caller may see. Nothing is hidden in the
     common case, and then the condition is TRUE, which SQLAlchemy leaves out of the query."""
-    if visibility.hides_nothing:
+    ids = hidden(conn, visibility)
+    if not ids:
         return true()
-    return column.not_in(sorted(visibility.hidden))
+    return column.not_in(sorted(ids))
 
 
-def visible_cases(visibility: Visibility) -> ColumnElement[bool]:
-    return visible(t.cases.c.project_id, visibility)
+def visible_cases(conn: Connection, visibility: Visibility) -> ColumnElement[bool]:
+    return visible(conn, t.cases.c.project_id, visibility)
 
 
 def hidden_projects(conn: Connection, user_id: uuid.UUID) -> frozenset[uuid.UUID]:

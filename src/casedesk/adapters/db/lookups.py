@@ -29,7 +29,7 @@ def load_users(conn: Connection, ids: Iterable[uuid.UUID | None]) -> dict[uuid.U
 
 def case_id_of(conn: Connection, ref: CaseRef, visibility: Visibility) -> uuid.UUID:
     """Raises NotFound for a reference that names no case the caller may see."""
-    query = select(t.cases.c.id).where(case_ref_clause(ref), visible_cases(visibility))
+    query = select(t.cases.c.id).where(case_ref_clause(ref), visible_cases(conn, visibility))
     found: uuid.UUID | None = conn.execute(query).scalar_one_or_none()
     if found is None:
         raise NotFound("case", ref)

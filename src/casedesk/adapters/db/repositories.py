@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from casedesk.adapters.db import case_numbers
-from casedesk.adapters.db.access import VisibilityLimit, hidden_projects, visible, visible_cases
+from casedesk.adapters.db.access import VisibilityLimit, visible, visible_cases
 from casedesk.adapters.db.cases.side_tables import (
     NO_ASSIGNEES_OR_RECORDS,
     AssigneesAndRecords,
@@ -119,9 +119,9 @@ class SqlCaseRepository:
         self.stored: dict[uuid.UUID, _Stored] = {}
 
     def get(self, ref: CaseRef) -> Case:
-        visible = visible_cases(self.limits.visibility)
+        shown = visible_cases(self.conn, self.limits.visibility)
         row = (
-            self.conn.execute(select(t.cases).where(case_ref_clause(ref), visible).with_for_update())
+            self.conn.execute(select(t.cases).where(case_ref_clause(ref), shown).with_for_update())
             .mappings()
             .first()
         )
@@ -185,12 +185,11 @@ class SqlProjectRepository:
         self.conn = conn
         self.limits = limits
 
-    def hidden_projects(self, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        return hidden_projects(self.conn, user_id)
-
     def get(self, ref: uuid.UUID | str) -> Project:
         p = t.projects.c
-        query = select(t.projects).where(p.deleted_at.is_(None), visible(p.id, self.limits.visibility))
+        query = select(t.projects).where(
+            p.deleted_at.is_(None), visible(self.conn, p.id, self.limits.visibility)
+        )
         if isinstance(ref, uuid.UUID):
             query = query.where(t.projects.c.id == ref)
         else:

@@ -134,8 +134,9 @@ class Context:
 
     @cached_property
     def visibility(self) -> Visibility:
-        """What the caller may see, looked up once per request, when a route first reads."""
-        return access.visibility(self.principal, self.services.read)
+        """What the caller may see, for every read of the request (its hidden projects are
+        looked up once, by the first read that needs them, in that read's transaction)."""
+        return access.visibility(self.principal)
 
     def handle(self, command: Command[R]) -> R:
         needed = REGISTRY.scope_of(type(command))

@@ -4,29 +4,36 @@ decided in `services/access.py`; the adapters only turn a `Visibility` into a pr
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
 
 
-@dataclass(frozen=True)
 class Visibility:
-    """The projects a caller may not see: `hidden` are restricted projects they are no member
-    of (usually none, so a query adds no predicate at all). Admins see everything."""
+    """The projects a caller may not see: the restricted projects they are no member of
+    (usually none, so a query adds no predicate at all). Admins see everything.
 
-    hidden: frozenset[uuid.UUID] = frozenset()
+    Made once per request (or command) without a query; the hidden projects are looked up on
+    first use, by the read or the unit of work that needs them, inside its own transaction,
+    and kept for the rest of the request."""
+
+    def __init__(self, viewer: uuid.UUID | None, hidden: frozenset[uuid.UUID] | None = None) -> None:
+        self.viewer = viewer  # None: sees everything
+        self._hidden = frozenset() if viewer is None else hidden
 
     @classmethod
     def everything(cls) -> Visibility:
-        return cls()
+        return cls(None)
 
-    def allows(self, project_id: uuid.UUID) -> bool:
-        return project_id not in self.hidden
+    @classmethod
+    def of(cls, user_id: uuid.UUID) -> Visibility:
+        """What `user_id` sees, found on first use."""
+        return cls(user_id)
 
-    @property
-    def hides_nothing(self) -> bool:
-        return not self.hidden
+    def hidden(self, lookup: Callable[[uuid.UUID], frozenset[uuid.UUID]]) -> frozenset[uuid.UUID]:
+        """The hidden project ids; `lookup` finds them for the viewer the first time."""
+        if self._hidden is None:
+            assert self.viewer is not None
+            self._hidden = lookup(self.viewer)
+        return self._hidden
 
-
-class ProjectAccess(Protocol):
-    def hidden_projects(self, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        """The ids of the restricted projects (deleted ones too) `user_id` is no member of."""
+    def __repr__(self) -> str:
+        return f"Visibility(viewer={self.viewer}, hidden={self._hidden})"

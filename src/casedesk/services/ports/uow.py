@@ -19,7 +19,7 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.maintenance import MaintenanceWindow
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
-from casedesk.services.ports.access import ProjectAccess, Visibility
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
@@ -62,7 +62,7 @@ class CaseRepository(Protocol):
         it recorded are still written on commit."""
 
 
-class ProjectRepository(ProjectAccess, Protocol):
+class ProjectRepository(Protocol):
     def get(self, ref: uuid.UUID | str) -> Project:
         """By id, or by key when given a string; raises NotFound (also for deleted projects and
         for those the unit of work's visibility hides)."""
@@ -279,7 +279,7 @@ class TimelineEntry:
     submitted_by: User | None = None
 
 
-class ReadModel(ProjectAccess, Protocol):
+class ReadModel(Protocol):
     """Every read of cases and projects takes the caller's `Visibility` first (no default):
     what it hides is NotFound, and left out of every list, count and aggregate."""
 

@@ -251,7 +251,7 @@ def _case_numbers(conn: Connection, events: list[_Event], visibility: Visibility
                     continue
     if not wanted:
         return {}
-    query = select(C.id, C.number).where(C.id.in_(wanted), visible_cases(visibility))
+    query = select(C.id, C.number).where(C.id.in_(wanted), visible_cases(conn, visibility))
     return {i: int(n) for i, n in conn.execute(query)}
 
 
@@ -284,7 +284,7 @@ def _linked(
     info = {
         r.id: LinkedCase(int(r.number), r.title)
         for r in conn.execute(
-            select(C.id, C.number, C.title).where(C.id.in_(others), visible_cases(visibility))
+            select(C.id, C.number, C.title).where(C.id.in_(others), visible_cases(conn, visibility))
         )
     } if others else {}  # fmt: skip
     found: dict[uuid.UUID, list[LinkedCase]] = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, func, select
 
-from casedesk.adapters.db.access import hidden_projects, visible, visible_cases
+from casedesk.adapters.db.access import visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import read_cases
@@ -61,10 +61,6 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
 
     # -- cases ----------------------------------------------------------------------------
 
-    def hidden_projects(self, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        with self.engine.connect() as conn:
-            return hidden_projects(conn, user_id)
-
     def case(
         self,
         visibility: Visibility,
@@ -73,18 +69,18 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
         activities_max: int = ACTIVITIES_MAX,
     ) -> CaseDetail:
         with self.engine.connect() as conn:
-            query = select(t.cases).where(case_ref_clause(ref), visible_cases(visibility))
+            query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
             row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
             return read_cases(conn, [row], include, activities_max, visibility)[0]
 
     def search_cases(self, query: CaseQuery) -> CasePage:
-        condition = and_(compile_predicate(query.filter), visible_cases(query.visibility))
         columns = (*SORT_COLUMNS[query.sort.field], C.number)
         order = [c.asc() if query.sort.ascending else c.desc() for c in columns]
         offset = (max(query.page_number, 1) - 1) * query.page_size
         with self.engine.connect() as conn:
+            condition = and_(compile_predicate(query.filter), visible_cases(conn, query.visibility))
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
             rows = (
                 conn.execute(
@@ -100,13 +96,13 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
         self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
     ) -> CaseCounts:
         with self.engine.connect() as conn:
-            return case_counts.count_cases(conn, visible_cases(visibility), filter, facets, limit)
+            return case_counts.count_cases(conn, visible_cases(conn, visibility), filter, facets, limit)
 
     def aggregate_cases(
         self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
     ) -> CaseAggregation:
         with self.engine.connect() as conn:
-            return case_counts.aggregate_cases(conn, visible_cases(visibility), filter, facets, limit)
+            return case_counts.aggregate_cases(conn, visible_cases(conn, visibility), filter, facets, limit)
 
     def case_timeline(
         self, visibility: Visibility, ref: CaseRef, page_size: int, page_number: int, ascending: bool
@@ -196,7 +192,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             rows = (
                 conn.execute(
                     select(t.projects)
-                    .where(p.deleted_at.is_(None), visible(p.id, visibility))
+                    .where(p.deleted_at.is_(None), visible(conn, p.id, visibility))
                     .order_by(p.key)
                 )
                 .mappings()
@@ -211,7 +207,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             row = (
                 conn.execute(
                     select(t.projects).where(
-                        p.id == project_id, p.deleted_at.is_(None), visible(p.id, visibility)
+                        p.id == project_id, p.deleted_at.is_(None), visible(conn, p.id, visibility)
                     )
                 )
                 .mappings()
@@ -227,7 +223,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             row = (
                 conn.execute(
                     select(t.projects).where(
-                        p.number == number, p.deleted_at.is_(None), visible(p.id, visibility)
+                        p.number == number, p.deleted_at.is_(None), visible(conn, p.id, visibility)
                     )
                 )
                 .mappings()
@@ -247,7 +243,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                     .where(
                         fav.c.user_id == user_id,
                         t.projects.c.deleted_at.is_(None),
-                        visible(t.projects.c.id, visibility),
+                        visible(conn, t.projects.c.id, visibility),
                     )
                 ).scalars()
             )

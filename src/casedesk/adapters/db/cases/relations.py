@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
+from casedesk.adapters.db.access import hidden
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.lookups import case_id_of
 from casedesk.adapters.db.schema import core as t
@@ -153,10 +154,11 @@ def _case_ends(links: list[CaseLink]) -> set[uuid.UUID]:
 def _hidden_cases(conn: Connection, links: list[CaseLink], visibility: Visibility) -> set[uuid.UUID]:
     """The cases at the links' ends that the caller may not see (no query when none is hidden)."""
     ends = _case_ends(links)
-    if visibility.hides_nothing or not ends:
+    projects = hidden(conn, visibility) if ends else frozenset()
+    if not projects:
         return set()
     c = t.cases.c
-    query = select(c.id).where(c.id.in_(ends), c.project_id.in_(sorted(visibility.hidden)))
+    query = select(c.id).where(c.id.in_(ends), c.project_id.in_(sorted(projects)))
     return set(conn.execute(query).scalars())
 
 

@@ -76,7 +76,7 @@ def window_to_row(window: MaintenanceWindow) -> dict[str, Any]:
 
 
 def _view(conn: Connection, view_id: uuid.UUID, visibility: Visibility) -> CaseView:
-    query = select(t.case_views).where(V.id == view_id, visible(V.project_id, visibility))
+    query = select(t.case_views).where(V.id == view_id, visible(conn, V.project_id, visibility))
     row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound("view", view_id)
@@ -134,7 +134,9 @@ class SavedQueryReads:
     def case_views(self, visibility: Visibility, project_id: uuid.UUID) -> list[CaseView]:
         p = t.projects.c
         with self.engine.connect() as conn:
-            live = select(p.id).where(p.id == project_id, p.deleted_at.is_(None), visible(p.id, visibility))
+            live = select(p.id).where(
+                p.id == project_id, p.deleted_at.is_(None), visible(conn, p.id, visibility)
+            )
             if conn.execute(live).first() is None:
                 raise NotFound("project", project_id)
             query = (
