@@ -367,7 +367,7 @@ def test_a_restricted_project_is_404_to_a_non_member_in_every_tines_read_and_wri
         ("DELETE", "", None),
         ("POST", "/comments", {"value": "hi"}),
         ("POST", "/subscribers", {"user_email": "admin@example.com"}),
-        ("POST", "/buttons", {"button_type": "url", "url": "https://example.com", "label": "x"}),
+        ("POST", "/buttons", {"button_type": "page", "url": "https://example.com", "label": "x"}),
         ("POST", "/metadata", {"metadata": {"a": "b"}}),
         ("POST", "/linked_cases", {"id": world.visible["attributes"]["case_number"]}),
         ("POST", "/files", {"filename": "a.txt", "file_contents": "aGk="}),
