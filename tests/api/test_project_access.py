@@ -460,3 +460,20 @@ def test_acting_on_behalf_records_the_caller_as_actor_and_shows_the_named_author
             )
         ).one()
     assert (str(row.actor_id), str(row.on_behalf_of_id)) == (bot.user_id, world.member.user_id)
+
+
+def test_an_incident_linked_to_a_hidden_case_stays_visible_without_naming_the_case(
+    server: Server, world: World, http: httpx.Client, as_outsider: httpx.Client, as_member: httpx.Client
+) -> None:
+    body = {"data": {"type": "incidents", "attributes": {"title": "Breach", "customer_impacted": False}}}
+    made = http.post("/api/v2/incidents", json=body)
+    assert made.status_code == 201, made.text
+    incident = made.json()["data"]["id"]
+    link = {"data": {"id": incident, "type": "incidents"}}
+    assert http.post(f"{V2}/{world.hidden['id']}/relationships/incidents", json=link).status_code == 201
+    case_number = world.hidden["attributes"]["case_number"]
+    member_view = as_member.get(f"/api/v2/incidents/{incident}")
+    assert member_view.json()["data"]["attributes"]["case_id"] == case_number
+    outsider_view = as_outsider.get(f"/api/v2/incidents/{incident}")
+    assert outsider_view.status_code == 200, outsider_view.text
+    assert outsider_view.json()["data"]["attributes"]["case_id"] is None
