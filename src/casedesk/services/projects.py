@@ -37,12 +37,15 @@ def create_project(uow: UnitOfWork, cmd: pc.CreateProject, who: Principal, now: 
     if uow.projects.handle_taken(project.handle):
         raise ValidationFailed("handle", f"project handle {project.handle} is already used")
     project.enabled_custom_case_types = list(cmd.enabled_custom_case_types)
-    for user_id in _members(uow, cmd.member_ids):
-        project.add_member(user_id, admin=user_id in project.admin_ids, now=now)
     project.restricted = cmd.restricted
     uow.projects.add(project)
     if cmd.restricted:
         audit.record(uow, who, now, AuditAction.PROJECT_RESTRICTED, TARGET, project.id, key=project.key)
+    for user_id in _members(uow, cmd.member_ids):
+        if user_id not in project.member_ids:
+            _add_member(uow, project, user_id, False, who, now)
+    if cmd.member_ids:
+        uow.projects.save(project)
     return project.id
 
 
