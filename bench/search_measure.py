@@ -28,6 +28,7 @@ from bench.harness import Keys
 from bench.load import HttpConnection, build_request, percentile
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.entrypoints.api_datadog.cases.counts import DEFAULT_LIMIT
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_counts import distinct, parse_facet
 from casedesk.services.ports.case_queries import CaseQuery, CaseSort, CaseSortField
 from casedesk.services.search.cases import parse_case_query
@@ -112,10 +113,14 @@ def capture(engine: Engine, predicate: Predicate, shape: str, group_bys: Sequenc
     try:
         if shape == COUNT:
             facets = distinct(parse_facet(name, "group_bys") for name in group_bys)
-            read.count_cases(predicate, facets, DEFAULT_LIMIT)
+            read.count_cases(Visibility.everything(), predicate, facets, DEFAULT_LIMIT)
         else:
             sort = CaseSort({"created_at": CaseSortField.CREATED, "priority": CaseSortField.PRIORITY}[shape])
-            read.search_cases(CaseQuery(filter=predicate, sort=sort, page_size=PAGE_SIZE, page_number=1))
+            read.search_cases(
+                CaseQuery(
+                    Visibility.everything(), filter=predicate, sort=sort, page_size=PAGE_SIZE, page_number=1
+                )
+            )
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return captured

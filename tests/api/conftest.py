@@ -8,7 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from casedesk.domain.vocab import Scope
 from tests.api import tines as t
+from tests.api.accounts import keys_for
 from tests.support import Server
 
 
@@ -16,6 +18,14 @@ from tests.support import Server
 def tines(server: Server) -> Iterator[httpx.Client]:
     """Tines' dialect as the admin, with a bearer key."""
     with t.client(server) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def acting_tines(server: Server) -> Iterator[httpx.Client]:
+    """Tines' dialect as the admin with a key that may name other authors (act_on_behalf)."""
+    every = ",".join(scope.value for scope in Scope.all())
+    with t.client(server, keys_for(server, "admin@example.com", every)) as client:
         yield client
 
 

@@ -175,11 +175,11 @@ def test_priority_in_any_case_out_upper(
 
 
 def test_author_assignees_times_and_closed_status(
-    server: Server, tines: httpx.Client, team: dict[str, Any]
+    server: Server, acting_tines: httpx.Client, team: dict[str, Any]
 ) -> None:
     author, first, second = (accounts.new_user(server, n) for n in ("author", "first", "second"))
     case = t.create(
-        tines,
+        acting_tines,
         team,
         author_email=author,
         assignee_emails=[first, second],

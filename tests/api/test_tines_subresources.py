@@ -31,10 +31,14 @@ def test_assignees(server: Server, tines: httpx.Client, team: dict[str, Any]) ->
     assert t.error(tines.get("/api/v1/cases/987654321/assignees"), 404)
 
 
-def test_comments_and_reactions(server: Server, tines: httpx.Client, team: dict[str, Any]) -> None:
+def test_comments_and_reactions(
+    server: Server, tines: httpx.Client, acting_tines: httpx.Client, team: dict[str, Any]
+) -> None:
     author = accounts.new_user(server, "writer")
     case = t.create(tines, team)
-    response = tines.post(path(case, "/comments"), json={"value": "Looking into it", "author_email": author})
+    response = acting_tines.post(
+        path(case, "/comments"), json={"value": "Looking into it", "author_email": author}
+    )
     assert response.status_code == 201, response.text
     comment = response.json()
     assert (comment["case_id"], comment["action"], comment["value"]) == (

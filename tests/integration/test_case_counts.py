@@ -18,6 +18,7 @@ from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, Priority
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_counts import CaseFacet, FacetCombination, FacetValue
 from casedesk.services.search.cases import parse_case_query
 from tests.integration.helpers import new_key
@@ -74,7 +75,9 @@ def query(text: str) -> Any:
 def test_counts_are_grouped_in_the_database(
     db: Container, seeded: dict[str, str], statements: list[str]
 ) -> None:
-    counts = db.read.count_cases(query(f"project:{seeded['key']}"), (F.PRIORITY, F.ASSIGNEE), 10)
+    counts = db.read.count_cases(
+        Visibility.everything(), query(f"project:{seeded['key']}"), (F.PRIORITY, F.ASSIGNEE), 10
+    )
     assert counts.total == 4
     assert [(f.facet, f.values) for f in counts.facets] == [
         (F.PRIORITY, [FacetValue("P1", 2), FacetValue("NOT_DEFINED", 1), FacetValue("P2", 1)]),
@@ -102,14 +105,16 @@ def test_filters_on_joined_tables_stay_filters(
     db: Container, seeded: dict[str, str], text: str, facets: tuple[CaseFacet, ...], expected: list[Any]
 ) -> None:
     scoped = f"project:{seeded['key']} {text.format(**seeded)}"
-    aggregation = db.read.aggregate_cases(query(scoped), facets, 10)
+    aggregation = db.read.aggregate_cases(Visibility.everything(), query(scoped), facets, 10)
     wanted = [FacetCombination(tuple(v.format(**seeded) for v in values), n) for values, n in expected]
     assert aggregation.groups == wanted
     assert aggregation.total == sum(n for _, n in expected)
 
 
 def test_aggregation_limits_groups_not_the_total(db: Container, seeded: dict[str, str]) -> None:
-    aggregation = db.read.aggregate_cases(query(f"project:{seeded['key']}"), (F.PRIORITY,), 1)
+    aggregation = db.read.aggregate_cases(
+        Visibility.everything(), query(f"project:{seeded['key']}"), (F.PRIORITY,), 1
+    )
     assert aggregation.groups == [FacetCombination(("P1",), 2)]
     assert aggregation.total == 4
 
@@ -121,5 +126,5 @@ def test_moved_cases_count_in_their_new_project(
     db.bus.handle(pc.CreateProject(name="Elsewhere", key=destination), admin)
     db.bus.handle(c.MoveCaseToProject(CaseRef(key=f"{seeded['key']}-1"), destination), admin)
     both = query(f"project:({seeded['key']} OR {destination})")
-    counts = db.read.count_cases(both, (F.PROJECT,), 10)
+    counts = db.read.count_cases(Visibility.everything(), both, (F.PROJECT,), 10)
     assert counts.facets[0].values == [FacetValue(seeded["key"], 3), FacetValue(destination, 1)]

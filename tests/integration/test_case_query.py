@@ -31,6 +31,7 @@ from casedesk.domain.vocab import (
     Scope,
 )
 from casedesk.services.bus import MessageBus
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_queries import CaseQuery
 from casedesk.services.search.cases import parse_case_query
 from tests.support import throwaway_database
@@ -67,7 +68,7 @@ def world() -> Iterator[World]:
             clock["now"] = at(when)
             fields.setdefault("type_id", STANDARD_CASE_TYPE_ID)
             case_id = bus.handle(c.CreateCase(**fields), who)  # type: ignore[arg-type]
-            return container.read.case(CaseRef(id=case_id)).case.key
+            return container.read.case(Visibility.everything(), CaseRef(id=case_id)).case.key
 
         def then(when: str, command: Command[object]) -> None:
             clock["now"] = at(when)
@@ -106,7 +107,9 @@ def world() -> Iterator[World]:
 
 def search(world: World, query: str, me: uuid.UUID | None = None) -> set[str]:
     predicate = parse_case_query(query, now=NOW, me=me or world.bob)
-    page = world.container.read.search_cases(CaseQuery(filter=predicate, page_size=100))
+    page = world.container.read.search_cases(
+        CaseQuery(Visibility.everything(), filter=predicate, page_size=100)
+    )
     by_key = {key: label for label, key in world.keys.items()}
     return {by_key[detail.case.key] for detail in page.cases}
 

@@ -20,6 +20,7 @@ from casedesk.domain.ids import CaseRef, UserRef
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import CaseStatus, Priority
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_queries import (
     ACTIVITIES_MAX,
     CaseQuery,
@@ -90,13 +91,13 @@ def test_a_case_with_every_include(
         priority=Priority.P2,
     )  # fmt: skip
     other = open_case(db, admin, team, "Related")
-    number = db.read.case(other).case.number
+    number = db.read.case(Visibility.everything(), other).case.number
     ends = (EntityRef(EntityType.CASE, ref), EntityRef(EntityType.CASE, CaseRef(number=number)))
     db.bus.handle(CreateCaseLink(*ends, Relationship.RELATES_TO, exists_ok=True), admin)
     db.bus.handle(x.WatchCase(ref, UserRef(email=people["bob"])), admin)
     db.bus.handle(x.CommentOnCase(ref, "looking"), admin)
 
-    detail = db.read.case(ref, EVERYTHING)
+    detail = db.read.case(Visibility.everything(), ref, EVERYTHING)
 
     case = detail.case
     assert (case.title, case.priority, case.status) == ("Disk full", Priority.P2, CaseStatus.OPEN)
@@ -117,7 +118,7 @@ def test_a_case_with_every_include(
     assert kinds[0] == "case.created"
     assert kinds[-1] == "case.commented"
     assert [a.id for a in detail.activities] == sorted(a.id for a in detail.activities)
-    assert detail.case_numbers[db.read.case(other).case.id] == number
+    assert detail.case_numbers[db.read.case(Visibility.everything(), other).case.id] == number
 
 
 def test_what_is_not_included_is_neither_read_nor_answered(
@@ -131,7 +132,7 @@ def test_what_is_not_included_is_neither_read_nor_answered(
     db.bus.handle(x.WatchCase(ref, UserRef(email=people["bob"])), admin)
     statements.clear()
 
-    detail = db.read.case(ref)
+    detail = db.read.case(Visibility.everything(), ref)
 
     assert detail.case.metadata == {}
     assert detail.case.assignee_ids == (people["ann_id"],)
@@ -151,7 +152,7 @@ def test_what_is_not_included_is_neither_read_nor_answered(
         assert table not in read, table
 
     statements.clear()
-    only_buttons = db.read.case(ref, frozenset({Include.BUTTONS}))
+    only_buttons = db.read.case(Visibility.everything(), ref, frozenset({Include.BUTTONS}))
     assert [b.spec.label for b in only_buttons.buttons] == ["Run"]
     assert "timeline_events" not in " ".join(statements)
 
@@ -164,17 +165,18 @@ def test_activities_are_the_newest_ones_cut_in_sql(
     for n in range(6):
         for ref in refs:
             db.bus.handle(x.CommentOnCase(ref, f"comment {n}"), admin)
-    everything = db.read.case(refs[0], frozenset({Include.ACTIVITIES}))
+    everything = db.read.case(Visibility.everything(), refs[0], frozenset({Include.ACTIVITIES}))
     assert [a.kind for a in everything.activities].count("case.commented") == 6
 
     statements.clear()
-    one = db.read.case(refs[0], frozenset({Include.ACTIVITIES}), activities_max=3)
+    one = db.read.case(Visibility.everything(), refs[0], frozenset({Include.ACTIVITIES}), activities_max=3)
     assert [a.data["message"] for a in one.activities] == ["comment 3", "comment 4", "comment 5"]
     assert [a.id for a in one.activities] == [a.id for a in everything.activities][-3:]
     assert any("LIMIT" in s.upper() and "timeline_events" in s for s in statements)
 
     statements.clear()
     query = CaseQuery(
+        Visibility.everything(),
         filter=TextMatch(("title",), p.Pattern(token)),
         include=frozenset({Include.ACTIVITIES}),
         activities_max=2,
@@ -188,7 +190,7 @@ def test_activities_are_the_newest_ones_cut_in_sql(
 
 
 def test_the_default_bound_on_activities() -> None:
-    assert CaseQuery().activities_max == ACTIVITIES_MAX == 1000
+    assert CaseQuery(Visibility.everything()).activities_max == ACTIVITIES_MAX == 1000
 
 
 def test_sorts_by_last_change_and_by_opening(db: Container, admin: Principal, team: str) -> None:
@@ -198,7 +200,10 @@ def test_sorts_by_last_change_and_by_opening(db: Container, admin: Principal, te
 
     def order(sort: CaseSort) -> list[uuid.UUID]:
         mine: p.Predicate = And((RefIs("project", name=team), TextMatch(("title",), p.Pattern(token))))
-        return [detail.case.id for detail in db.read.search_cases(CaseQuery(mine, sort)).cases]
+        return [
+            detail.case.id
+            for detail in db.read.search_cases(CaseQuery(Visibility.everything(), mine, sort)).cases
+        ]
 
     ids = [r.id for r in (first, second, third)]
     assert order(CaseSort(CaseSortField.UPDATED)) == [ids[0], ids[2], ids[1]]

@@ -17,9 +17,12 @@ from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import users as uc
-from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.audit import AuditAction
+from casedesk.domain.errors import NotFound, Unauthenticated
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal, Role
 from casedesk.domain.vocab import Scope
+from casedesk.services import access
 from casedesk.services.keys import authenticate
 from tests.support import casedesk, throwaway_database
 
@@ -233,3 +236,46 @@ def test_keys_of_a_disabled_user_stop_working(url: str, store: Container) -> Non
     with pytest.raises(Unauthenticated):
         login(store, keys)
     assert "disabled" in refused(url, "keys", "create", "--user", email, "--json")
+
+
+# -- projects -----------------------------------------------------------------------------
+
+
+def test_projects_restrict_and_members_change_who_sees_a_project_and_are_audited(
+    url: str, store: Container
+) -> None:
+    email = new_email("lead")
+    user_id = uuid.UUID(only_json(succeeds(url, "users", "create", "--email", email, "--json"))["user_id"])
+    lead = Principal(user_id=user_id, email=email, scopes=Scope.default(), role=Role.STANDARD)
+    key = "R" + uuid.uuid4().hex[:6].upper()
+    owner_email = new_email("owner")
+    owner_id = only_json(succeeds(url, "users", "create", "--email", owner_email, "--json"))["user_id"]
+    owner = Principal(user_id=uuid.UUID(owner_id), email=owner_email, scopes=Scope.default())
+    project_id = store.bus.handle(pc.CreateProject(name="Red team", key=key), owner)
+
+    restricted: object = json.loads(succeeds(url, "projects", "restrict", key, "--json").stdout)
+    assert restricted == {"project": key, "restricted": True}
+    assert key not in {p.key for p in store.read.projects(access.visibility(lead))}
+    added = only_json(
+        succeeds(url, "projects", "members", "add", key.lower(), email.upper(), "--admin", "--json")
+    )
+    assert (added["email"], added["role"]) == (email, "admin")
+    project = store.read.project(access.visibility(lead), project_id)
+    assert (project.restricted, user_id in project.admin_ids) == (True, True)
+    succeeds(url, "projects", "members", "remove", key, email)
+    with pytest.raises(NotFound):
+        store.read.project(access.visibility(lead), project_id)
+    assert "not a member" in refused(url, "projects", "members", "remove", key, email)
+    assert "project" in refused(url, "projects", "restrict", "NOSUCH")
+    assert succeeds(url, "projects", "restrict", key, "--off").stdout == f"project {key} is open\n"
+    assert store.read.project(access.visibility(lead), project_id).restricted is False
+
+    with store.uow() as uow:
+        entries = [e for e in uow.audit.entries(limit=20) if e.target_id == str(project_id)]
+    assert [e.action for e in reversed(entries)] == [
+        AuditAction.PROJECT_RESTRICTED,
+        AuditAction.PROJECT_MEMBER_ADDED,
+        AuditAction.PROJECT_MEMBER_REMOVED,
+        AuditAction.PROJECT_OPENED,
+    ]
+    assert {(e.actor_id, e.actor_email) for e in entries} == {(None, "operator")}

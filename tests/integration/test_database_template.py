@@ -19,6 +19,7 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
+from casedesk.services.ports.access import Visibility
 from tests.support import DatabaseTemplate
 
 
@@ -47,7 +48,7 @@ def write_a_case(db: Container) -> tuple[str, int, int, int]:
     db.bus.handle(pc.CreateProject(name="Ops", key="OPS"), ada)
     ref = CaseRef(id=db.bus.handle(c.CreateCase(title="Disk full", project="OPS"), ada))
     db.bus.handle(c.CommentOnCase(ref, "looking"), ada)
-    case = db.read.case(ref).case
+    case = db.read.case(Visibility.everything(), ref).case
     with db.engine.connect() as conn:
         timeline = conn.execute(select(func.max(t.timeline_events.c.seq))).scalar_one()
         outbox = conn.execute(select(func.max(t.outbox.c.seq))).scalar_one()

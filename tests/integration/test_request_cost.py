@@ -22,6 +22,7 @@ from casedesk.domain import users as uc
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
+from casedesk.services.ports.access import Visibility
 from tests.api import dd
 from tests.support import backend, serving_in_thread
 
@@ -144,7 +145,7 @@ def test_a_search_is_one_checkout_and_one_transaction(
 def test_the_tines_dialect_costs_the_same(
     db: Container, counter: Counter, base_url: str, keys: IssuedKeys, project_id: uuid.UUID
 ) -> None:
-    team = db.read.project(project_id).number
+    team = db.read.project(Visibility.everything(), project_id).number
     headers = {"Authorization": f"Bearer {keys.app_key}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as tines:
 

@@ -33,6 +33,7 @@ from casedesk.domain.vocab import (
     Scope,
 )
 from casedesk.services.keys import authenticate
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import delta, new_key, snapshot
 from tests.support import backend
 
@@ -190,13 +191,15 @@ def test_comment_edit_and_delete_change_the_comment_cell(
     cell_id = comment_on(db, admin, ref)
     db.bus.handle(c.UpdateCaseComment(ref, cell_id, "second look"), admin)
     [edited] = [cell for cell in rows_about(db, t.timeline_events, ref) if cell["id"] == cell_id]
-    assert edited["data"] == {"message": "second look"}
+    # the cell keeps who edited it
+    assert edited["data"] == {"message": "second look", "modified_by": str(admin.user_id)}
     assert edited["modified_at"] is not None
     assert edited["deleted_at"] is None
 
     db.bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
     [deleted] = [cell for cell in rows_about(db, t.timeline_events, ref) if cell["id"] == cell_id]
     assert deleted["deleted_at"] is not None
+    assert deleted["data"]["deleted_by"] == str(admin.user_id)
     kinds = [m["kind"] for m in rows_about(db, t.outbox, ref)]
     assert kinds == ["case.created", "case.commented", "case.comment_updated", "case.comment_deleted"]
 
@@ -324,12 +327,18 @@ REFUSALS: dict[str, tuple[Refusal, type[DomainError]]] = {
     "edit unknown comment": (on_a_case(lambda ref: c.UpdateCaseComment(ref, uuid.uuid4(), "x")), NotFound),
     "empty comment": (on_a_case(lambda ref: c.CommentOnCase(ref, "  ")), ValidationFailed),
     "duplicate project key": (
-        by(lambda db, who, pid: pc.CreateProject(name="Again", key=db.read.project(pid).key.lower())),
+        by(
+            lambda db, who, pid: pc.CreateProject(
+                name="Again", key=db.read.project(Visibility.everything(), pid).key.lower()
+            )
+        ),
         ValidationFailed,
     ),
     "duplicate project handle": (
         by(
-            lambda db, who, pid: pc.CreateProject(name="B", key=new_key(), handle=db.read.project(pid).handle)
+            lambda db, who, pid: pc.CreateProject(
+                name="B", key=new_key(), handle=db.read.project(Visibility.everything(), pid).handle
+            )
         ),
         ValidationFailed,
     ),
@@ -370,7 +379,7 @@ def test_a_refused_create_leaves_no_gap_in_the_numbering(
         # Fails after both numbers were drawn; the rollback gives the project's number back.
         open_case(db, admin, project_id, **RESOLVED_BEFORE_OPENED)
     second = case_row(db, open_case(db, admin, project_id))
-    key = db.read.project(project_id).key
+    key = db.read.project(Visibility.everything(), project_id).key
     assert (first["key"], second["key"]) == (f"{key}-1", f"{key}-2")
     # The global number is unique and ordered; on PostgreSQL a sequence may leave a gap.
     gap = 1 if backend() == "postgresql" else 0
@@ -421,7 +430,7 @@ def test_project_commands_write_the_project(db: Container, admin: Principal) -> 
     assert row["deleted_at"] is not None
     assert favorites == []
     with pytest.raises(NotFound):
-        db.read.project(project_id)
+        db.read.project(Visibility.everything(), project_id)
 
 
 def test_user_commands_write_the_user_and_keys(db: Container) -> None:

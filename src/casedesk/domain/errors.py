@@ -37,7 +37,11 @@ class Unauthenticated(DomainError):
 
 
 class Forbidden(DomainError):
-    pass
+    """Refused to this caller; `field`, when given, names what in the request was refused."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class TimedOut(DomainError):

@@ -144,6 +144,7 @@ class Event:
     `data` is JSON-safe (strings, numbers, lists, dicts) so it can be stored as is.
     `appends_timeline` is False for changes to an existing timeline cell (comment edits and
     deletions): they still reach the outbox but do not add a cell of their own.
+    `on_behalf_of_id` is the user the actor named as the author, when that is someone else.
     """
 
     kind: EventKind
@@ -154,3 +155,6 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     appends_timeline: bool = True
+    # Set when the actor made the change on behalf of another user (Tines' `author_email`):
+    # `actor_id` is then who called, and this is the user named as the author.
+    on_behalf_of_id: uuid.UUID | None = None

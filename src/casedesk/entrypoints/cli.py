@@ -1,4 +1,5 @@
-"""The `casedesk` command line: serve, migrate, init, users, keys and the audit log."""
+"""The `casedesk` command line: serve, migrate, init, users, keys, project access and the
+audit log."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from casedesk.domain import users as uc
 from casedesk.domain.audit import AuditAction
 from casedesk.domain.commands import Command
 from casedesk.domain.errors import DomainError, NotFound
-from casedesk.domain.ids import parse_uuid
+from casedesk.domain.ids import UserRef, parse_uuid
+from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 
@@ -26,6 +28,10 @@ app.add_typer(users_app, name="users")
 audit_app = typer.Typer(help="Read the audit log.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+projects_app = typer.Typer(help="Manage who may see projects.", no_args_is_help=True)
+members_app = typer.Typer(help="Manage a project's members.", no_args_is_help=True)
+app.add_typer(projects_app, name="projects")
+projects_app.add_typer(members_app, name="members")
 
 
 def fail(message: str) -> None:
@@ -328,6 +334,69 @@ def audit_list(
             f"{item['occurred_at']}  {item['actor']}  {item['action']}  "
             f"{item['target_type']} {item['target_id']}  {json.dumps(item['data'])}"
         )
+
+
+def run_as_operator(command: Command[object]) -> None:
+    container = bootstrap(migrate=True)
+    try:
+        container.bus.handle(command, Principal.operator())
+    except DomainError as exc:
+        fail(describe(exc))
+    finally:
+        container.close()
+
+
+def report(as_json: bool, sentence: str, **fields: object) -> None:
+    typer.echo(json.dumps(fields) if as_json else sentence)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+@projects_app.command("restrict")
+def projects_restrict(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    off: Annotated[bool, typer.Option("--off", help="Open the project to everyone again.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Restrict a project to its members (and admins), or open it again with --off."""
+    run_as_operator(pc.RestrictProject(project=key, restricted=not off))
+    state = "open" if off else "restricted"
+    report(as_json, f"project {key.upper()} is {state}", project=key.upper(), restricted=not off)
+
+
+@members_app.command("add")
+def members_add(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make them an admin of the project.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add a member to a project, or change their role."""
+    try:
+        user = UserRef.of_email(email, "user")
+    except DomainError as exc:
+        fail(describe(exc))
+    run_as_operator(pc.AddProjectMember(project=key, user=user, admin=admin))
+    role = "admin" if admin else "member"
+    sentence = f"{user.email} is {'an admin' if admin else 'a member'} of project {key.upper()}"
+    report(as_json, sentence, project=key.upper(), email=user.email, role=role)
+
+
+@members_app.command("remove")
+def members_remove(
+    key: Annotated[str, typer.Argument(help="The project's key (or id).")],
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove a member from a project."""
+    try:
+        user = UserRef.of_email(email, "user")
+    except DomainError as exc:
+        fail(describe(exc))
+    run_as_operator(pc.RemoveProjectMember(project=key, user=user))
+    sentence = f"{user.email} is no longer a member of project {key.upper()}"
+    report(as_json, sentence, project=key.upper(), email=user.email, role=None)
 
 
 def main() -> None:

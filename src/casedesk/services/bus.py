@@ -25,7 +25,7 @@ from casedesk.domain.incidents import commands as ic
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services import maintenance, projects, users
+from casedesk.services import access, maintenance, projects, users
 from casedesk.services.cases import (
     bulk,
     buttons,
@@ -111,6 +111,10 @@ REGISTRY = Registry(
         on(pc.DeleteProject, CASES, projects.delete_project),
         on(pc.FavoriteProject, CASES, projects.favorite),
         on(pc.UnfavoriteProject, CASES, projects.unfavorite),
+        # Who may see a project: the handlers ask for an admin or the project's admin.
+        on(pc.RestrictProject, CASES, projects.restrict_project),
+        on(pc.AddProjectMember, CASES, projects.add_member),
+        on(pc.RemoveProjectMember, CASES, projects.remove_member),
         # -- users and keys
         on(uc.CreateUser, Scope.USER_ACCESS_INVITE, users.create_user),
         on(uc.DisableUser, Scope.USER_ACCESS_MANAGE, users.disable_user),
@@ -161,6 +165,8 @@ class MessageBus:
         """Runs the command as `principal` (`Principal.operator()` at the console)."""
         REGISTRY.authorize(principal, command)
         with self.uow_factory() as uow:
+            # Every case and project the handler loads is one the caller may see.
+            uow.limit_to(access.visibility(principal))
             result = REGISTRY.run(uow, command, principal, self.clock())
             uow.commit()
         return result

@@ -22,6 +22,7 @@ from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, CaseStatus, Scope
 from casedesk.services.bus import REGISTRY, MessageBus
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import NOW, Transactions, delta, events, kinds, principal, snapshot
 from tests.support import backend
 
@@ -46,7 +47,7 @@ def test_a_command_commits_once_with_its_events(
         ref = new_case(bus, admin, str(project_id))
 
     assert (transactions.begun, transactions.committed) == (1, 1)
-    case = db.read.case(ref).case
+    case = db.read.case(Visibility.everything(), ref).case
     assert (case.key, case.number, case.created_at) == ("OPS-1", 1, NOW)
     timeline, outbox = events(db, t.timeline_events), events(db, t.outbox)
     assert kinds(timeline) == [CaseEvent.CREATED]
@@ -60,7 +61,7 @@ def test_numbers_are_global_and_keys_per_project(
 ) -> None:
     other = bus.handle(pc.CreateProject(name="Security", key="SEC"), admin)
     keys = [
-        db.read.case(ref).case.key
+        db.read.case(Visibility.everything(), ref).case.key
         for ref in (
             new_case(bus, admin, str(project_id)),
             new_case(bus, admin, "sec"),
@@ -127,7 +128,7 @@ def test_a_broader_scope_is_enough(
 ) -> None:
     writer = principal(admin.user_id, Scope.CASES_WRITE)
     ref = new_case(bus, writer, "OPS")
-    assert db.read.case(ref).case.created_by == admin.user_id
+    assert db.read.case(Visibility.everything(), ref).case.created_by == admin.user_id
     manager = principal(admin.user_id, Scope.USER_ACCESS_MANAGE)
     user_id = bus.handle(uc.CreateUser(email="new@example.com"), manager)
     assert db.read.user(user_id).email == "new@example.com"

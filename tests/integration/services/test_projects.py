@@ -19,6 +19,7 @@ from casedesk.domain.projects.settings import AutoCloseInactiveCases, Notificati
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import STANDARD_CASE_TYPE_ID, Scope
 from casedesk.services.bus import MessageBus
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import NOW, principal, rows
 
 
@@ -62,7 +63,7 @@ def test_update_project(db: Container, bus: MessageBus, admin: Principal, projec
         ),
         admin,
     )
-    project = db.read.project(project_id)
+    project = db.read.project(Visibility.everything(), project_id)
     assert project.name == "Ops team"
     # Each section sent replaces that section; sections not sent stay.
     assert project.settings == ProjectSettings(
@@ -72,14 +73,14 @@ def test_update_project(db: Container, bus: MessageBus, admin: Principal, projec
     assert project.modified_at == NOW
 
     bus.handle(pc.UpdateProject(project_id, handle="Ops-Oncall"), admin)
-    assert db.read.project(project_id).handle == "ops-oncall"
+    assert db.read.project(Visibility.everything(), project_id).handle == "ops-oncall"
     bus.handle(pc.UpdateProject(project_id, handle="ops-oncall"), admin)
 
     other = bus.handle(pc.CreateProject(name="Other", key="OTH"), admin)
     with pytest.raises(ValidationFailed) as taken:
         bus.handle(pc.UpdateProject(other, handle="ops-oncall"), admin)
     assert taken.value.field == "handle"
-    assert db.read.project(other).handle == "oth"
+    assert db.read.project(Visibility.everything(), other).handle == "oth"
 
 
 def test_deleted_projects_are_gone_but_keep_their_cases(
@@ -91,8 +92,8 @@ def test_deleted_projects_are_gone_but_keep_their_cases(
         deleted_at = conn.execute(select(t.projects.c.deleted_at).where(t.projects.c.id == project_id))
         assert deleted_at.scalar_one() == NOW
     with pytest.raises(NotFound):
-        db.read.project(project_id)
-    assert db.read.case(ref).case.key == "OPS-1"
+        db.read.project(Visibility.everything(), project_id)
+    assert db.read.case(Visibility.everything(), ref).case.key == "OPS-1"
     for command in (
         pc.DeleteProject(project_id),
         pc.UpdateProject(project_id, name="x"),
@@ -117,8 +118,8 @@ def test_favorites_are_per_user(
     bus.handle(pc.FavoriteProject(project_id), someone)
     favorites = rows(db, t.project_favorites, "project_id", "user_id")
     assert favorites == sorted([(project_id, admin.user_id), (project_id, someone_id)])
-    assert db.read.favorite_project_ids(someone_id) == [project_id]
+    assert db.read.favorite_project_ids(Visibility.everything(), someone_id) == [project_id]
     bus.handle(pc.UnfavoriteProject(project_id), someone)
     bus.handle(pc.UnfavoriteProject(project_id), someone)
     assert rows(db, t.project_favorites, "project_id", "user_id") == [(project_id, admin.user_id)]
-    assert db.read.favorite_project_ids(someone_id) == []
+    assert db.read.favorite_project_ids(Visibility.everything(), someone_id) == []

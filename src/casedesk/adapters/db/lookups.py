@@ -6,14 +6,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, RowMapping, select
 
+from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.repositories import case_ref_clause
 from casedesk.adapters.db.rows import user_from_row
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import User
+from casedesk.services.ports.access import Visibility
 
 
 def load_users(conn: Connection, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, User]:
@@ -25,10 +27,19 @@ def load_users(conn: Connection, ids: Iterable[uuid.UUID | None]) -> dict[uuid.U
     return {r["id"]: user_from_row(r) for r in rows}
 
 
-def case_id_of(conn: Connection, ref: CaseRef) -> uuid.UUID:
-    """Raises NotFound for a reference that names no case."""
-    query = select(t.cases.c.id).where(case_ref_clause(ref))
+def case_id_of(conn: Connection, ref: CaseRef, visibility: Visibility) -> uuid.UUID:
+    """Raises NotFound for a reference that names no case the caller may see."""
+    query = select(t.cases.c.id).where(case_ref_clause(ref), visible_cases(conn, visibility))
     found: uuid.UUID | None = conn.execute(query).scalar_one_or_none()
     if found is None:
         raise NotFound("case", ref)
     return found
+
+
+def author_and_submitter(row: RowMapping) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """A timeline row's author as shown (whom it was made for, or who made it) and, when the
+    actor acted on someone's behalf, the actor."""
+    on_behalf_of, actor = row["on_behalf_of_id"], row["actor_id"]
+    if on_behalf_of is not None:
+        return on_behalf_of, actor
+    return actor, None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from casedesk.adapters.db import case_numbers
+from casedesk.adapters.db.access import VisibilityLimit, visible, visible_cases
 from casedesk.adapters.db.cases.side_tables import (
     NO_ASSIGNEES_OR_RECORDS,
     AssigneesAndRecords,
@@ -29,6 +30,7 @@ from casedesk.adapters.db.rows import (
     case_type_to_row,
     config_from_row,
     config_to_row,
+    member_rows,
     project_from_row,
     project_to_row,
     user_from_row,
@@ -110,15 +112,17 @@ CASE_TABLES = (
 
 
 class SqlCaseRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, limits: VisibilityLimit) -> None:
         self.conn = conn
+        self.limits = limits
         self.seen: dict[uuid.UUID, Case] = {}
         self.new: set[uuid.UUID] = set()
         self.stored: dict[uuid.UUID, _Stored] = {}
 
     def get(self, ref: CaseRef) -> Case:
+        shown = visible_cases(self.conn, self.limits.visibility)
         row = (
-            self.conn.execute(select(t.cases).where(case_ref_clause(ref)).with_for_update())
+            self.conn.execute(select(t.cases).where(case_ref_clause(ref), shown).with_for_update())
             .mappings()
             .first()
         )
@@ -178,11 +182,15 @@ class SqlCaseRepository:
 
 
 class SqlProjectRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, limits: VisibilityLimit) -> None:
         self.conn = conn
+        self.limits = limits
 
     def get(self, ref: uuid.UUID | str) -> Project:
-        query = select(t.projects).where(t.projects.c.deleted_at.is_(None))
+        p = t.projects.c
+        query = select(t.projects).where(
+            p.deleted_at.is_(None), visible(self.conn, p.id, self.limits.visibility)
+        )
         if isinstance(ref, uuid.UUID):
             query = query.where(t.projects.c.id == ref)
         else:
@@ -197,22 +205,27 @@ class SqlProjectRepository:
         row = self.conn.execute(query).mappings().first()
         if row is None:
             raise NotFound("project", ref)
-        members = self.conn.execute(
-            select(t.project_members.c.user_id).where(t.project_members.c.project_id == row["id"])
-        ).scalars()
-        return project_from_row(row, list(members))
+        return project_from_row(row, project_members(self.conn, [row["id"]]).get(row["id"], []))
 
     def add(self, project: Project) -> None:
         project.number = next_counter(self.conn, "project_number")
         row = project_to_row(project)
         self.conn.execute(insert(t.projects).values(**row, last_case_number=0, number=project.number))
-        for user_id in project.member_ids:
-            self.conn.execute(insert(t.project_members).values(project_id=project.id, user_id=user_id))
+        self._write_members(project)
 
     def save(self, project: Project) -> None:
         self.conn.execute(
             update(t.projects).where(t.projects.c.id == project.id).values(**project_to_row(project))
         )
+        stored = project_members(self.conn, [project.id]).get(project.id, [])
+        if sorted(stored) != sorted(member_rows(project)):
+            self.conn.execute(delete(t.project_members).where(t.project_members.c.project_id == project.id))
+            self._write_members(project)
+
+    def _write_members(self, project: Project) -> None:
+        rows = [{"project_id": project.id, "user_id": u, "role": r} for u, r in member_rows(project)]
+        if rows:
+            self.conn.execute(insert(t.project_members), rows)
 
     def key_taken(self, key: str) -> bool:
         return self.conn.execute(select(t.projects.c.id).where(t.projects.c.key == key)).first() is not None
@@ -376,6 +389,19 @@ class SqlCustomAttributeRepository:
         return self.conn.execute(query).first() is not None
 
 
+def project_members(
+    conn: Connection, project_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """Per project, its members and their roles ("member" or "admin")."""
+    members: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    if project_ids:
+        pm = t.project_members.c
+        query = select(pm.project_id, pm.user_id, pm.role).where(pm.project_id.in_(project_ids))
+        for project_id, user_id, role in conn.execute(query):
+            members.setdefault(project_id, []).append((user_id, role))
+    return members
+
+
 class SqlTimelineRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -397,20 +423,28 @@ class SqlTimelineRepository:
         )
         if row is None:
             raise NotFound("timeline cell", cell_id)
+        on_behalf_of = row["on_behalf_of_id"]
         return CommentCell(
             id=row["id"],
             case_id=case_id,
-            author_id=row["actor_id"],
+            author_id=on_behalf_of or row["actor_id"],
             message=str(row["data"].get("message", "")),
             created_at=row["created_at"],
             modified_at=row["modified_at"],
             deleted_at=row["deleted_at"],
+            posted_by=row["actor_id"] if on_behalf_of else None,
         )
 
     def save_comment(self, cell: CommentCell) -> None:
         tl = t.timeline_events
+        # Who last edited or deleted the comment stays on its cell, beside the message.
+        data: dict[str, Any] = {"message": cell.message}
+        if cell.modified_by is not None:
+            data["modified_by"] = str(cell.modified_by)
+        if cell.deleted_by is not None:
+            data["deleted_by"] = str(cell.deleted_by)
         self.conn.execute(
             update(tl)
             .where(tl.c.id == cell.id)
-            .values(data={"message": cell.message}, modified_at=cell.modified_at, deleted_at=cell.deleted_at)
+            .values(data=data, modified_at=cell.modified_at, deleted_at=cell.deleted_at)
         )

@@ -84,7 +84,11 @@ def case_to_row(case: Case) -> dict[str, Any]:
     }
 
 
-def project_from_row(row: RowMapping, member_ids: list[uuid.UUID]) -> Project:
+MEMBER, PROJECT_ADMIN = "member", "admin"
+
+
+def project_from_row(row: RowMapping, members: list[tuple[uuid.UUID, str]]) -> Project:
+    """`members`: (user id, role) pairs from `project_members`."""
     return Project(
         id=row["id"],
         name=row["name"],
@@ -98,8 +102,10 @@ def project_from_row(row: RowMapping, member_ids: list[uuid.UUID]) -> Project:
         # accepted (the handle, unknown or malformed members): reading drops them.
         settings=from_document(ProjectSettings, row["settings"] or {}, lenient=True),
         enabled_custom_case_types=list(row["enabled_custom_case_types"] or []),
-        member_ids=member_ids,
+        member_ids=[user_id for user_id, _ in members],
+        admin_ids={user_id for user_id, role in members if role == PROJECT_ADMIN},
         number=row["number"],
+        restricted=bool(row["restricted"]),
     )
 
 
@@ -115,7 +121,12 @@ def project_to_row(project: Project) -> dict[str, Any]:
         "created_at": project.created_at,
         "modified_at": project.modified_at,
         "deleted_at": project.deleted_at,
+        "restricted": project.restricted,
     }
+
+
+def member_rows(project: Project) -> list[tuple[uuid.UUID, str]]:
+    return [(u, PROJECT_ADMIN if u in project.admin_ids else MEMBER) for u in project.member_ids]
 
 
 def user_from_row(row: RowMapping) -> User:

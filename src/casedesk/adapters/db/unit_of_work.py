@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from contextlib import ExitStack
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -10,6 +12,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox
+from casedesk.adapters.db.access import VisibilityLimit
 from casedesk.adapters.db.audit import SqlAuditLog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentRepository
 from casedesk.adapters.db.cases.relations import (
@@ -32,6 +35,7 @@ from casedesk.adapters.db.repositories import (
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
+from casedesk.services.ports.access import Visibility
 
 # PostgreSQL's unique_violation (a uniqueness check this transaction passed was overtaken by a
 # concurrent insert), deadlock_detected and serialization_failure (the database chose this
@@ -65,8 +69,10 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.conn = self._unit.enter_context(self.connections.unit(write=self.write))
-        self.cases = SqlCaseRepository(self.conn)
-        self.projects = SqlProjectRepository(self.conn)
+        self.limits = VisibilityLimit()
+        self._on_behalf: dict[uuid.UUID, uuid.UUID] = {}  # author → the actor who acted for them
+        self.cases = SqlCaseRepository(self.conn, self.limits)
+        self.projects = SqlProjectRepository(self.conn, self.limits)
         self.users = SqlUserRepository(self.conn)
         self.keys = SqlKeyRepository(self.conn)
         self.case_types = SqlCaseTypeRepository(self.conn)
@@ -77,7 +83,7 @@ class SqlUnitOfWork:
         self.links = SqlLinkRepository(self.conn)
         self.watchers = SqlWatcherRepository(self.conn)
         self.case_key_aliases = SqlCaseKeyAliasRepository(self.conn)
-        self.case_views = SqlCaseViewRepository(self.conn)
+        self.case_views = SqlCaseViewRepository(self.conn, self.limits)
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
         self.attachments = SqlAttachmentRepository(self.conn)
         self.audit = SqlAuditLog(self.conn)
@@ -98,6 +104,12 @@ class SqlUnitOfWork:
         if lost_a_race(exc):
             raise Conflict("the change conflicts with a concurrent one; retry it") from exc
 
+    def limit_to(self, visibility: Visibility) -> None:
+        self.limits.set(visibility)
+
+    def act_on_behalf(self, *, actor: uuid.UUID, author: uuid.UUID) -> None:
+        self._on_behalf[author] = actor
+
     def commit(self) -> None:
         assert self.conn is not None
         self.cases.flush()
@@ -114,7 +126,16 @@ class SqlUnitOfWork:
             events.extend(incident.events)
             incident.events.clear()
         events.sort(key=lambda e: e.at)
+        if self._on_behalf:
+            events = [self._as_acted(e) for e in events]
         return events
+
+    def _as_acted(self, event: Event) -> Event:
+        """An event the aggregate recorded as the named author's is the caller's, made for them."""
+        actor = self._on_behalf.get(event.actor_id) if event.actor_id else None
+        if actor is None or event.on_behalf_of_id is not None:
+            return event
+        return replace(event, actor_id=actor, on_behalf_of_id=event.actor_id)
 
 
 def write_events(conn: Connection, events: list[Event]) -> None:
@@ -140,6 +161,7 @@ def timeline_rows(events: list[Event]) -> list[dict[str, Any]]:
             "subject_id": e.subject_id,
             "kind": e.kind,
             "actor_id": e.actor_id,
+            "on_behalf_of_id": e.on_behalf_of_id,
             "created_at": e.at,
             "data": e.data,
         }

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from casedesk.domain.commands import Command
+from casedesk.domain.ids import UserRef
 from casedesk.domain.projects.settings import ProjectSettings
 
 
@@ -15,6 +16,9 @@ class CreateProject(Command[uuid.UUID]):
     key: str
     handle: str | None = None
     enabled_custom_case_types: list[str] = field(default_factory=list)
+    restricted: bool = False
+    # Members besides the creator, who is the project's admin.
+    member_ids: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class UpdateProject(Command[uuid.UUID]):
     # The sections sent; each replaces the project's section of that name.
     settings: ProjectSettings | None = None
     enabled_custom_case_types: list[str] | None = None
+    restricted: bool | None = None
+    # The members the project is to have; those kept keep their role, new ones are members.
+    member_ids: tuple[uuid.UUID, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,3 +47,27 @@ class FavoriteProject(Command[uuid.UUID]):
 @dataclass(frozen=True)
 class UnfavoriteProject(Command[uuid.UUID]):
     project_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class RestrictProject(Command[uuid.UUID]):
+    """Restricted (only members and admins see it), or open again when `restricted` is False.
+    `project` is its id, key or number."""
+
+    project: str
+    restricted: bool = True
+
+
+@dataclass(frozen=True)
+class AddProjectMember(Command[uuid.UUID]):
+    """Adds the user, or changes their role when they are a member already."""
+
+    project: str
+    user: UserRef
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveProjectMember(Command[uuid.UUID]):
+    project: str
+    user: UserRef

@@ -57,6 +57,10 @@ class Project:
     member_ids: list[uuid.UUID] = field(default_factory=list)
     # A small public number (Tines' integer team id), given when the project is stored.
     number: int | None = None
+    # Restricted: only its members and the admins see it; open: everyone does.
+    restricted: bool = False
+    # The members who administer it (delete its cases and it, change its settings and access).
+    admin_ids: set[uuid.UUID] = field(default_factory=set)
 
     @classmethod
     def create(
@@ -78,7 +82,40 @@ class Project:
             created_at=now,
             modified_at=now,
             member_ids=[actor],
+            # Whoever creates a project administers it.
+            admin_ids={actor},
         )
+
+    def add_member(self, user_id: uuid.UUID, *, admin: bool, now: datetime) -> bool:
+        """Whether anything changed (a member may become or stop being an admin)."""
+        before = (user_id in self.member_ids, user_id in self.admin_ids)
+        if user_id not in self.member_ids:
+            self.member_ids.append(user_id)
+        if admin:
+            self.admin_ids.add(user_id)
+        else:
+            self.admin_ids.discard(user_id)
+        changed = before != (True, admin)
+        if changed:
+            self.modified_at = now
+        return changed
+
+    def remove_member(self, user_id: uuid.UUID, now: datetime) -> bool:
+        """Whether `user_id` was a member."""
+        if user_id not in self.member_ids:
+            return False
+        self.member_ids.remove(user_id)
+        self.admin_ids.discard(user_id)
+        self.modified_at = now
+        return True
+
+    def restrict(self, restricted: bool, now: datetime) -> bool:
+        """Whether anything changed."""
+        if restricted == self.restricted:
+            return False
+        self.restricted = restricted
+        self.modified_at = now
+        return True
 
     def case_key(self, number: int) -> str:
         return f"{self.key}-{number}"

@@ -254,6 +254,10 @@ class ProjectSettings:
         given = {f.name: getattr(sent, f.name) for f in dataclasses.fields(sent)}
         return dataclasses.replace(self, **{k: v for k, v in given.items() if v is not None})
 
+    def sections(self) -> list[str]:
+        """The names of the sections set."""
+        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None]
+
     def queries(self) -> list[tuple[str, str]]:
         """The case queries the settings hold, each with its path: they must parse."""
         found: list[tuple[str, str]] = []

@@ -55,6 +55,7 @@ FIELD_POINTERS = {
     "declared_by_user": "/data/relationships/declared_by_user/data/id",
     "incident_type": "/data/relationships/incident_type/data/id",
     "user": "/data/relationships/user/data/id",
+    "member_user": "/data/relationships/member_user/data",
     "data": "/data",
     "data/id": "/data/id",
     "data/type": "/data/type",

@@ -114,6 +114,8 @@ def create_project(body: s.ProjectCreateRequest) -> pc.CreateProject:
         key=attrs.key,
         handle=attrs.handle,
         enabled_custom_case_types=attrs.enabled_custom_case_types,
+        restricted=attrs.restricted,
+        member_ids=_member_ids(body.data.relationships) or (),
     )
 
 
@@ -126,7 +128,16 @@ def update_project(project_id: uuid.UUID, body: s.ProjectUpdateRequest) -> pc.Up
         handle=handle,
         settings=settings,
         enabled_custom_case_types=attrs.enabled_custom_case_types,
+        restricted=attrs.restricted,
+        member_ids=_member_ids(body.data.relationships),
     )
+
+
+def _member_ids(relationships: s.ProjectRelationshipsIn | None) -> tuple[uuid.UUID, ...] | None:
+    """None when the request does not send `member_user` (the members stay as they are)."""
+    if relationships is None or relationships.member_user is None:
+        return None
+    return tuple(parse_uuid(user.id, "member_user") for user in relationships.member_user.data)
 
 
 # -- objects → wire ----------------------------------------------------------------------
@@ -286,6 +297,9 @@ def timeline_cell(entry: TimelineEntry) -> dict[str, Any]:
         attributes["modified_at"] = iso(entry.modified_at)
     if entry.author is not None:
         attributes["author"] = author(entry.author)
+    if entry.submitted_by is not None:
+        # The author was named by a caller acting on their behalf: who that caller was.
+        attributes["submitted_by"] = author(entry.submitted_by)
     if event is not None:
         attributes["event"] = event
     return {"id": str(entry.id), "type": "timeline_cell", "attributes": attributes}
@@ -330,7 +344,7 @@ def project_resource(project: Project) -> dict[str, Any]:
             "name": project.name,
             "key": project.key,
             "handle": project.handle,
-            "restricted": False,
+            "restricted": project.restricted,
             "enabled_custom_case_types": project.enabled_custom_case_types,
             "settings": settings_to_wire(project),
             "created_at": iso(project.created_at),

@@ -19,12 +19,12 @@ Doc = dict[str, Any]
 
 
 def project_document(ctx: Context, project_id: Any) -> Doc:
-    return {"data": m.project_resource(ctx.services.read.project(project_id))}
+    return {"data": m.project_resource(ctx.services.read.project(ctx.visibility, project_id))}
 
 
 @router.get("/cases/projects", name="GetProjects")
 def list_projects(ctx: Reader) -> Doc:
-    return {"data": [m.project_resource(p) for p in ctx.services.read.projects()]}
+    return {"data": [m.project_resource(p) for p in ctx.services.read.projects(ctx.visibility)]}
 
 
 @router.post("/cases/projects", name="CreateProject", status_code=201)
@@ -34,7 +34,7 @@ def create_project(body: s.ProjectCreateRequest, ctx: Writer) -> Doc:
 
 @router.get("/cases/projects/favorites", name="ListUserCaseProjectFavorites")
 def list_favorites(ctx: Reader) -> Doc:
-    ids = ctx.services.read.favorite_project_ids(ctx.principal.user_id)
+    ids = ctx.services.read.favorite_project_ids(ctx.visibility, ctx.principal.user_id)
     return {"data": [{"id": str(i), "type": "project_favorite"} for i in ids]}
 
 

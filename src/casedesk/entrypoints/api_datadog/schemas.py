@@ -196,11 +196,30 @@ class ProjectCreateAttributes(Wire):
     handle: str | None = None
     enabled_custom_case_types: list[str] = Field(default_factory=list)
     team_uuid: str | None = None
+    # Readable in the contract's ProjectAttributes; casedesk also takes it here.
+    restricted: bool = False
+
+
+class MemberRef(Wire):
+    id: str
+    type: Literal["user", "users"] = "user"
+
+
+class MemberUsers(Wire):
+    data: list[MemberRef]
+
+
+class ProjectRelationshipsIn(Wire):
+    """The contract's ProjectRelationships, taken on create and update as well."""
+
+    member_user: MemberUsers | None = None
+    member_team: dict[str, Any] | None = None
 
 
 class ProjectCreate(Wire):
     type: Literal["project"]
     attributes: ProjectCreateAttributes
+    relationships: ProjectRelationshipsIn | None = None
 
 
 class ProjectCreateRequest(Wire):
@@ -212,11 +231,13 @@ class ProjectUpdateAttributes(Wire):
     settings: dict[str, dict[str, Any]] | None = None
     enabled_custom_case_types: list[str] | None = None
     team_uuid: str | None = None
+    restricted: bool | None = None
 
 
 class ProjectUpdate(Wire):
     type: Literal["project"]
     attributes: ProjectUpdateAttributes = Field(default_factory=ProjectUpdateAttributes)
+    relationships: ProjectRelationshipsIn | None = None
 
 
 class ProjectUpdateRequest(Wire):

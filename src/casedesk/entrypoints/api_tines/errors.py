@@ -79,7 +79,7 @@ def from_domain(exc: DomainError) -> JSONResponse:
     if isinstance(exc, Unauthenticated):
         return error_response(401, exc.message)
     if isinstance(exc, Forbidden):
-        return error_response(403, exc.message)
+        return error_response(403, exc.message, FIELDS.get(exc.field, exc.field) if exc.field else None)
     if isinstance(exc, Conflict):
         return error_response(409, exc.message)
     if isinstance(exc, TimedOut):

@@ -72,6 +72,8 @@ class TinesActivity(Answer):
     value: str
     user: TinesCaseUser | TinesNobody
     created_at: str
+    # Present when the user was named as the author by a caller acting on their behalf.
+    submitted_by: TinesCaseUser | TinesNobody | None = None
 
 
 class TinesButton(Answer):

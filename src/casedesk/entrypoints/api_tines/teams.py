@@ -26,7 +26,7 @@ def team_project(ctx: Context, number: int) -> Project:
     """The live project a team number in a path or query names. Naming none is a 404 here,
     where a team named in a body is a 400 (errors.NAMED_IN_BODY), so say it as a team."""
     try:
-        return ctx.services.read.project_by_number(number)
+        return ctx.services.read.project_by_number(ctx.visibility, number)
     except NotFound:
         raise NotFound("team", number) from None
 
@@ -34,7 +34,7 @@ def team_project(ctx: Context, number: int) -> Project:
 @router.get("/teams")
 @router.get("/teams/", include_in_schema=False)
 def list_teams(ctx: Reader) -> Doc:
-    teams = sorted(ctx.services.read.projects(), key=lambda p: p.number or 0)
+    teams = sorted(ctx.services.read.projects(ctx.visibility), key=lambda p: p.number or 0)
     base = f"{ctx.services.base_url.rstrip('/')}/api/v1/teams"
     return {
         "teams": [team(p) for p in teams],

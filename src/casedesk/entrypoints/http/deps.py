@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Protocol, TypeVar
 
 import anyio
@@ -15,9 +16,10 @@ from casedesk.domain.commands import Command
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
-from casedesk.services import authz
+from casedesk.services import access, authz
 from casedesk.services.bus import REGISTRY
 from casedesk.services.keys import authenticate
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.services import Services
 
 R = TypeVar("R")
@@ -129,6 +131,12 @@ class Context:
     services: Services
     principal: Principal
     scope: Scope
+
+    @cached_property
+    def visibility(self) -> Visibility:
+        """What the caller may see, for every read of the request (its hidden projects are
+        looked up once, by the first read that needs them, in that read's transaction)."""
+        return access.visibility(self.principal)
 
     def handle(self, command: Command[R]) -> R:
         needed = REGISTRY.scope_of(type(command))

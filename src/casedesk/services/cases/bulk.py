@@ -12,9 +12,9 @@ from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import InvalidTransition, NotFound, ValidationFailed
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import Principal
+from casedesk.services.access import author_of
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.registry import Dispatch
-from casedesk.services.users import resolve
 
 # The single-case changes a bulk update may apply. Each runs through the handler a single
 # update uses, so every rule, timeline event and outbox row is the same.
@@ -62,8 +62,9 @@ def change_case(
         dispatch.authorize(who, change)
     case = uow.cases.get(cmd.case)
     if cmd.author is not None:
-        # The changes are the author's, as if they had made them (the caller's scopes still apply).
-        who = dataclasses.replace(who, user_id=resolve(uow, cmd.author, "author").id)
+        # The changes are recorded as the author's (the caller's scopes and role still apply;
+        # the unit of work records the caller as the actor when the author is someone else).
+        who = dataclasses.replace(who, user_id=author_of(uow, cmd.author, who))
 
     def position(change: c.CaseCommand[object]) -> int:
         return LAST.index(type(change)) + 1 if isinstance(change, LAST) else 0

@@ -15,6 +15,7 @@ from casedesk.domain.cases.values import TAGS_KEY
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import CaseStatus
+from casedesk.services.access import author_of, require_project_admin
 from casedesk.services.cases.closure import closure_view
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.users import mentionable, resolve, resolve_all
@@ -29,7 +30,7 @@ def check_records(uow: UnitOfWork, record_ids: Sequence[int]) -> None:
 def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetime) -> uuid.UUID:
     project = uow.projects.get(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
-    author = resolve(uow, cmd.author, "author").id if cmd.author else who.user_id
+    author = author_of(uow, cmd.author, who)
     assignees = resolve_all(uow, cmd.assignees, "assignees")
     check_records(uow, cmd.record_ids)
     tags = [*cmd.attributes.get(TAGS_KEY, []), *cmd.tags]
@@ -257,7 +258,9 @@ def remove_insights(uow: UnitOfWork, cmd: c.RemoveCaseInsights, who: Principal, 
 
 
 def delete_case(uow: UnitOfWork, cmd: c.DeleteCase, who: Principal, now: datetime) -> uuid.UUID:
+    """The case's timeline stays, its last row saying who deleted it."""
     case = uow.cases.get(cmd.case)
+    require_project_admin(who, uow.projects.get(case.project_id), f"delete case {case.key}")
     for incident in uow.incidents.linked_to_case(case.id):
         incident.unlink_case(who.user_id, now)
     case.deleted(who.user_id, now)

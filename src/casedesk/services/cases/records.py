@@ -9,8 +9,8 @@ from typing import Any
 from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.attachments import clean_file_contents, clean_file_name, clean_record_fields
 from casedesk.domain.users import Principal
+from casedesk.services.access import author_of
 from casedesk.services.ports.uow import UnitOfWork
-from casedesk.services.users import resolve
 
 
 def create_record(uow: UnitOfWork, cmd: c.CreateRecord, who: Principal, now: datetime) -> int:
@@ -21,7 +21,7 @@ def attach_file(uow: UnitOfWork, cmd: c.AttachFile, who: Principal, now: datetim
     filename = clean_file_name(cmd.filename)
     content = clean_file_contents(cmd.content)
     case = uow.cases.get(cmd.case)
-    author = resolve(uow, cmd.author, "author").id if cmd.author else who.user_id
+    author = author_of(uow, cmd.author, who)
     file_id = uow.attachments.add_file(case.id, filename, cmd.content_type, content, cmd.comment, author, now)
     data: dict[str, Any] = {
         "id": file_id,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.users import User
+from casedesk.services.ports.access import Visibility
 
 RecordResults = dict[int, list[dict[str, Any]]]
 
@@ -69,6 +70,8 @@ class CommentView:
     author: User | None
     created_at: datetime
     updated_at: datetime | None
+    # Who posted it, when they posted it on behalf of `author`.
+    submitted_by: User | None = None
     reactions: list[tuple[str, User, datetime]] = field(default_factory=list)
 
 
@@ -98,13 +101,14 @@ class AttachmentReads(Protocol):
     def record(self, record_id: int) -> RecordView:
         """Raises NotFound."""
 
-    def comment(self, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
-        """A live comment of the case, by its timeline cell id; raises NotFound."""
+    def comment(self, visibility: Visibility, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
+        """A live comment of the case, by its timeline cell id; raises NotFound (also for a
+        case the caller may not see)."""
 
-    def comment_by_number(self, case: CaseRef, number: int) -> CommentView:
+    def comment_by_number(self, visibility: Visibility, case: CaseRef, number: int) -> CommentView:
         """A live comment of the case, by its number; raises NotFound."""
 
-    def file(self, case: CaseRef, file_id: int) -> FileView:
+    def file(self, visibility: Visibility, case: CaseRef, file_id: int) -> FileView:
         """Raises NotFound."""
 
     def file_content(self, sha256: str) -> bytes: ...

@@ -15,6 +15,7 @@ from casedesk.domain.cases.attachments import Button
 from casedesk.domain.cases.values import Insight
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.services.ports.access import Visibility
 from casedesk.services.search.predicates import Everything, Predicate
 
 # The most recent activities a case answers with; a case's feed rarely comes near.
@@ -50,6 +51,8 @@ class CaseSort:
 
 @dataclass(frozen=True)
 class CaseQuery:
+    # What the caller may see (services/access.py); required, so no search forgets it.
+    visibility: Visibility
     filter: Predicate = field(default_factory=Everything)
     sort: CaseSort = field(default_factory=CaseSort)
     page_number: int = 1  # 1-based
@@ -118,6 +121,8 @@ class Activity:
     actor: User | None
     created_at: datetime
     data: Mapping[str, Any]
+    # Who made it, when they made it on behalf of `actor` (the user named as its author).
+    submitted_by: User | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from casedesk.domain.incidents.commands import IncidentRef
 from casedesk.domain.incidents.incident import Incident
 from casedesk.domain.incidents.settings import Setting, SettingKind
 from casedesk.domain.users import User
+from casedesk.services.ports.access import Visibility
 from casedesk.services.search.incident_predicates import IncidentPredicate
 from casedesk.services.search.predicates import Everything
 
@@ -81,9 +82,10 @@ class IncidentFacets:
 
 
 class IncidentReadModel(Protocol):
-    def incident(self, ref: IncidentRef) -> IncidentDetail: ...
+    def incident(self, visibility: Visibility, ref: IncidentRef) -> IncidentDetail:
+        """The linked case's number only when `visibility` shows that case."""
 
-    def search_incidents(self, search: IncidentSearch) -> IncidentPage: ...
+    def search_incidents(self, visibility: Visibility, search: IncidentSearch) -> IncidentPage: ...
 
     def incident_facets(self, filter: IncidentPredicate) -> IncidentFacets: ...
 

@@ -19,6 +19,7 @@ from casedesk.domain.ids import CaseRef
 from casedesk.domain.maintenance import MaintenanceWindow
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import ApiKey, AppKey, User
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
@@ -32,16 +33,22 @@ Clock = Callable[[], datetime]
 class CommentCell:
     id: uuid.UUID
     case_id: uuid.UUID
-    author_id: uuid.UUID | None
+    author_id: uuid.UUID | None  # the author shown: whom it was posted for, or who posted it
     message: str
     created_at: datetime
     modified_at: datetime | None = None
     deleted_at: datetime | None = None
+    # Who posted it, when they posted it on behalf of `author_id`.
+    posted_by: uuid.UUID | None = None
+    # Who last edited it and who deleted it, kept on the comment's timeline cell.
+    modified_by: uuid.UUID | None = None
+    deleted_by: uuid.UUID | None = None
 
 
 class CaseRepository(Protocol):
     def get(self, ref: CaseRef) -> Case:
-        """Loads and locks the case; raises NotFound."""
+        """Loads and locks the case; raises NotFound, also for a case in a project the unit of
+        work's visibility hides."""
 
     def add(self, case: Case) -> None: ...
 
@@ -57,11 +64,13 @@ class CaseRepository(Protocol):
 
 class ProjectRepository(Protocol):
     def get(self, ref: uuid.UUID | str) -> Project:
-        """By id, or by key when given a string; raises NotFound (also for deleted projects)."""
+        """By id, or by key when given a string; raises NotFound (also for deleted projects and
+        for those the unit of work's visibility hides)."""
 
     def add(self, project: Project) -> None: ...
 
-    def save(self, project: Project) -> None: ...
+    def save(self, project: Project) -> None:
+        """The project, its members and their roles."""
 
     def key_taken(self, key: str) -> bool: ...
 
@@ -242,6 +251,14 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog: ...
 
+    def limit_to(self, visibility: Visibility) -> None:
+        """What the caller may see: cases and projects they may not are NotFound. Until it is
+        called, loading a case or a project is a programming error."""
+
+    def act_on_behalf(self, *, actor: uuid.UUID, author: uuid.UUID) -> None:
+        """The changes this unit of work records as made by `author` were made by `actor` on
+        their behalf: their events get `actor` as the actor and `author` as `on_behalf_of_id`."""
+
     def __enter__(self) -> UnitOfWork: ...
 
     def __exit__(
@@ -268,28 +285,41 @@ class TimelineEntry:
     created_at: datetime
     data: dict[str, Any]
     modified_at: datetime | None = None
+    # Who made it, when they made it on behalf of `author` (who is then the one named).
+    submitted_by: User | None = None
 
 
 class ReadModel(Protocol):
+    """Every read of cases and projects takes the caller's `Visibility` first (no default):
+    what it hides is NotFound, and left out of every list, count and aggregate."""
+
     def case(
-        self, ref: CaseRef, include: frozenset[Include] = frozenset(), activities_max: int = ACTIVITIES_MAX
+        self,
+        visibility: Visibility,
+        ref: CaseRef,
+        include: frozenset[Include] = frozenset(),
+        activities_max: int = ACTIVITIES_MAX,
     ) -> CaseDetail:
         """Raises NotFound."""
 
     def search_cases(self, query: CaseQuery) -> CasePage: ...
 
-    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+    def count_cases(
+        self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
+    ) -> CaseCounts:
         """How many cases `filter` matches and, per facet, its `limit` most frequent values."""
 
-    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+    def aggregate_cases(
+        self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
+    ) -> CaseAggregation:
         """How many cases `filter` matches and the `limit` most frequent combinations of the
         facets' values."""
 
     def case_timeline(
-        self, ref: CaseRef, page_size: int, page_number: int, ascending: bool
+        self, visibility: Visibility, ref: CaseRef, page_size: int, page_number: int, ascending: bool
     ) -> list[TimelineEntry]: ...
 
-    def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry: ...
+    def comment(self, visibility: Visibility, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry: ...
 
     def case_types(self) -> list[CaseType]: ...
 
@@ -301,26 +331,30 @@ class ReadModel(Protocol):
 
     def custom_attribute_config(self, type_id: uuid.UUID, config_id: uuid.UUID) -> CustomAttributeConfig: ...
 
-    def projects(self) -> list[Project]: ...
+    def projects(self, visibility: Visibility) -> list[Project]: ...
 
-    def project(self, project_id: uuid.UUID) -> Project: ...
+    def project(self, visibility: Visibility, project_id: uuid.UUID) -> Project: ...
 
-    def project_by_number(self, number: int) -> Project:
+    def project_by_number(self, visibility: Visibility, number: int) -> Project:
         """A live project by its number; raises NotFound."""
 
-    def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]: ...
+    def favorite_project_ids(self, visibility: Visibility, user_id: uuid.UUID) -> list[uuid.UUID]: ...
 
     def user(self, user_id: uuid.UUID) -> User: ...
 
-    def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
-        """Links with `entity` at either end, oldest first; an unknown case is NotFound."""
+    def case_links(
+        self, visibility: Visibility, entity: EntityRef, relationship: Relationship | None
+    ) -> list[CaseLink]:
+        """Links with `entity` at either end, oldest first; an unknown case is NotFound. A link
+        whose other end is a case the caller may not see is left out."""
 
-    def case_link(self, link_id: uuid.UUID) -> CaseLink: ...
+    def case_link(self, visibility: Visibility, link_id: uuid.UUID) -> CaseLink:
+        """NotFound also when either end is a case the caller may not see."""
 
-    def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
+    def case_views(self, visibility: Visibility, project_id: uuid.UUID) -> list[CaseView]:
         """The views of a live project, by name; raises NotFound for unknown or deleted projects."""
 
-    def case_view(self, view_id: uuid.UUID) -> CaseView: ...
+    def case_view(self, visibility: Visibility, view_id: uuid.UUID) -> CaseView: ...
 
     def maintenance_windows(self) -> list[MaintenanceWindow]:
         """Every window, by start time."""

@@ -18,6 +18,7 @@ from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, Priority, Scope
 from casedesk.services.bus import MessageBus
 from casedesk.services.cases.bulk import _lock_order
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import Transactions, events, kinds, principal, rows
 
 
@@ -45,7 +46,7 @@ def test_every_case_changes_in_one_commit(db: Container, bus: MessageBus, admin:
 
     assert done == [ref.id for ref in refs]
     assert (transactions.begun, transactions.committed) == (1, 1)
-    assert all(db.read.case(ref).case.priority is Priority.P1 for ref in refs)
+    assert all(db.read.case(Visibility.everything(), ref).case.priority is Priority.P1 for ref in refs)
     added = events(db, t.outbox)[outbox:]
     assert kinds(added) == [CaseEvent.PRIORITY_CHANGED] * 3
     assert {row["subject_id"] for row in added} == {ref.id for ref in refs}
@@ -74,7 +75,7 @@ def test_an_unknown_case_is_named_by_index(db: Container, bus: MessageBus, admin
     with pytest.raises(ValidationFailed) as refused:
         bus.handle(priorities(refs), admin)
     assert (refused.value.field, refused.value.message) == ("changes/1", "case OPS-99 not found")
-    assert db.read.case(refs[0]).case.priority is Priority.NOT_DEFINED
+    assert db.read.case(Visibility.everything(), refs[0]).case.priority is Priority.NOT_DEFINED
 
 
 def test_a_bad_shared_value_names_the_value(bus: MessageBus, admin: Principal) -> None:

@@ -19,6 +19,7 @@ from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import CaseStatus, Scope
 from casedesk.services.bus import MessageBus
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import NOW, Transactions, events, kinds, principal
 
 
@@ -59,17 +60,17 @@ def test_every_close_path_obeys_closure_conditions(
     ):
         with pytest.raises(ClosureRefused):
             bus.handle(command, who)
-    assert db.read.case(ref).case.status is CaseStatus.OPEN
+    assert db.read.case(Visibility.everything(), ref).case.status is CaseStatus.OPEN
     # The status change of a composite change runs last, whatever its place in the request.
     two = (UserRef(email="u0@example.com"), UserRef(email="u1@example.com"))
     closing = (c.ChangeCaseStatus(ref, CaseStatus.CLOSED), c.ChangeCaseAssignees(ref, add_assignees=two))
     bus.handle(c.ChangeCase(ref, closing), who)
-    assert db.read.case(ref).case.status is CaseStatus.CLOSED
+    assert db.read.case(Visibility.everything(), ref).case.status is CaseStatus.CLOSED
     bus.handle(c.ChangeCaseStatus(ref, CaseStatus.OPEN), who)
     bus.handle(c.ChangeCaseAssignees(ref, remove_assignees=two[1:]), who)
     bus.handle(c.ChangeCaseAssignees(ref, add_assignees=two[1:]), who)
     bus.handle(c.ChangeCaseStatus(ref, CaseStatus.CLOSED), who)
-    case = db.read.case(ref).case
+    case = db.read.case(Visibility.everything(), ref).case
     assert (case.status, case.closed_by) == (CaseStatus.CLOSED, people[0])
 
 
@@ -91,7 +92,7 @@ def test_assignees_tags_and_metadata_record_events(
         c.CreateCase(project=str(project_id), title="t", assignees=refs, tags=("a",), metadata={"k": 1}),
         who,
     )
-    case = db.read.case(CaseRef(id=case_id)).case
+    case = db.read.case(Visibility.everything(), CaseRef(id=case_id)).case
     assert case.assignee_id == people[1]
     assert case.assignee_ids == (people[1], people[2])
     assert case.attributes == {"tags": ["a"]}
@@ -100,7 +101,7 @@ def test_assignees_tags_and_metadata_record_events(
         CaseEvent.CREATED, CaseEvent.ASSIGNED, CaseEvent.ASSIGNEE_ADDED, CaseEvent.TAGS_ADDED,
     ]  # fmt: skip
     bus.handle(c.UnassignCase(CaseRef(id=case_id)), who)
-    assert db.read.case(CaseRef(id=case_id)).case.assignee_ids == ()
+    assert db.read.case(Visibility.everything(), CaseRef(id=case_id)).case.assignee_ids == ()
     assert kinds(events(db, t.timeline_events)[-2:]) == [CaseEvent.UNASSIGNED, CaseEvent.ASSIGNEE_REMOVED]
 
 

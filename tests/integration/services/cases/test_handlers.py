@@ -20,6 +20,7 @@ from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import SECURITY_CASE_TYPE_ID, STANDARD_CASE_TYPE_ID, CaseStatus, ResolvedReason
 from casedesk.services.bus import MessageBus
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import NOW, events, kinds
 
 
@@ -80,7 +81,7 @@ def test_assignees_must_exist_and_be_active(
     assert on_assign.value.field == "assignee"
 
     bus.handle(c.AssignCase(ref, UserRef(id=admin.user_id)), admin)
-    assert db.read.case(ref).case.assignee_ids == (admin.user_id,)
+    assert db.read.case(Visibility.everything(), ref).case.assignee_ids == (admin.user_id,)
 
 
 def test_security_cases_close_only_with_a_reason(
@@ -89,10 +90,10 @@ def test_security_cases_close_only_with_a_reason(
     ref = new_case(bus, admin, "OPS", type_id=SECURITY_CASE_TYPE_ID)
     with pytest.raises(InvalidTransition):
         bus.handle(c.ChangeCaseStatus(ref, CaseStatus.CLOSED), admin)
-    assert db.read.case(ref).case.status is CaseStatus.OPEN
+    assert db.read.case(Visibility.everything(), ref).case.status is CaseStatus.OPEN
     bus.handle(c.SetCaseResolvedReason(ref, ResolvedReason.TRUE_POSITIVE), admin)
     bus.handle(c.ChangeCaseStatus(ref, CaseStatus.CLOSED), admin)
-    case = db.read.case(ref).case
+    case = db.read.case(Visibility.everything(), ref).case
     assert (case.status, case.resolved_reason) == (CaseStatus.CLOSED, ResolvedReason.TRUE_POSITIVE)
 
 
@@ -119,14 +120,14 @@ def test_comment_lifecycle(db: Container, bus: MessageBus, admin: Principal, pro
     bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
     assert comment_cell(db, cell_id) == ("second", NOW, NOW)
     with pytest.raises(NotFound):
-        db.read.comment(ref, cell_id)
+        db.read.comment(Visibility.everything(), ref, cell_id)
     with pytest.raises(NotFound):
         bus.handle(c.DeleteCaseComment(ref, cell_id), admin)
     other = new_case(bus, admin, "OPS")
     live = bus.handle(c.CommentOnCase(ref, "still here"), admin)
     with pytest.raises(NotFound):
         bus.handle(c.UpdateCaseComment(other, live, "not yours"), admin)
-    assert db.read.comment(ref, live).data["message"] == "still here"
+    assert db.read.comment(Visibility.everything(), ref, live).data["message"] == "still here"
     assert kinds(events(db, t.outbox, ref.id)) == [
         CaseEvent.CREATED,
         CaseEvent.COMMENTED,

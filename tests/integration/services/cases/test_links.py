@@ -14,6 +14,7 @@ from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.users import Principal
 from casedesk.services.bus import MessageBus
+from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import Transactions, events, kinds, rows
 
 
@@ -26,7 +27,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
 ) -> None:
     first, second = two_cases
     link_id = bus.handle(CreateCaseLink(case_end("OPS-1"), case_end(str(second)), Relationship.BLOCKS), admin)
-    link = db.read.case_link(link_id)
+    link = db.read.case_link(Visibility.everything(), link_id)
     assert (link.parent.id, link.child.id, link.relationship) == (first, second, Relationship.BLOCKS)
     assert kinds(events(db, t.timeline_events, first))[-1] == CaseEvent.LINKED
     assert kinds(events(db, t.timeline_events, second))[-1] == CaseEvent.LINKED
@@ -41,7 +42,7 @@ def test_a_link_is_recorded_on_both_cases_and_refused_twice(
     bus.handle(DeleteCaseLink(link_id), admin)
     assert rows(db, t.case_links, "id") == []
     with pytest.raises(NotFound):
-        db.read.case_link(link_id)
+        db.read.case_link(Visibility.everything(), link_id)
     assert kinds(events(db, t.timeline_events, first))[-1] == CaseEvent.UNLINKED
     assert kinds(events(db, t.timeline_events, second))[-1] == CaseEvent.UNLINKED
 

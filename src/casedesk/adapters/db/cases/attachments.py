@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, func, insert, select, update
 
 from casedesk.adapters.db.connection_types import ReadConnections
-from casedesk.adapters.db.lookups import case_id_of, load_users
+from casedesk.adapters.db.lookups import author_and_submitter, case_id_of, load_users
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.attachments import Button, ButtonSpec, RecordField
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import CommentView, FileView, RecordResults, RecordView
 
 
@@ -193,20 +194,22 @@ class SqlAttachmentReads:
             results = record_results(conn, [record_id]).get(record_id, [])
         return RecordView(id=record_id, results=results, created_at=row["created_at"])
 
-    def comment(self, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
-        return self._comment(case, t.timeline_events.c.id == cell_id, cell_id)
+    def comment(self, visibility: Visibility, case: CaseRef, cell_id: uuid.UUID) -> CommentView:
+        return self._comment(visibility, case, t.timeline_events.c.id == cell_id, cell_id)
 
-    def comment_by_number(self, case: CaseRef, number: int) -> CommentView:
-        return self._comment(case, t.timeline_events.c.seq == number, number)
+    def comment_by_number(self, visibility: Visibility, case: CaseRef, number: int) -> CommentView:
+        return self._comment(visibility, case, t.timeline_events.c.seq == number, number)
 
-    def _comment(self, case: CaseRef, match: ColumnElement[bool], ref: object) -> CommentView:
+    def _comment(
+        self, visibility: Visibility, case: CaseRef, match: ColumnElement[bool], ref: object
+    ) -> CommentView:
         tl, r = t.timeline_events, x.comment_reactions
         with self.engine.connect() as conn:
             row = (
                 conn.execute(
                     select(tl).where(
                         match,
-                        tl.c.subject_id == case_id_of(conn, case),
+                        tl.c.subject_id == case_id_of(conn, case, visibility),
                         tl.c.kind == CaseEvent.COMMENTED,
                         tl.c.deleted_at.is_(None),
                     )
@@ -221,18 +224,20 @@ class SqlAttachmentReads:
                 .where(r.c.cell_id == row["id"])
                 .order_by(r.c.created_at, r.c.emoji)
             ).all()
-            users = load_users(conn, [row["actor_id"], *(u for _, u, _ in reactions)])
+            author_id, submitter_id = author_and_submitter(row)
+            users = load_users(conn, [author_id, submitter_id, *(u for _, u, _ in reactions)])
         return CommentView(
             id=int(row["seq"]),
             cell_id=row["id"],
             message=str(row["data"].get("message", "")),
-            author=users.get(row["actor_id"]),
+            author=users.get(author_id) if author_id else None,
             created_at=row["created_at"],
             updated_at=row["modified_at"],
+            submitted_by=users.get(submitter_id) if submitter_id else None,
             reactions=[(emoji, users[u], at) for emoji, u, at in reactions if u in users],
         )
 
-    def file(self, case: CaseRef, file_id: int) -> FileView:
+    def file(self, visibility: Visibility, case: CaseRef, file_id: int) -> FileView:
         f, b, c = x.case_files, x.file_blobs, t.cases.c
         with self.engine.connect() as conn:
             row = (
@@ -240,7 +245,7 @@ class SqlAttachmentReads:
                     select(f, b.c.md5, b.c.size, c.number)
                     .join(b, b.c.sha256 == f.c.sha256)
                     .join(t.cases, c.id == f.c.case_id)
-                    .where(f.c.id == file_id, f.c.case_id == case_id_of(conn, case))
+                    .where(f.c.id == file_id, f.c.case_id == case_id_of(conn, case, visibility))
                 )
                 .mappings()
                 .first()

@@ -5,7 +5,7 @@ key, the case type name), so grouping, ordering and limiting all happen in the d
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, FromClause, String, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, FromClause, String, and_, func, literal_column, select
 
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.schema import core as t
@@ -83,8 +83,11 @@ def _total(conn: Connection, condition: ColumnElement[bool]) -> int:
     return int(conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one())
 
 
-def count_cases(conn: Connection, predicate: p.Predicate, facets: Facets, limit: int) -> CaseCounts:
-    condition = compile_predicate(predicate)
+def count_cases(
+    conn: Connection, visible: ColumnElement[bool], predicate: p.Predicate, facets: Facets, limit: int
+) -> CaseCounts:
+    """`visible`: the caller's visibility as a condition on cases (adapters/db/access.py)."""
+    condition = and_(compile_predicate(predicate), visible)
     counts = CaseCounts(total=_total(conn, condition))
     for facet in facets:
         groups = _group_counts(conn, condition, (facet,), limit)
@@ -93,8 +96,10 @@ def count_cases(conn: Connection, predicate: p.Predicate, facets: Facets, limit:
     return counts
 
 
-def aggregate_cases(conn: Connection, predicate: p.Predicate, facets: Facets, limit: int) -> CaseAggregation:
-    condition = compile_predicate(predicate)
+def aggregate_cases(
+    conn: Connection, visible: ColumnElement[bool], predicate: p.Predicate, facets: Facets, limit: int
+) -> CaseAggregation:
+    condition = and_(compile_predicate(predicate), visible)
     aggregation = CaseAggregation(total=_total(conn, condition), facets=facets)
     if facets:
         aggregation.groups = _group_counts(conn, condition, facets, limit)

@@ -11,15 +11,17 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, or_, select
 
+from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.cases.attachments import button_from_row, record_results
 from casedesk.adapters.db.cases.side_tables import load_insights
-from casedesk.adapters.db.lookups import load_users
+from casedesk.adapters.db.lookups import author_and_submitter, load_users
 from casedesk.adapters.db.rows import user_from_row
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.attachments import Button
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_queries import (
     Activity,
     AttachedRecord,
@@ -34,9 +36,15 @@ C = t.cases.c
 
 
 def read_cases(
-    conn: Connection, rows: Sequence[RowMapping], include: frozenset[Include], activities_max: int
+    conn: Connection,
+    rows: Sequence[RowMapping],
+    include: frozenset[Include],
+    activities_max: int,
+    visibility: Visibility,
 ) -> list[CaseDetail]:
-    """`rows` of the cases table as read objects with what `include` asks for, in order."""
+    """`rows` of the cases table as read objects with what `include` asks for, in order. The
+    cases they link to, or whose numbers their activities name, are only those `visibility`
+    lets the caller see: a link to a case they may not see is left out."""
     cases = summaries(conn, rows)
     ids = [case.id for case in cases]
     people: set[uuid.UUID] = set()
@@ -55,15 +63,22 @@ def read_cases(
     projects = _projects(conn, {c.project_id for c in cases}) if Include.PROJECT in include else {}
     records = _records(conn, ids) if Include.RECORDS in include else {}
     buttons = _buttons(conn, ids) if Include.BUTTONS in include else {}
-    linked = _linked(conn, ids) if Include.LINKS in include else {}
-    numbers = _case_numbers(conn, [e for events in activities.values() for e in events])
+    linked = _linked(conn, ids, visibility) if Include.LINKS in include else {}
+    numbers = _case_numbers(conn, [e for events in activities.values() for e in events], visibility)
     return [
         CaseDetail(
             case=case,
             users=users,
             project=projects.get(case.project_id),
             activities=tuple(
-                Activity(e.seq, e.kind, users.get(e.actor_id) if e.actor_id else None, e.at, e.data)
+                Activity(
+                    e.seq,
+                    e.kind,
+                    users.get(e.author_id) if e.author_id else None,
+                    e.at,
+                    e.data,
+                    users.get(e.submitter_id) if e.submitter_id else None,
+                )
                 for e in activities.get(case.id, [])
             ),
             buttons=tuple(buttons.get(case.id, [])),
@@ -178,19 +193,20 @@ def _watchers(conn: Connection, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, li
 
 class _Event:
     def __init__(self, row: Any) -> None:
-        self.case_id, self.seq, self.kind, self.actor_id, self.at, self.data = (
+        self.case_id, self.seq, self.kind, self.at, self.data = (
             row["subject_id"],
             int(row["seq"]),
             row["kind"],
-            row["actor_id"],
             row["created_at"],
             dict(row["data"]),
         )
+        self.author_id, self.submitter_id = author_and_submitter(row)
 
     @property
     def user_ids(self) -> list[uuid.UUID]:
-        """The actor, and the users the event's data names (an assignee, say)."""
-        found = [self.actor_id] if self.actor_id else []
+        """The author (and who acted for them), and the users the event's data names (an
+        assignee, say)."""
+        found = [u for u in (self.author_id, self.submitter_id) if u]
         for value in (self.data.get("user_id"), self.data.get("new"), self.data.get("old")):
             if isinstance(value, str):
                 try:
@@ -206,7 +222,7 @@ def _activities(conn: Connection, case_ids: list[uuid.UUID], limit: int) -> dict
         return {}
     tl = t.timeline_events.c
     live = (tl.subject_type == "case", tl.subject_id.in_(case_ids), tl.deleted_at.is_(None))
-    columns = (tl.subject_id, tl.seq, tl.kind, tl.actor_id, tl.created_at, tl.data)
+    columns = (tl.subject_id, tl.seq, tl.kind, tl.actor_id, tl.on_behalf_of_id, tl.created_at, tl.data)
     if len(case_ids) == 1:
         # One case: the (subject_type, subject_id, seq) index hands over the newest rows.
         newest = select(*columns).where(*live).order_by(tl.seq.desc()).limit(limit).subquery()
@@ -222,7 +238,7 @@ def _activities(conn: Connection, case_ids: list[uuid.UUID], limit: int) -> dict
     return found
 
 
-def _case_numbers(conn: Connection, events: list[_Event]) -> dict[uuid.UUID, int]:
+def _case_numbers(conn: Connection, events: list[_Event], visibility: Visibility) -> dict[uuid.UUID, int]:
     """The numbers of the cases that link events name."""
     wanted: set[uuid.UUID] = set()
     for event in events:
@@ -235,10 +251,13 @@ def _case_numbers(conn: Connection, events: list[_Event]) -> dict[uuid.UUID, int
                     continue
     if not wanted:
         return {}
-    return {i: int(n) for i, n in conn.execute(select(C.id, C.number).where(C.id.in_(wanted)))}
+    query = select(C.id, C.number).where(C.id.in_(wanted), visible_cases(conn, visibility))
+    return {i: int(n) for i, n in conn.execute(query)}
 
 
-def _linked(conn: Connection, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkedCase]]:
+def _linked(
+    conn: Connection, case_ids: list[uuid.UUID], visibility: Visibility
+) -> dict[uuid.UUID, list[LinkedCase]]:
     """Per case, the cases linked to it (any relationship, either direction), oldest link first."""
     if not case_ids:
         return {}
@@ -264,7 +283,9 @@ def _linked(conn: Connection, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list
     others = {other for _, other in pairs}
     info = {
         r.id: LinkedCase(int(r.number), r.title)
-        for r in conn.execute(select(C.id, C.number, C.title).where(C.id.in_(others)))
+        for r in conn.execute(
+            select(C.id, C.number, C.title).where(C.id.in_(others), visible_cases(conn, visibility))
+        )
     } if others else {}  # fmt: skip
     found: dict[uuid.UUID, list[LinkedCase]] = {}
     for case_id, other in pairs:

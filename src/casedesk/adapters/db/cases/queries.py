@@ -6,16 +6,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, and_, func, select
 
+from casedesk.adapters.db.access import visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.connection_types import ReadConnections
-from casedesk.adapters.db.lookups import case_id_of, load_users
-from casedesk.adapters.db.repositories import case_ref_clause
+from casedesk.adapters.db.lookups import author_and_submitter, case_id_of, load_users
+from casedesk.adapters.db.repositories import case_ref_clause, project_members
 from casedesk.adapters.db.rows import (
     case_type_from_row,
     config_from_row,
@@ -28,6 +29,7 @@ from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.projects.project import Project
 from casedesk.domain.users import User
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import (
     ACTIVITIES_MAX,
@@ -60,20 +62,25 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
     # -- cases ----------------------------------------------------------------------------
 
     def case(
-        self, ref: CaseRef, include: frozenset[Include] = frozenset(), activities_max: int = ACTIVITIES_MAX
+        self,
+        visibility: Visibility,
+        ref: CaseRef,
+        include: frozenset[Include] = frozenset(),
+        activities_max: int = ACTIVITIES_MAX,
     ) -> CaseDetail:
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.cases).where(case_ref_clause(ref))).mappings().first()
+            query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
+            row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
-            return read_cases(conn, [row], include, activities_max)[0]
+            return read_cases(conn, [row], include, activities_max, visibility)[0]
 
     def search_cases(self, query: CaseQuery) -> CasePage:
-        condition = compile_predicate(query.filter)
         columns = (*SORT_COLUMNS[query.sort.field], C.number)
         order = [c.asc() if query.sort.ascending else c.desc() for c in columns]
         offset = (max(query.page_number, 1) - 1) * query.page_size
         with self.engine.connect() as conn:
+            condition = and_(compile_predicate(query.filter), visible_cases(conn, query.visibility))
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
             rows = (
                 conn.execute(
@@ -82,23 +89,27 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 .mappings()
                 .all()
             )
-            cases = read_cases(conn, rows, query.include, query.activities_max)
+            cases = read_cases(conn, rows, query.include, query.activities_max, query.visibility)
             return CasePage(cases=tuple(cases), total=int(total))
 
-    def count_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseCounts:
+    def count_cases(
+        self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
+    ) -> CaseCounts:
         with self.engine.connect() as conn:
-            return case_counts.count_cases(conn, filter, facets, limit)
+            return case_counts.count_cases(conn, visible_cases(conn, visibility), filter, facets, limit)
 
-    def aggregate_cases(self, filter: Predicate, facets: Facets, limit: int) -> CaseAggregation:
+    def aggregate_cases(
+        self, visibility: Visibility, filter: Predicate, facets: Facets, limit: int
+    ) -> CaseAggregation:
         with self.engine.connect() as conn:
-            return case_counts.aggregate_cases(conn, filter, facets, limit)
+            return case_counts.aggregate_cases(conn, visible_cases(conn, visibility), filter, facets, limit)
 
     def case_timeline(
-        self, ref: CaseRef, page_size: int, page_number: int, ascending: bool
+        self, visibility: Visibility, ref: CaseRef, page_size: int, page_number: int, ascending: bool
     ) -> list[TimelineEntry]:
         tl = t.timeline_events
         with self.engine.connect() as conn:
-            case_id = case_id_of(conn, ref)
+            case_id = case_id_of(conn, ref, visibility)
             rows = (
                 conn.execute(
                     select(tl)
@@ -110,23 +121,13 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 .mappings()
                 .all()
             )
-            users = load_users(conn, {r["actor_id"] for r in rows if r["actor_id"]})
-        return [
-            TimelineEntry(
-                id=r["id"],
-                kind=r["kind"],
-                author=users.get(r["actor_id"]),
-                created_at=r["created_at"],
-                modified_at=r["modified_at"],
-                data=dict(r["data"]),
-            )
-            for r in rows
-        ]
+            users = load_users(conn, {u for r in rows for u in author_and_submitter(r)})
+        return [_timeline_entry(r, users) for r in rows]
 
-    def comment(self, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry:
+    def comment(self, visibility: Visibility, ref: CaseRef, cell_id: uuid.UUID) -> TimelineEntry:
         tl = t.timeline_events
         with self.engine.connect() as conn:
-            case_id = case_id_of(conn, ref)
+            case_id = case_id_of(conn, ref, visibility)
             row = (
                 conn.execute(
                     select(tl).where(
@@ -138,15 +139,8 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             )
             if row is None:
                 raise NotFound("timeline cell", cell_id)
-            users = load_users(conn, {row["actor_id"]} if row["actor_id"] else set())
-        return TimelineEntry(
-            id=row["id"],
-            kind=row["kind"],
-            author=users.get(row["actor_id"]),
-            created_at=row["created_at"],
-            modified_at=row["modified_at"],
-            data=dict(row["data"]),
-        )
+            users = load_users(conn, author_and_submitter(row))
+        return _timeline_entry(row, users)
 
     def case_types(self) -> list[CaseType]:
         with self.engine.connect() as conn:
@@ -192,11 +186,14 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
 
     # -- projects and users ---------------------------------------------------------------
 
-    def projects(self) -> list[Project]:
+    def projects(self, visibility: Visibility) -> list[Project]:
+        p = t.projects.c
         with self.engine.connect() as conn:
             rows = (
                 conn.execute(
-                    select(t.projects).where(t.projects.c.deleted_at.is_(None)).order_by(t.projects.c.key)
+                    select(t.projects)
+                    .where(p.deleted_at.is_(None), visible(conn, p.id, visibility))
+                    .order_by(p.key)
                 )
                 .mappings()
                 .all()
@@ -204,11 +201,14 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             members = self._members(conn, [r["id"] for r in rows])
             return [project_from_row(r, members.get(r["id"], [])) for r in rows]
 
-    def project(self, project_id: uuid.UUID) -> Project:
+    def project(self, visibility: Visibility, project_id: uuid.UUID) -> Project:
+        p = t.projects.c
         with self.engine.connect() as conn:
             row = (
                 conn.execute(
-                    select(t.projects).where(t.projects.c.id == project_id, t.projects.c.deleted_at.is_(None))
+                    select(t.projects).where(
+                        p.id == project_id, p.deleted_at.is_(None), visible(conn, p.id, visibility)
+                    )
                 )
                 .mappings()
                 .first()
@@ -217,11 +217,15 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 raise NotFound("project", project_id)
             return project_from_row(row, self._members(conn, [project_id]).get(project_id, []))
 
-    def project_by_number(self, number: int) -> Project:
+    def project_by_number(self, visibility: Visibility, number: int) -> Project:
         p = t.projects.c
         with self.engine.connect() as conn:
             row = (
-                conn.execute(select(t.projects).where(p.number == number, p.deleted_at.is_(None)))
+                conn.execute(
+                    select(t.projects).where(
+                        p.number == number, p.deleted_at.is_(None), visible(conn, p.id, visibility)
+                    )
+                )
                 .mappings()
                 .first()
             )
@@ -229,14 +233,18 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
                 raise NotFound("project", number)
             return project_from_row(row, self._members(conn, [row["id"]]).get(row["id"], []))
 
-    def favorite_project_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
+    def favorite_project_ids(self, visibility: Visibility, user_id: uuid.UUID) -> list[uuid.UUID]:
         fav = t.project_favorites
         with self.engine.connect() as conn:
             return list(
                 conn.execute(
                     select(fav.c.project_id)
                     .join(t.projects, t.projects.c.id == fav.c.project_id)
-                    .where(fav.c.user_id == user_id, t.projects.c.deleted_at.is_(None))
+                    .where(
+                        fav.c.user_id == user_id,
+                        t.projects.c.deleted_at.is_(None),
+                        visible(conn, t.projects.c.id, visibility),
+                    )
                 ).scalars()
             )
 
@@ -250,12 +258,20 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
     # -- helpers --------------------------------------------------------------------------
 
     @staticmethod
-    def _members(conn: Connection, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-        members: dict[uuid.UUID, list[uuid.UUID]] = {}
-        if project_ids:
-            pm = t.project_members
-            for project_id, user_id in conn.execute(
-                select(pm.c.project_id, pm.c.user_id).where(pm.c.project_id.in_(project_ids))
-            ):
-                members.setdefault(project_id, []).append(user_id)
-        return members
+    def _members(
+        conn: Connection, project_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+        return project_members(conn, project_ids)
+
+
+def _timeline_entry(row: RowMapping, users: dict[uuid.UUID, User]) -> TimelineEntry:
+    author_id, submitter_id = author_and_submitter(row)
+    return TimelineEntry(
+        id=row["id"],
+        kind=row["kind"],
+        author=users.get(author_id) if author_id else None,
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+        data=dict(row["data"]),
+        submitted_by=users.get(submitter_id) if submitter_id else None,
+    )

@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, delete, insert, or_, select, union
 
+from casedesk.adapters.db.access import hidden
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.lookups import case_id_of
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, EntityType, Relationship
 from casedesk.domain.errors import NotFound
 from casedesk.domain.ids import CaseRef
+from casedesk.services.ports.access import Visibility
 
 L = t.case_links.c
 
@@ -117,9 +119,12 @@ class CaseRelationReads:
 
     engine: ReadConnections
 
-    def case_links(self, entity: EntityRef, relationship: Relationship | None) -> list[CaseLink]:
+    def case_links(
+        self, visibility: Visibility, entity: EntityRef, relationship: Relationship | None
+    ) -> list[CaseLink]:
         with self.engine.connect() as conn:
-            entity_id = case_id_of(conn, entity.ref) if isinstance(entity.ref, CaseRef) else entity.ref
+            ref = entity.ref
+            entity_id = case_id_of(conn, ref, visibility) if isinstance(ref, CaseRef) else ref
             kind, ident = entity.type.value, str(entity_id)
             query = select(t.case_links).where(
                 or_(
@@ -130,8 +135,32 @@ class CaseRelationReads:
             if relationship is not None:
                 query = query.where(L.relationship == relationship.value)
             rows = conn.execute(query.order_by(L.created_at, L.id)).mappings()
-            return [link_from_row(r) for r in rows]
+            links = [link_from_row(r) for r in rows]
+            hidden = _hidden_cases(conn, links, visibility)
+            return [link for link in links if not _names_any(link, hidden)]
 
-    def case_link(self, link_id: uuid.UUID) -> CaseLink:
+    def case_link(self, visibility: Visibility, link_id: uuid.UUID) -> CaseLink:
         with self.engine.connect() as conn:
-            return SqlLinkRepository(conn).get(link_id)
+            link = SqlLinkRepository(conn).get(link_id)
+            if _names_any(link, _hidden_cases(conn, [link], visibility)):
+                raise NotFound("link", link_id)
+            return link
+
+
+def _case_ends(links: list[CaseLink]) -> set[uuid.UUID]:
+    return {end.id for link in links for end in (link.parent, link.child) if end.type is EntityType.CASE}
+
+
+def _hidden_cases(conn: Connection, links: list[CaseLink], visibility: Visibility) -> set[uuid.UUID]:
+    """The cases at the links' ends that the caller may not see (no query when none is hidden)."""
+    ends = _case_ends(links)
+    projects = hidden(conn, visibility) if ends else frozenset()
+    if not projects:
+        return set()
+    c = t.cases.c
+    query = select(c.id).where(c.id.in_(ends), c.project_id.in_(sorted(projects)))
+    return set(conn.execute(query).scalars())
+
+
+def _names_any(link: CaseLink, cases: set[uuid.UUID]) -> bool:
+    return bool(cases) and bool(_case_ends([link]) & cases)

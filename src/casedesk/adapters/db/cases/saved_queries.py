@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
+from casedesk.adapters.db.access import VisibilityLimit, visible
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.errors import NotFound
 from casedesk.domain.maintenance import MaintenanceWindow
+from casedesk.services.ports.access import Visibility
 
 V = t.case_views.c
 M = t.maintenance_windows.c
@@ -73,8 +75,9 @@ def window_to_row(window: MaintenanceWindow) -> dict[str, Any]:
     }
 
 
-def _view(conn: Connection, view_id: uuid.UUID) -> CaseView:
-    row = conn.execute(select(t.case_views).where(V.id == view_id)).mappings().first()
+def _view(conn: Connection, view_id: uuid.UUID, visibility: Visibility) -> CaseView:
+    query = select(t.case_views).where(V.id == view_id, visible(conn, V.project_id, visibility))
+    row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFound("view", view_id)
     return view_from_row(row)
@@ -88,11 +91,12 @@ def _window(conn: Connection, window_id: uuid.UUID) -> MaintenanceWindow:
 
 
 class SqlCaseViewRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, limits: VisibilityLimit) -> None:
         self.conn = conn
+        self.limits = limits
 
     def get(self, view_id: uuid.UUID) -> CaseView:
-        return _view(self.conn, view_id)
+        return _view(self.conn, view_id, self.limits.visibility)
 
     def add(self, view: CaseView) -> None:
         self.conn.execute(insert(t.case_views).values(**view_to_row(view)))
@@ -127,10 +131,12 @@ class SavedQueryReads:
 
     engine: ReadConnections
 
-    def case_views(self, project_id: uuid.UUID) -> list[CaseView]:
+    def case_views(self, visibility: Visibility, project_id: uuid.UUID) -> list[CaseView]:
         p = t.projects.c
         with self.engine.connect() as conn:
-            live = select(p.id).where(p.id == project_id, p.deleted_at.is_(None))
+            live = select(p.id).where(
+                p.id == project_id, p.deleted_at.is_(None), visible(conn, p.id, visibility)
+            )
             if conn.execute(live).first() is None:
                 raise NotFound("project", project_id)
             query = (
@@ -140,9 +146,9 @@ class SavedQueryReads:
             )
             return [view_from_row(r) for r in conn.execute(query).mappings()]
 
-    def case_view(self, view_id: uuid.UUID) -> CaseView:
+    def case_view(self, visibility: Visibility, view_id: uuid.UUID) -> CaseView:
         with self.engine.connect() as conn:
-            return _view(conn, view_id)
+            return _view(conn, view_id, visibility)
 
     def maintenance_windows(self) -> list[MaintenanceWindow]:
         query = select(t.maintenance_windows).order_by(M.start_at, M.created_at, M.id)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, func, select
 
+from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.incidents.filter import compile_incident_predicate
 from casedesk.adapters.db.incidents.repository import incident_ref_clause
@@ -20,6 +21,7 @@ from casedesk.domain.incidents.commands import IncidentRef
 from casedesk.domain.incidents.incident import Incident
 from casedesk.domain.incidents.settings import Setting, SettingKind
 from casedesk.domain.users import User
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.incidents import (
     FacetCount,
     IncidentDetail,
@@ -39,17 +41,17 @@ class SqlIncidentReadModel:
     def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
-    def incident(self, ref: IncidentRef) -> IncidentDetail:
+    def incident(self, visibility: Visibility, ref: IncidentRef) -> IncidentDetail:
         with self.engine.connect() as conn:
             query = select(inc).where(incident_ref_clause(ref), inc.c.deleted_at.is_(None))
             row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("incident", ref)
-            [detail] = self._read_incidents(conn, [incident_from_row(row)])
+            [detail] = self._read_incidents(conn, [incident_from_row(row)], visibility)
             detail.users = load_users(conn, _user_ids([detail.incident]))
             return detail
 
-    def search_incidents(self, search: IncidentSearch) -> IncidentPage:
+    def search_incidents(self, visibility: Visibility, search: IncidentSearch) -> IncidentPage:
         condition = inc.c.deleted_at.is_(None) & compile_incident_predicate(search.filter)
         order = [inc.c.created_at.desc(), inc.c.public_id.desc()]
         if not search.newest_first:
@@ -59,7 +61,7 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(*order).limit(search.size).offset(search.offset)
             ).mappings()
-            found = self._read_incidents(conn, [incident_from_row(r) for r in rows])
+            found = self._read_incidents(conn, [incident_from_row(r) for r in rows], visibility)
             users = load_users(conn, _user_ids([d.incident for d in found]))
         return IncidentPage(incidents=found, total=total, users=users)
 
@@ -69,7 +71,10 @@ class SqlIncidentReadModel:
             rows = conn.execute(
                 select(inc).where(condition).order_by(inc.c.created_at.desc()).limit(FACET_SCAN_MAX)
             ).mappings()
-            incidents = self._read_incidents(conn, [incident_from_row(r) for r in rows])
+            # Facets name no case: which cases the caller may see does not matter here.
+            incidents = self._read_incidents(
+                conn, [incident_from_row(r) for r in rows], Visibility.everything()
+            )
             users = load_users(conn, _user_ids([d.incident for d in incidents]))
         return facets_of([d.incident for d in incidents], users)
 
@@ -96,13 +101,18 @@ class SqlIncidentReadModel:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _read_incidents(self, conn: Connection, incidents: list[Incident]) -> list[IncidentDetail]:
-        """The incidents with their items and the number of the case each is linked to."""
+    def _read_incidents(
+        self, conn: Connection, incidents: list[Incident], visibility: Visibility
+    ) -> list[IncidentDetail]:
+        """The incidents with their items and the number of the case each is linked to, when
+        the caller may see that case (an incident linked to a hidden case shows none)."""
         items = load_items(conn, [i.id for i in incidents])
         case_ids = {i.case_id for i in incidents if i.case_id}
         numbers: dict[uuid.UUID, int] = {}
         if case_ids:
-            query = select(t.cases.c.id, t.cases.c.number).where(t.cases.c.id.in_(case_ids))
+            query = select(t.cases.c.id, t.cases.c.number).where(
+                t.cases.c.id.in_(case_ids), visible_cases(conn, visibility)
+            )
             numbers = {row.id: row.number for row in conn.execute(query)}
         found = []
         for incident in incidents:

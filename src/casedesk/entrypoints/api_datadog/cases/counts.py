@@ -113,7 +113,7 @@ def count_cases(
     names = [name for name in (group_bys or "").split(",") if name.strip()]
     facets = distinct(parse_facet(name, "group_bys") for name in names)
     predicate = parse_case_query(query_filter, now=utc_now(), me=ctx.principal.user_id, field="query_filter")
-    counts = ctx.services.read.count_cases(predicate, facets, limit)
+    counts = ctx.services.read.count_cases(ctx.visibility, predicate, facets, limit)
     return count_document(counts, (query_filter or "", [f.value for f in facets], limit))
 
 
@@ -125,6 +125,6 @@ def aggregate_cases(body: CaseAggregateRequest, ctx: Reader) -> Doc:
     predicate = parse_case_query(
         attrs.query_filter, now=utc_now(), me=ctx.principal.user_id, field="query_filter"
     )
-    aggregation = ctx.services.read.aggregate_cases(predicate, facets, attrs.group_by.limit)
+    aggregation = ctx.services.read.aggregate_cases(ctx.visibility, predicate, facets, attrs.group_by.limit)
     question = (attrs.query_filter, [f.value for f in facets], attrs.group_by.limit)
     return aggregate_document(aggregation, question)

@@ -75,13 +75,15 @@ def link_resource(link: CaseLink) -> Doc:
 def list_links(ctx: Reader, entity_type: Text, entity_id: Text, relationship: Text | None = None) -> Doc:
     entity = EntityRef.parse(entity_type, entity_id, type_field="entity_type", id_field="entity_id")
     wanted = Relationship.parse(relationship) if relationship else None
-    return {"data": [link_resource(link) for link in ctx.services.read.case_links(entity, wanted)]}
+    return {
+        "data": [link_resource(link) for link in ctx.services.read.case_links(ctx.visibility, entity, wanted)]
+    }
 
 
 @router.post("/cases/link", name="CreateCaseLink", status_code=201)
 def create_link(body: CaseLinkCreateRequest, ctx: Writer) -> Doc:
     link_id = ctx.handle(create_command(body))
-    return {"data": link_resource(ctx.services.read.case_link(link_id))}
+    return {"data": link_resource(ctx.services.read.case_link(ctx.visibility, link_id))}
 
 
 @router.delete("/cases/link/{link_id}", name="DeleteCaseLink", status_code=204)

@@ -32,7 +32,7 @@ SORTS = {
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    return m.case_document(ctx.services.read.case(ref))
+    return m.case_document(ctx.services.read.case(ctx.visibility, ref))
 
 
 def run(ctx: Context, command: Command[uuid.UUID]) -> Doc:
@@ -55,6 +55,7 @@ def search_cases(
     # Page numbers start at 1; 0 (the contract's default) also means the first page.
     page_number = max(page_number, 1)
     query = CaseQuery(
+        ctx.visibility,
         filter=parse_case_query(filter_, now=utc_now(), me=ctx.principal.user_id),
         sort=CaseSort(SORTS[sort_field], ascending=sort_asc),
         page_size=page_size,
@@ -137,14 +138,14 @@ def update_resolved_reason(case_id: str, body: s.CaseUpdateResolvedReasonRequest
 def comment(case_id: str, body: s.CaseCommentRequest, ctx: Writer) -> Doc:
     ref = CaseRef.parse(case_id)
     cell_id = ctx.handle(c.CommentOnCase(ref, body.data.attributes.comment))
-    return {"data": [m.timeline_cell(ctx.services.read.comment(ref, cell_id))]}
+    return {"data": [m.timeline_cell(ctx.services.read.comment(ctx.visibility, ref, cell_id))]}
 
 
 @router.put("/cases/{case_id}/comment/{cell_id}", name="UpdateCaseComment")
 def update_comment(case_id: str, cell_id: str, body: s.CaseCommentRequest, ctx: Writer) -> Doc:
     ref, cell = CaseRef.parse(case_id), parse_uuid(cell_id, "cell_id")
     ctx.handle(c.UpdateCaseComment(ref, cell, body.data.attributes.comment))
-    return {"data": [m.timeline_cell(ctx.services.read.comment(ref, cell))]}
+    return {"data": [m.timeline_cell(ctx.services.read.comment(ctx.visibility, ref, cell))]}
 
 
 @router.delete("/cases/{case_id}/comment/{cell_id}", name="DeleteCaseComment", status_code=204)
@@ -162,6 +163,6 @@ def timeline(
     ascending: Annotated[bool, Query(alias="sort[ascending]")] = False,
 ) -> Doc:
     entries = ctx.services.read.case_timeline(
-        CaseRef.parse(case_id), page_size, max(page_number, 1), ascending
+        ctx.visibility, CaseRef.parse(case_id), page_size, max(page_number, 1), ascending
     )
     return {"data": [m.timeline_cell(e) for e in entries]}

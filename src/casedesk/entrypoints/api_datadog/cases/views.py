@@ -75,12 +75,12 @@ def view_resource(view: CaseView) -> Doc:
 
 
 def view_document(ctx: Context, view_id: uuid.UUID) -> Doc:
-    return {"data": view_resource(ctx.services.read.case_view(view_id))}
+    return {"data": view_resource(ctx.services.read.case_view(ctx.visibility, view_id))}
 
 
 @router.get("/cases/views", name="ListCaseViews")
 def list_views(ctx: Reader, project_id: Annotated[str, Query(max_length=ID_MAX)]) -> Doc:
-    views = ctx.services.read.case_views(parse_uuid(project_id, "project_id"))
+    views = ctx.services.read.case_views(ctx.visibility, parse_uuid(project_id, "project_id"))
     return {"data": [view_resource(v) for v in views]}
 
 

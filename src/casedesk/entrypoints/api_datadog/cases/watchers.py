@@ -29,7 +29,9 @@ def watcher_resource(user: User) -> Doc:
 
 @router.get("/cases/{case_id}/watchers", name="ListCaseWatchers")
 def list_watchers(case_id: str, ctx: Reader) -> Doc:
-    users = ctx.services.read.case(CaseRef.parse(case_id), frozenset({Include.WATCHERS})).watchers
+    users = ctx.services.read.case(
+        ctx.visibility, CaseRef.parse(case_id), frozenset({Include.WATCHERS})
+    ).watchers
     return {"data": [watcher_resource(u) for u in users], "included": [m.included_user(u) for u in users]}
 
 

@@ -57,7 +57,7 @@ def configuration_resource(incident: Incident, item: IncidentItem) -> Doc:
 
 
 def configuration(ctx: Context, ref: ic.IncidentRef) -> Doc:
-    incident = ctx.services.incidents.incident(ref).incident
+    incident = ctx.services.incidents.incident(ctx.visibility, ref).incident
     items = incident.items_of(ItemKind.CONFIGURATION)
     if not items:
         raise NotFound("incident configuration", ref)

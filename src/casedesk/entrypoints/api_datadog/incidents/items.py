@@ -24,7 +24,7 @@ BASE = "/incidents/{incident_id}"
 
 
 def listing(ctx: Context, incident_id: str, kind: ItemKind, keep: str | None = None) -> Doc:
-    detail = ctx.services.incidents.incident(ic.IncidentRef.parse(incident_id))
+    detail = ctx.services.incidents.incident(ctx.visibility, ic.IncidentRef.parse(incident_id))
     items = detail.incident.items_of(kind)
     if keep is not None:
         items = [i for i in items if i.attributes.get("attachment_type") == keep]
@@ -32,7 +32,7 @@ def listing(ctx: Context, incident_id: str, kind: ItemKind, keep: str | None = N
 
 
 def one(ctx: Context, ref: ic.IncidentRef, kind: ItemKind, item_id: uuid.UUID) -> Doc:
-    detail = ctx.services.incidents.incident(ref)
+    detail = ctx.services.incidents.incident(ctx.visibility, ref)
     return pm.item_document(detail.incident, detail.incident.item(kind, item_id), detail.users)
 
 

@@ -30,13 +30,13 @@ Doc = dict[str, Any]
 
 def incident_document(ctx: Context, ref: ic.IncidentRef, include: str | None) -> Doc:
     wanted = m.includes(include)
-    return m.incident_document(ctx.services.incidents.incident(ref), wanted)
+    return m.incident_document(ctx.services.incidents.incident(ctx.visibility, ref), wanted)
 
 
 @router.get("/incidents", name="ListIncidents")
 def list_incidents(ctx: Reader, include: Include = None, size: PageSize = 10, offset: PageOffset = 0) -> Doc:
     wanted = m.includes(include)
-    page = ctx.services.incidents.search_incidents(IncidentSearch(offset=offset, size=size))
+    page = ctx.services.incidents.search_incidents(ctx.visibility, IncidentSearch(offset=offset, size=size))
     return {
         "data": [m.incident_resource(d) for d in page.incidents],
         "included": m.included(page.incidents, page.users, wanted),
@@ -70,7 +70,7 @@ def search_incidents(
     wanted = m.includes(include)
     predicate = parse_incident_query(query, now=utc_now(), me=ctx.principal.user_id)
     search = IncidentSearch(filter=predicate, newest_first=sort == "-created", offset=offset, size=size)
-    page = ctx.services.incidents.search_incidents(search)
+    page = ctx.services.incidents.search_incidents(ctx.visibility, search)
     facets = ctx.services.incidents.incident_facets(predicate)
     return {
         "data": {

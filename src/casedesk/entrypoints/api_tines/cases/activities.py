@@ -99,10 +99,14 @@ def action(activity: Activity, bundle: CaseDetail) -> Doc | None:
     if mapped is None:
         return None
     kind, value = mapped(activity, bundle)
-    return {
+    found: Doc = {
         "id": activity.id,
         "action": kind,
         "value": value,
         "user": user_view(activity.actor),
         "created_at": iso(activity.created_at),
     }
+    if activity.submitted_by is not None:
+        # `user` is the author the request named; this is who made the request for them.
+        found["submitted_by"] = user_view(activity.submitted_by)
+    return found

@@ -18,6 +18,7 @@ from casedesk.entrypoints.api_tines.cases.presenter import CASE_INCLUDES
 from casedesk.entrypoints.api_tines.mapping import priority_from_word
 from casedesk.entrypoints.api_tines.wire import number
 from casedesk.entrypoints.http.timestamps import parse_timestamp
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.case_queries import CaseQuery, CaseSort, CaseSortField
 from casedesk.services.search import predicates as p
 
@@ -104,7 +105,9 @@ def _int(text: str, field: str, low: int, high: int) -> int:
     return int(raw)
 
 
-def parse(params: Iterable[tuple[str, str]], me: uuid.UUID) -> tuple[CaseQuery, int | None]:
+def parse(
+    params: Iterable[tuple[str, str]], me: uuid.UUID, visibility: Visibility
+) -> tuple[CaseQuery, int | None]:
     """The query (its filter without the team) and the team number asked for (validated, not
     yet looked up). A filter given twice keeps its last value; lists add up."""
     query: dict[str, Any] = {"page_size": PER_PAGE_DEFAULT, "sort": ORDERS["CREATED_DESC"]}
@@ -142,7 +145,7 @@ def parse(params: Iterable[tuple[str, str]], me: uuid.UUID) -> tuple[CaseQuery, 
             raise ValidationFailed(key, f"unknown parameter {key!r}")
     found = [*(_list(name, items) for name, items in lists.items() if items), *terms.values(), *metadata]
     every = p.And(tuple(found)) if found else p.Everything()
-    return CaseQuery(filter=every, include=CASE_INCLUDES, **query), team
+    return CaseQuery(visibility, filter=every, include=CASE_INCLUDES, **query), team
 
 
 def _term(name: str, raw: str, me: uuid.UUID) -> p.Predicate | None:

@@ -25,7 +25,7 @@ Doc = dict[str, Any]
 
 
 def case_document(ctx: Context, ref: CaseRef) -> Doc:
-    detail = ctx.services.read.case(ref, presenter.CASE_INCLUDES)
+    detail = ctx.services.read.case(ctx.visibility, ref, presenter.CASE_INCLUDES)
     return presenter.case_document(detail, ctx.services.base_url)
 
 
@@ -54,7 +54,7 @@ async def list_params(request: Request) -> list[tuple[str, str]]:
 @router.get("/cases")
 @router.get("/cases/", include_in_schema=False)
 def list_cases(params: Annotated[list[tuple[str, str]], Depends(list_params)], ctx: Reader) -> Doc:
-    query, team = listing.parse(params, ctx.principal.user_id)
+    query, team = listing.parse(params, ctx.principal.user_id, ctx.visibility)
     if team is not None:
         in_team = RefIs("project", id=team_project(ctx, team).id)
         query = dataclasses.replace(query, filter=And((in_team, query.filter)))

@@ -32,7 +32,7 @@ def one_page(items: list[Any]) -> Doc:
 
 @router.get("/cases/{case_id}/assignees")
 def assignees(case_id: str, ctx: Reader) -> Doc:
-    detail = ctx.services.read.case(w.case_ref(case_id))
+    detail = ctx.services.read.case(ctx.visibility, w.case_ref(case_id))
     people = [m.person(detail.users.get(u)) for u in detail.case.assignee_ids]
     return {"case_id": detail.case.number, "assignees": people, "meta": one_page(people)}
 
@@ -44,13 +44,13 @@ def assignees(case_id: str, ctx: Reader) -> Doc:
 def comment(case_id: str, body: s.CommentIn, ctx: Writer) -> Doc:
     ref = w.case_ref(case_id)
     cell_id = ctx.handle(x.CommentOnCase(ref, body.value, m.author(body.author_email)))
-    return m.comment(ref.number or 0, ctx.services.attachments.comment(ref, cell_id))
+    return m.comment(ref.number or 0, ctx.services.attachments.comment(ctx.visibility, ref, cell_id))
 
 
 def _react(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Context, add: bool) -> Doc:
     ref, number = w.case_ref(case_id), w.number(comment_id, "comment_id")
     ctx.handle(x.ReactToComment(ref, number, body.value, add))
-    return m.comment(ref.number or 0, ctx.services.attachments.comment_by_number(ref, number))
+    return m.comment(ref.number or 0, ctx.services.attachments.comment_by_number(ctx.visibility, ref, number))
 
 
 @router.post("/cases/{case_id}/comments/{comment_id}/add_reaction")
@@ -70,7 +70,7 @@ def remove_reaction(case_id: str, comment_id: str, body: s.ReactionIn, ctx: Writ
 def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
     ref, user = w.case_ref(case_id), UserRef.of_email(body.user_email, "user")
     ctx.handle(x.WatchCase(ref, user))
-    watchers = ctx.services.read.case(ref, frozenset({Include.WATCHERS})).watchers
+    watchers = ctx.services.read.case(ctx.visibility, ref, frozenset({Include.WATCHERS})).watchers
     subscriber = next((u for u in watchers if u.email == user.email), None)
     return {
         "case_id": ref.number,
@@ -82,7 +82,10 @@ def subscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Doc:
 @router.get("/cases/{case_id}/subscribers")
 def subscribers(case_id: str, ctx: Reader) -> Doc:
     ref = w.case_ref(case_id)
-    people = [m.person(u) for u in ctx.services.read.case(ref, frozenset({Include.WATCHERS})).watchers]
+    people = [
+        m.person(u)
+        for u in ctx.services.read.case(ctx.visibility, ref, frozenset({Include.WATCHERS})).watchers
+    ]
     return {"case_id": ref.number, "subscribers": people, "meta": one_page(people)}
 
 
@@ -96,7 +99,7 @@ def unsubscribe(case_id: str, body: s.SubscriberIn, ctx: Writer) -> Response:
 
 
 def _buttons(ctx: Context, case_id: str) -> Doc:
-    detail = ctx.services.read.case(w.case_ref(case_id), frozenset({Include.BUTTONS}))
+    detail = ctx.services.read.case(ctx.visibility, w.case_ref(case_id), frozenset({Include.BUTTONS}))
     return {"case_id": detail.case.number, "team_case_buttons": [m.button(b) for b in detail.buttons]}
 
 
@@ -136,7 +139,7 @@ def delete_button(case_id: str, button_id: str, ctx: Writer) -> Response:
 
 
 def _metadata(ctx: Context, case_id: str) -> Doc:
-    case = ctx.services.read.case(w.case_ref(case_id)).case
+    case = ctx.services.read.case(ctx.visibility, w.case_ref(case_id)).case
     return {"case_id": case.number, "metadata": dict(case.metadata)}
 
 
@@ -176,14 +179,14 @@ def delete_metadata(case_id: str, body: s.MetadataKeys, ctx: Writer) -> Response
 
 @router.get("/cases/{case_id}/linked_cases")
 def linked_cases(case_id: str, ctx: Reader) -> Doc:
-    return presenter.linked_document(ctx.services.read.case(w.case_ref(case_id), LINKS))
+    return presenter.linked_document(ctx.services.read.case(ctx.visibility, w.case_ref(case_id), LINKS))
 
 
 @router.post("/cases/{case_id}/linked_cases", status_code=201)
 def link_case(case_id: str, body: s.LinkIn, ctx: Writer) -> Doc:
     ref = w.case_ref(case_id)
     ctx.handle(m.link_case(ref, body))
-    return presenter.linked_document(ctx.services.read.case(ref, LINKS))
+    return presenter.linked_document(ctx.services.read.case(ctx.visibility, ref, LINKS))
 
 
 @router.delete("/cases/{case_id}/linked_cases/{linked_case_id}", status_code=204)
@@ -200,18 +203,18 @@ def unlink_case(case_id: str, linked_case_id: str, ctx: Writer) -> Response:
 def attach_file(case_id: str, body: s.FileIn, ctx: Writer) -> Doc:
     ref = w.case_ref(case_id)
     file_id = ctx.handle(m.attach_file(ref, body))
-    return m.file_document(ctx.services.attachments.file(ref, file_id), ctx.services.base_url)
+    return m.file_document(ctx.services.attachments.file(ctx.visibility, ref, file_id), ctx.services.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}")
 def file_info(case_id: str, file_id: str, ctx: Reader) -> Doc:
-    found = ctx.services.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
+    found = ctx.services.attachments.file(ctx.visibility, w.case_ref(case_id), w.number(file_id, "file_id"))
     return m.file_document(found, ctx.services.base_url)
 
 
 @router.get("/cases/{case_id}/files/{file_id}/download")
 def download_file(case_id: str, file_id: str, ctx: Reader) -> Response:
-    found = ctx.services.attachments.file(w.case_ref(case_id), w.number(file_id, "file_id"))
+    found = ctx.services.attachments.file(ctx.visibility, w.case_ref(case_id), w.number(file_id, "file_id"))
     content = ctx.services.attachments.file_content(found.sha256)
     inline = found.content_type.startswith("image/")
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(found.filename)}"

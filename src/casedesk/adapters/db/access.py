@@ -1,0 +1,55 @@
+"""Visibility as SQL: the predicate a `Visibility` adds to a query over cases or projects,
+and the lookup it is built from. What is visible is decided in `services/access.py`."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ColumnElement, Connection, exists, select, true
+
+from casedesk.adapters.db.schema import core as t
+from casedesk.services.ports.access import Visibility
+
+
+def hidden(conn: Connection, visibility: Visibility) -> frozenset[uuid.UUID]:
+    """The projects `visibility` hides (looked up on `conn` the first time it is asked)."""
+    return visibility.hidden(lambda user_id: hidden_projects(conn, user_id))
+
+
+def visible(
+    conn: Connection, column: ColumnElement[uuid.UUID], visibility: Visibility
+) -> ColumnElement[bool]:
+    """`column` (a project id) names a project the caller may see. Nothing is hidden in the
+    common case, and then the condition is TRUE, which SQLAlchemy leaves out of the query."""
+    ids = hidden(conn, visibility)
+    if not ids:
+        return true()
+    return column.not_in(sorted(ids))
+
+
+def visible_cases(conn: Connection, visibility: Visibility) -> ColumnElement[bool]:
+    return visible(conn, t.cases.c.project_id, visibility)
+
+
+def hidden_projects(conn: Connection, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    p, m = t.projects.c, t.project_members.c
+    member = exists().where(m.project_id == p.id, m.user_id == user_id)
+    return frozenset(conn.execute(select(p.id).where(p.restricted, ~member)).scalars())
+
+
+class VisibilityLimit:
+    """The visibility one unit of work applies to what its repositories load, set once the
+    caller is known (`UnitOfWork.limit_to`). Loading before then is a programming error, so a
+    path that forgot to say who is asking fails instead of showing everything."""
+
+    def __init__(self) -> None:
+        self._visibility: Visibility | None = None
+
+    def set(self, visibility: Visibility) -> None:
+        self._visibility = visibility
+
+    @property
+    def visibility(self) -> Visibility:
+        if self._visibility is None:
+            raise RuntimeError("the unit of work was not told what its caller may see (limit_to)")
+        return self._visibility
