@@ -110,7 +110,9 @@ def _delete(uow: UnitOfWork, link: CaseLink, who: Principal, now: datetime) -> N
         try:
             cases.append(uow.cases.get(CaseRef(id=case_id)))
         except NotFound:
-            continue  # nothing left to record the change on
+            # Deleting a case deletes its links, so a case end not found is one the caller may
+            # not see: so is the link.
+            raise NotFound("link", link.id) from None
     keys = {case.id: case.key for case in cases}
     for case in cases:
         case.unlinked(link, keys, who.user_id, now)
