@@ -20,6 +20,8 @@ import httpx
 import pytest
 
 from casedesk.bootstrap import Container
+from casedesk.domain.ids import UserRef
+from casedesk.domain.projects.commands import AddProjectMember, RestrictProject
 from casedesk.domain.users import CreateKeys, CreateUser, Principal, Role, effective_scopes
 from casedesk.domain.vocab import Scope
 from tests.api import access_recipes as recipes
@@ -122,14 +124,6 @@ VARIANTS = [
     ),
 ]
 
-# Rules main does not enforce yet: their cells are expected to fail (strictly) until it does.
-PENDING: dict[str, str] = {
-    "project access": "needs project access",
-    "comment author": "needs project access",
-    "project admin": "needs project access",
-    "act_on_behalf": "needs project access",
-}
-
 
 @dataclass(frozen=True)
 class Expected:
@@ -226,8 +220,15 @@ def issue_key(container: Container, email: str) -> str:
 
 
 def grant_project_access(container: Container, project_key: str, members: dict[str, Membership]) -> None:
-    """Restricts the project to `members` (email → membership). Project access is not built
-    yet: the project stays open."""
+    """Restricts the project to `members` (email → membership), as `casedesk projects restrict`
+    and `casedesk projects members add` do."""
+    operator = Principal.operator()
+    container.bus.handle(RestrictProject(project=project_key), operator)
+    for email, membership in members.items():
+        member = AddProjectMember(
+            project=project_key, user=UserRef.of_email(email, "user"), admin=membership is Membership.ADMIN
+        )
+        container.bus.handle(member, operator)
 
 
 @pytest.fixture(scope="module")
@@ -308,24 +309,20 @@ def matrix(
 
 
 def changes_something(operation: recipes.Operation, want: Expected) -> bool:
-    """Whether the request is meant to change what it names (or may, while a rule is pending).
-    A read, or a request the rules refuse, leaves its resources as they were, so the callers
-    of one operation share them; the others get resources of their own."""
-    return operation.method != "GET" and (want.status is None or want.rule in PENDING)
+    """Whether the request is meant to change what it names. A read, or a request the rules
+    refuse, leaves its resources as they were, so the callers of one operation share them; the
+    others get resources of their own."""
+    return operation.method != "GET" and want.status is None
 
 
 @pytest.mark.parametrize(("row", "caller"), list(cells()))
-def test_each_caller_gets_what_the_access_rules_say(
-    row: Row, caller: Caller, matrix: Matrix, request: pytest.FixtureRequest
-) -> None:
+def test_each_caller_gets_what_the_access_rules_say(row: Row, caller: Caller, matrix: Matrix) -> None:
     arena = matrix.arena(row, caller)
     operation = matrix.operations[row.operation_id]
     built = recipes.build(operation, arena, variant=row.body)
     want = expected(operation, caller, in_project=arena.in_project, variant=row.variant)
     if changes_something(operation, want):
         built = recipes.build(operation, matrix.fresh(caller), variant=row.body)
-    if want.rule in PENDING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=PENDING[want.rule]))
     response = built.send(matrix.clients[caller.name, operation.dialect])
     assert want.matches(response.status_code), (
         f"{built.method} {built.path} as {caller.name}: expected {want}, got {response.status_code}: "
