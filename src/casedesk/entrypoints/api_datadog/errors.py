@@ -159,6 +159,22 @@ def from_request_validation(operation: str | None, exc: RequestValidationError) 
     return error_response(operation, 400, detail, pointer=pointer or "/")
 
 
+# Pydantic's complaints about a member's JSON type, in the words the core's document codec
+# uses for the same mistakes (`domain/documents.py`), so both read alike.
+TYPE_MESSAGES = {
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "extra_forbidden": "unknown member",
+}
+
+
 def _detail(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     loc = error.get("loc", ())
@@ -173,4 +189,6 @@ def _detail(error: dict[str, Any]) -> str:
         return str(error.get("msg"))
     if kind == "missing":
         return "this member is required"
+    if kind in TYPE_MESSAGES:
+        return TYPE_MESSAGES[kind]
     return str(error.get("msg", "invalid value"))

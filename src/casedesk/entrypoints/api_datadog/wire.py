@@ -17,7 +17,7 @@ QUERY_MAX = 10_000
 class Wire(BaseModel):
     """Unknown members are ignored, as JSON:API servers do."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 def iso(value: datetime | date | None) -> str | None:
