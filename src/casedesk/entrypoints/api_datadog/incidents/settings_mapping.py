@@ -20,7 +20,7 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.incidents.settings import Setting, SettingKind
 from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
-from casedesk.entrypoints.api_datadog.incidents.settings_schemas import ATTRIBUTES
+from casedesk.entrypoints.api_datadog.incidents.settings_schemas import ATTRIBUTES, READ_ONLY
 from casedesk.entrypoints.api_datadog.wire import Wire, iso
 
 
@@ -110,7 +110,7 @@ def typed_attributes(kind: SettingKind, given: dict[str, Any]) -> dict[str, Any]
         raise RequestValidationError(
             [{**error, "loc": ("body", "data", "attributes", *error["loc"])} for error in exc.errors()]
         ) from None
-    return checked.model_dump(exclude_unset=True)
+    return {k: v for k, v in checked.model_dump(exclude_unset=True).items() if k not in READ_ONLY}
 
 
 # -- objects → wire ----------------------------------------------------------------------

@@ -10,12 +10,17 @@ automation rules) refuse them, as the core does.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, StrictInt
 
 from casedesk.domain.incidents.settings import SettingKind
-from casedesk.entrypoints.api_datadog.wire import Wire
+from casedesk.entrypoints.api_datadog.wire import Wire, one_of
+
+UserDefinedFieldType = Annotated[StrictInt, AfterValidator(one_of(1, 2, 3, 4, 5, 6, 7, 8))]
+ExecutionType = Annotated[StrictInt, AfterValidator(one_of(1, 2))]
+# Members the server sets; a request may carry them (the contract lists them), they are not kept.
+READ_ONLY = frozenset({"createdAt", "modifiedAt", "createdBy", "lastModifiedBy"})
 
 
 class Attributes(Wire):
@@ -39,8 +44,10 @@ class IncidentTypeConfiguration(Wire):
 
 class IncidentTypeAttributes(Attributes):
     configuration: IncidentTypeConfiguration | None = None
-    createdBy: str | None = None  # noqa: N815 (the contract's name)
+    createdAt: str | None = None  # noqa: N815 (the contract's names)
+    createdBy: str | None = None  # noqa: N815
     lastModifiedBy: str | None = None  # noqa: N815
+    modifiedAt: str | None = None  # noqa: N815
     description: str | None = None
     is_default: bool | None = None
     name: str | None = None
@@ -63,7 +70,7 @@ class UserDefinedFieldAttributes(Attributes):
     ordinal: str | None = None
     required: bool | None = None
     tag_key: str | None = None
-    type: Literal[1, 2, 3, 4, 5, 6, 7, 8] | None = None
+    type: UserDefinedFieldType | None = None
     valid_values: list[ValidValue] | None = None
 
 
@@ -140,7 +147,7 @@ class RuleSettingAttributes(RuleAttributes):
     condition_table_type: int | None = None
     conditions: list[Condition] | None = None
     enabled: bool | None = None
-    execution_type: Literal[1, 2] | None = None
+    execution_type: ExecutionType | None = None
     incident_type_uuid: str | None = None
     match_any_condition: bool | None = None
     task_id: str | None = None
