@@ -33,7 +33,7 @@ OBJECT_ERROR_OPERATIONS = frozenset(
         "DeleteIncidentUserDefinedField", "DeleteIncidentUserDefinedRole",
         "GetGlobalIncidentSettings", "GetIncidentPostmortemTemplate",
         "GetIncidentUserDefinedField", "GetIncidentUserDefinedRole", "LinkIncident",
-        "LinkJiraIssueToCase", "LinkPageToIncident", "ListGlobalIncidentHandles",
+        "LinkJiraIssueToCase", "ListGlobalIncidentHandles",
         "ListIncidentPostmortemTemplates", "ListIncidentUserDefinedFields",
         "ListIncidentUserDefinedRoles", "MoveCaseToProject", "RemoveCaseInsights",
         "UnlinkJiraIssue", "UpdateGlobalIncidentHandle", "UpdateGlobalIncidentSettings",
@@ -41,6 +41,22 @@ OBJECT_ERROR_OPERATIONS = frozenset(
         "UpdateIncidentUserDefinedRole",
     }
 )  # fmt: skip
+# Where an operation's statuses disagree: the user-defined fields' operations answer
+# authentication failures as strings, and LinkPageToIncident answers a conflict as objects.
+_UDF_OPERATIONS = ("ListIncidentUserDefinedFields", "CreateIncidentUserDefinedField",
+                   "DeleteIncidentUserDefinedField", "GetIncidentUserDefinedField",
+                   "UpdateIncidentUserDefinedField")  # fmt: skip
+STRING_ERROR_STATUSES = frozenset((op, status) for op in _UDF_OPERATIONS for status in (401, 403))
+OBJECT_ERROR_STATUSES = frozenset({("LinkPageToIncident", 409)})
+
+
+def answers_objects(operation: str | None, status: int) -> bool:
+    """Whether the operation declares `JSONAPIErrorResponse` (objects) for this status."""
+    if (operation, status) in OBJECT_ERROR_STATUSES:
+        return True
+    if status == 429:  # every operation declares its rate limit's answer as strings
+        return False
+    return operation in OBJECT_ERROR_OPERATIONS and (operation, status) not in STRING_ERROR_STATUSES
 
 # Domain field names whose place in a request body is not /data/attributes/<field>.
 FIELD_POINTERS = {
@@ -100,7 +116,7 @@ def error_response(
     pointer: str | None = None,
     parameter: str | None = None,
 ) -> JSONResponse:
-    if operation in OBJECT_ERROR_OPERATIONS:
+    if answers_objects(operation, status):
         item: dict[str, Any] = {"status": str(status), "title": TITLES.get(status, "Error"), "detail": detail}
         if pointer:
             item["source"] = {"pointer": pointer}

@@ -3,13 +3,25 @@ errors; the one OpenAPI document (`/openapi.json`) lists the operations of all o
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
+from starlette.routing import Mount
 
 from casedesk.bootstrap import Container
 from casedesk.entrypoints import api_datadog, api_tines
 from casedesk.entrypoints.http.deps import RequestSlots
 from casedesk.entrypoints.http.docs import serve_docs
 from casedesk.entrypoints.http.openapi import serve_openapi
+
+
+def any_path_text_reaches_its_dialect(app: FastAPI) -> None:
+    """Starlette matches a mount's prefix with `.*`, which stops at a newline: a path
+    parameter holding a percent-encoded line break (`/cases/%0A`) would miss the dialect and
+    be answered outside it. Matching across lines lets the dialect answer in its own body."""
+    for route in app.router.routes:
+        if isinstance(route, Mount):
+            route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
 
 
 def create_app(container: Container) -> FastAPI:
@@ -29,6 +41,7 @@ def create_app(container: Container) -> FastAPI:
     for prefix, dialect in mounted.items():
         dialect.state.request_slots = slots
         app.mount(prefix, dialect)
+    any_path_text_reaches_its_dialect(app)
     serve_openapi(app, mounted)
     serve_docs(app)
 
