@@ -58,6 +58,7 @@ def answers_objects(operation: str | None, status: int) -> bool:
         return False
     return operation in OBJECT_ERROR_OPERATIONS and (operation, status) not in STRING_ERROR_STATUSES
 
+
 # Domain field names whose place in a request body is not /data/attributes/<field>.
 FIELD_POINTERS = {
     # cases
