@@ -453,3 +453,20 @@ def test_sub_resources_of_unknown_or_deleted_incidents_are_404(incidents_api: In
     ):
         assert status_of(call, incident.id) == 404
         assert status_of(call, str(uuid.uuid4())) == 404
+
+
+def test_a_timestamp_override_whose_instant_no_utc_date_holds_is_400(
+    incidents_api: IncidentsApi, http: httpx.Client
+) -> None:
+    incident = idd.create(incidents_api).data
+    path = f"/api/v2/incidents/{incident.id}/timestamp-overrides"
+    body = {
+        "data": {
+            "type": "incidents_timestamp_overrides",
+            "attributes": {"timestamp_type": "detected", "timestamp_value": "9999-12-31T23:59:59-01:00"},
+        }
+    }
+    response = http.post(path, json=body)
+    assert response.status_code == 400, response.text
+    assert "/data/attributes/timestamp_value" in response.text
+    assert incidents_api.list_timestamp_overrides(incident.id).data == []

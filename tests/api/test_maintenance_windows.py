@@ -197,3 +197,15 @@ def test_scopes(server: Server, config_reader: Keys, config_writer: Keys, case_w
         [kept] = [w for w in api.list_maintenance_windows().data if w.id == window.id]
         assert kept.attributes.name == "Renamed"
         api.delete_maintenance_window(window.id)
+
+
+@pytest.mark.parametrize(
+    ("member", "text"),
+    [("end_at", "9999-12-31T23:59:59-01:00"), ("start_at", "0001-01-01T00:00:00+01:00")],
+)
+def test_a_time_whose_instant_no_utc_date_holds_is_400(http: httpx.Client, member: str, text: str) -> None:
+    before = http.get(PATH).json()
+    response = http.post(PATH, json=window_body(**{member: text}))
+    assert response.status_code == 400, response.text
+    assert dd.only_message(response).startswith(f"/data/attributes/{member}: ")
+    assert http.get(PATH).json() == before

@@ -16,6 +16,8 @@ from openapi_spec_validator import validate
 from starlette.routing import BaseRoute, Mount
 
 from casedesk.bootstrap import Container
+from casedesk.entrypoints.api_datadog.errors import answers_objects
+from casedesk.entrypoints.api_datadog.openapi import Contract
 from casedesk.entrypoints.http.app import create_app
 from tests.api import accounts
 from tests.api import tines as t
@@ -111,6 +113,21 @@ def test_datadog_operations_answer_as_the_contract_declares(document: dict[str, 
     assert all(
         "422" not in op["responses"] for path, _, op in operations(document) if path.startswith("/api/v2")
     )
+
+
+def test_datadog_errors_take_the_schema_each_status_declares() -> None:
+    contract = Contract.load()
+    wrong = []
+    for operation_id, op in contract.operations.items():
+        for status, response in op["responses"].items():
+            if "$ref" in response:
+                response = contract.components["responses"][response["$ref"].rsplit("/", 1)[1]]
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            if str(status).startswith("4") and "$ref" in schema:
+                objects = schema["$ref"].endswith("/JSONAPIErrorResponse")
+                if answers_objects(operation_id, int(status)) is not objects:
+                    wrong.append((operation_id, status))
+    assert wrong == []
 
 
 def test_datadog_answers_match_their_declared_schemas(

@@ -18,7 +18,7 @@ from casedesk.domain.audit import AuditAction
 from casedesk.domain.users import Principal, Role
 from tests.api import dd
 from tests.api import tines as t
-from tests.api.accounts import cli_json, http_as, key_headers, keys_for, new_keys, new_user
+from tests.api.accounts import cli_json, http_as, key_headers, keys_for, new_keys
 from tests.conftest import unique_key
 from tests.support import Keys, Server
 
@@ -434,8 +434,7 @@ def test_naming_another_author_without_act_on_behalf_is_refused_at_author_email(
 def test_acting_on_behalf_records_the_caller_as_actor_and_shows_the_named_author(
     server: Server, world: World, container: Container, http: httpx.Client
 ) -> None:
-    bot_email = new_user(server, "bot")
-    bot = keys_for(server, bot_email, "cases_read,cases_write,act_on_behalf")
+    bot = new_keys(server, "cases_read,cases_write,act_on_behalf", "bot")
     author = dd_email(server, world.member)
     number = world.visible["attributes"]["case_number"]
     with t.client(server, bot) as tines:

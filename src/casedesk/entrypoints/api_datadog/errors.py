@@ -34,7 +34,7 @@ OBJECT_ERROR_OPERATIONS = frozenset(
         "DeleteIncidentUserDefinedField", "DeleteIncidentUserDefinedRole",
         "GetGlobalIncidentSettings", "GetIncidentPostmortemTemplate",
         "GetIncidentUserDefinedField", "GetIncidentUserDefinedRole", "LinkIncident",
-        "LinkJiraIssueToCase", "LinkPageToIncident", "ListGlobalIncidentHandles",
+        "LinkJiraIssueToCase", "ListGlobalIncidentHandles",
         "ListIncidentPostmortemTemplates", "ListIncidentUserDefinedFields",
         "ListIncidentUserDefinedRoles", "MoveCaseToProject", "RemoveCaseInsights",
         "UnlinkJiraIssue", "UpdateGlobalIncidentHandle", "UpdateGlobalIncidentSettings",
@@ -42,6 +42,23 @@ OBJECT_ERROR_OPERATIONS = frozenset(
         "UpdateIncidentUserDefinedRole",
     }
 )  # fmt: skip
+# Where an operation's statuses disagree: the user-defined fields' operations answer
+# authentication failures as strings, and LinkPageToIncident answers a conflict as objects.
+_UDF_OPERATIONS = ("ListIncidentUserDefinedFields", "CreateIncidentUserDefinedField",
+                   "DeleteIncidentUserDefinedField", "GetIncidentUserDefinedField",
+                   "UpdateIncidentUserDefinedField")  # fmt: skip
+STRING_ERROR_STATUSES = frozenset((op, status) for op in _UDF_OPERATIONS for status in (401, 403))
+OBJECT_ERROR_STATUSES = frozenset({("LinkPageToIncident", 409)})
+
+
+def answers_objects(operation: str | None, status: int) -> bool:
+    """Whether the operation declares `JSONAPIErrorResponse` (objects) for this status."""
+    if (operation, status) in OBJECT_ERROR_STATUSES:
+        return True
+    if status == 429:  # every operation declares its rate limit's answer as strings
+        return False
+    return operation in OBJECT_ERROR_OPERATIONS and (operation, status) not in STRING_ERROR_STATUSES
+
 
 # Domain field names whose place in a request body is not /data/attributes/<field>.
 FIELD_POINTERS = {
@@ -112,7 +129,7 @@ def error_response(
     pointer: str | None = None,
     parameter: str | None = None,
 ) -> JSONResponse:
-    if operation in OBJECT_ERROR_OPERATIONS:
+    if answers_objects(operation, status):
         item: dict[str, Any] = {"status": str(status), "title": TITLES.get(status, "Error"), "detail": detail}
         if pointer:
             item["source"] = {"pointer": pointer}
@@ -179,6 +196,22 @@ def from_request_validation(operation: str | None, exc: RequestValidationError) 
     return error_response(operation, 400, detail, pointer=pointer or "/")
 
 
+# Pydantic's complaints about a member's JSON type, in the words the core's document codec
+# uses for the same mistakes (`domain/documents.py`), so both read alike.
+TYPE_MESSAGES = {
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "extra_forbidden": "unknown member",
+}
+
+
 def _detail(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     loc = error.get("loc", ())
@@ -193,4 +226,6 @@ def _detail(error: dict[str, Any]) -> str:
         return str(error.get("msg"))
     if kind == "missing":
         return "this member is required"
+    if kind in TYPE_MESSAGES:
+        return TYPE_MESSAGES[kind]
     return str(error.get("msg", "invalid value"))

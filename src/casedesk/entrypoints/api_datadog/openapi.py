@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from casedesk.entrypoints.api_datadog import own_answers
+from casedesk.entrypoints.api_datadog.errors import answers_objects
 from casedesk.entrypoints.http.openapi_refs import references
 
 CONTRACT_FILE = "datadog-v2-cases-incidents.yaml"
@@ -58,6 +59,20 @@ BODIES_THE_CONTRACT_LACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("BulkUpdateCases", "200"): BULK_SUMMARY,
     ("UpdateCaseComment", "200"): {"$ref": "#/components/schemas/TimelineResponse"},
 }
+
+
+# Statuses every operation may answer whatever the contract lists: a malformed path
+# parameter or body (400, validation comes before any lookup) and an unknown resource (404),
+# in the error body the operation declares elsewhere.
+ALWAYS_ANSWERED = {"400": "Bad Request", "404": "Not Found"}
+
+
+def declare_every_error(operation: str, responses: dict[str, Any]) -> None:
+    for status, description in ALWAYS_ANSWERED.items():
+        if status not in responses:
+            schema = "JSONAPIErrorResponse" if answers_objects(operation, int(status)) else "APIErrorResponse"
+            content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+            responses[status] = {"description": description, "content": content}
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,7 @@ def describe(document: dict[str, Any], contract: Contract) -> None:
         for (operation, status), schema in BODIES_THE_CONTRACT_LACKS.items():
             if operation == op["operationId"]:
                 op["responses"][status]["content"] = {"application/json": {"schema": schema}}
+        declare_every_error(op["operationId"], op["responses"])
         if "requestBody" in source:
             op["requestBody"] = source["requestBody"]
         op["parameters"] = [*op.get("parameters", []), *_missing_path_parameters(op, source, contract)]

@@ -226,8 +226,19 @@ class ProjectCreateRequest(Wire):
     data: ProjectCreate
 
 
+class ProjectColumn(Wire):
+    sort_field: str | None = None
+    type: str | None = None
+
+
+class ProjectColumnsConfig(Wire):
+    columns: list[ProjectColumn] | None = None
+
+
 class ProjectUpdateAttributes(Wire):
     name: str | None = None
+    # Checked as the contract types it; casedesk keeps no column layout of its own.
+    columns_config: ProjectColumnsConfig | None = None
     settings: dict[str, dict[str, Any]] | None = None
     enabled_custom_case_types: list[str] | None = None
     team_uuid: str | None = None
@@ -315,6 +326,8 @@ class CaseTypeAttributes(Wire):
     name: str
     description: str = ""
     emoji: str = ""
+    # Checked as the contract types it; a case type is deleted with DELETE, not by this.
+    deleted_at: str | None = None
 
 
 class CaseTypeCreate(Wire):
@@ -330,6 +343,7 @@ class CaseTypeUpdateAttributes(Wire):
     name: str | None = None
     description: str | None = None
     emoji: str | None = None
+    deleted_at: str | None = None
 
 
 class CaseTypeUpdate(Wire):
@@ -372,6 +386,8 @@ class CustomAttributeConfigUpdateAttributes(Wire):
     description: str | None = None
     type: CustomAttributeTypeName | None = None
     type_data: TypeData | None = None
+    # Checked as the contract types it; casedesk does not map attributes from one another.
+    map_from: str | None = None
 
 
 class CustomAttributeConfigUpdate(Wire):

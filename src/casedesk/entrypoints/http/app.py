@@ -4,7 +4,10 @@ OpenAPI document (`/openapi.json`) lists the operations of all of them."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
+from starlette.routing import Mount
 
 from casedesk.bootstrap import Container
 from casedesk.config import Settings
@@ -17,6 +20,15 @@ from casedesk.entrypoints.http.docs import serve_docs
 from casedesk.entrypoints.http.hygiene import LimitsInForce, SecurityHeaders
 from casedesk.entrypoints.http.openapi import serve_openapi
 from casedesk.entrypoints.http.rate_limit import FixedWindows, RateLimit
+
+
+def any_path_text_reaches_its_dialect(app: FastAPI) -> None:
+    """Starlette matches a mount's prefix with `.*`, which stops at a newline: a path
+    parameter holding a percent-encoded line break (`/cases/%0A`) would miss the dialect and
+    be answered outside it. Matching across lines lets the dialect answer in its own body."""
+    for route in app.router.routes:
+        if isinstance(route, Mount):
+            route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
 
 
 def create_app(container: Container) -> FastAPI:
@@ -43,6 +55,7 @@ def create_app(container: Container) -> FastAPI:
         dialect.state.request_slots = slots
         guard(dialect, settings, windows, refusals[prefix])
         app.mount(prefix, dialect)
+    any_path_text_reaches_its_dialect(app)
     serve_openapi(app, mounted)
     serve_docs(app)
     # Outermost last: the headers go on every answer, the limits hold in every request.

@@ -31,7 +31,11 @@ def parse_timestamp(text: str | None, field: str, *, zone_required: bool = False
         ) from None
     if zone_required and moment.utcoffset() is None:
         raise ValidationFailed(field, f"{text!r} has no time zone; add one, e.g. 2026-06-01T00:00:00Z")
-    return as_utc(moment)
+    try:
+        return as_utc(moment)
+    except OverflowError:
+        # 9999-12-31T23:00:00-02:00 is a valid text whose instant no UTC date can hold.
+        raise ValidationFailed(field, f"{text[:40]!r} is outside the years 1 to 9999 in UTC") from None
 
 
 @overload

@@ -4,7 +4,7 @@ whether its integrations and notification rules run, and whether analytics and s
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 
@@ -29,7 +29,9 @@ class ConfigurationAttributes(Wire):
 
 
 class ConfigurationData(Wire):
-    type: str = "incidents_configurations"
+    type: Literal["incidents_configurations"] = "incidents_configurations"
+    # The incident names its one configuration; an id, when sent, must be text.
+    id: str | None = None
     attributes: ConfigurationAttributes = ConfigurationAttributes()
 
 

@@ -2,23 +2,25 @@
 impact fields, notification templates and rules, postmortem templates, automation rules,
 user-defined roles, global handles and global settings.
 
-Each kind has a `Spec`: its JSON:API type names, the members a create must carry, the
-enumerations its members take, which relationships it keeps, and how it is rendered.
+Each kind has a `Spec`: its JSON:API type names, the members a create must carry and which
+relationships it keeps; its members' types are its attributes model (`settings_schemas.py`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.incidents.settings import Setting, SettingKind
 from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
+from casedesk.entrypoints.api_datadog.incidents.settings_schemas import ATTRIBUTES, READ_ONLY
 from casedesk.entrypoints.api_datadog.wire import Wire, iso
 
 
@@ -37,54 +39,38 @@ class SettingRequest(Wire):
 class Spec:
     wire_types: tuple[str, ...]
     required: tuple[str, ...] = ()
-    enums: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     relationships: tuple[str, ...] = ()  # kept as `<name>_id` attributes
     required_relationships: tuple[str, ...] = ()
 
 
-TRIGGERS = ("incident_saved_trigger", "incident_created_trigger", "incident_modified_trigger")
 SPECS: dict[SettingKind, Spec] = {
     SettingKind.INCIDENT_TYPE: Spec(("incident_types",), ("name",)),
     SettingKind.USER_DEFINED_FIELD: Spec(
-        ("user_defined_field",),
-        ("name", "type"),
-        {"category": ("what_happened", "why_it_happened", None),
-         "collected": ("active", "stable", "resolved", "completed", None)},
-        ("incident_type",),
-        ("incident_type",),
+        ("user_defined_field",), ("name", "type"), ("incident_type",), ("incident_type",)
     ),
     SettingKind.IMPACT_FIELD: Spec(
-        ("impact_fields",),
-        ("name", "display_name", "field_type"),
-        {"field_type": ("dropdown", "text", "textarray", "metrictag", "number", "datetime", "multiselect")},
-        ("incident_type",),
-        ("incident_type",),
+        ("impact_fields",), ("name", "display_name", "field_type"), ("incident_type",), ("incident_type",)
     ),
     SettingKind.NOTIFICATION_TEMPLATE: Spec(
-        ("notification_templates",), ("name", "subject", "content", "category"), {}, ("incident_type",)
+        ("notification_templates",), ("name", "subject", "content", "category"), ("incident_type",)
     ),
     SettingKind.NOTIFICATION_RULE: Spec(
         ("incident_notification_rules",),
         ("conditions", "handles", "trigger"),
-        {"visibility": ("all", "organization", "private")},
         ("incident_type", "notification_template"),
     ),
     SettingKind.POSTMORTEM_TEMPLATE: Spec(
-        ("postmortem_templates", "postmortem_template"),
-        ("name",),
-        {"location": ("datadog_notebooks", "confluence", "google_docs")},
-        ("incident_type",),
+        ("postmortem_templates", "postmortem_template"), ("name",), ("incident_type",)
     ),
     SettingKind.RULE: Spec(
         ("incident_rules", "incidents_rules"),
         ("execution_type", "condition_table_type", "condition", "task_id", "task_payload", "enabled"),
-        {"execution_type": (1, 2), "trigger": (*TRIGGERS, None)},
     ),
     SettingKind.USER_DEFINED_ROLE: Spec(
-        ("incident_user_defined_roles",), ("name",), {}, ("incident_type",), ("incident_type",)
+        ("incident_user_defined_roles",), ("name",), ("incident_type",), ("incident_type",)
     ),
     SettingKind.GLOBAL_HANDLE: Spec(
-        ("incidents_handles",), ("name",), {}, ("incident_type", "commander_user"), ("incident_type",)
+        ("incidents_handles",), ("name",), ("incident_type", "commander_user"), ("incident_type",)
     ),
     SettingKind.GLOBAL_SETTINGS: Spec(("incidents_global_settings",)),
 }  # fmt: skip
@@ -100,18 +86,10 @@ def attributes(kind: SettingKind, body: SettingRequest, *, partial: bool = False
         raise ValidationFailed(
             "data/type", f"got type {data.type!r} expected one of {', '.join(spec.wire_types)}"
         )
-    found = {
-        k: v
-        for k, v in data.attributes.items()
-        if k not in ("created", "modified", "createdAt", "modifiedAt")
-    }
+    found = typed_attributes(kind, data.attributes)
     for name in () if partial else spec.required:
         if found.get(name) is None:
             raise ValidationFailed(name, "this member is required")
-    for name, allowed in spec.enums.items():
-        if name in found and found[name] not in allowed:
-            shown = ", ".join(str(a) for a in allowed if a is not None)
-            raise ValidationFailed(name, f"invalid {name} {found[name]!r}; must be one of {shown}")
     relationships = data.relationships or {}
     for name in spec.relationships:
         ref = relationships.get(name)
@@ -121,6 +99,18 @@ def attributes(kind: SettingKind, body: SettingRequest, *, partial: bool = False
         elif name in spec.required_relationships and not partial:
             raise ValidationFailed(name, "this relationship is required")
     return found
+
+
+def typed_attributes(kind: SettingKind, given: dict[str, Any]) -> dict[str, Any]:
+    """The members the contract declares for the kind, each checked for its JSON type; a
+    wrong one is refused as the request's own validation error, at its pointer."""
+    try:
+        checked = ATTRIBUTES[kind].model_validate(given)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", "data", "attributes", *error["loc"])} for error in exc.errors()]
+        ) from None
+    return {k: v for k, v in checked.model_dump(exclude_unset=True).items() if k not in READ_ONLY}
 
 
 # -- objects → wire ----------------------------------------------------------------------
