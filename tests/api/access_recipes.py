@@ -219,6 +219,23 @@ class Arena:
     def other_case_number(self) -> int:
         return int(self._case("other_case")["attributes"]["case_number"])
 
+    def open_case_number(self) -> int:
+        """A case in a project everyone sees."""
+
+        def make() -> int:
+            body = {
+                "data": {
+                    "type": "case",
+                    "attributes": {"title": unique("Elsewhere"), "type_id": STANDARD_TYPE},
+                    "relationships": {
+                        "project": {"data": {"id": self.other_project_id(), "type": "project"}}
+                    },
+                }
+            }
+            return int(created(self.dd.post("/api/v2/cases", json=body))["data"]["attributes"]["case_number"])
+
+        return int(self._once("open_case", make))
+
     def cell_id(self) -> str:
         def make() -> str:
             body = {"data": {"type": "case", "attributes": {"comment": "Looking into it"}}}
@@ -750,7 +767,9 @@ BODIES: dict[str, Callable[[Arena], Any]] = {
     "add_metadata": lambda arena: {"metadata": {"team": "db"}},
     "update_metadata": lambda arena: {"metadata": {arena.metadata_key(): "staging"}},
     "delete_metadata": lambda arena: {"metadata": [arena.metadata_key()]},
-    "link_case": lambda arena: {"id": arena.other_case_number()},
+    # To a case everyone sees: when both ends are hidden, which one the answer names (the path's,
+    # 404, or the body's, 400) follows the order the cases are locked in, their ids'.
+    "link_case": lambda arena: {"id": arena.open_case_number()},
     "attach_file": lambda arena: {"filename": "a.txt", "file_contents": base64.b64encode(b"hi").decode()},
 }
 
