@@ -40,8 +40,16 @@ def create_link(uow: UnitOfWork, cmd: CreateCaseLink, who: Principal, now: datet
     resolved: dict[str, Entity] = {}
     # Cases are locked in one order whichever way round they are linked, so two requests
     # linking the same two cases in opposite directions queue instead of deadlocking.
+    missing: dict[str, NotFound] = {}
     for side in sorted(ends, key=lambda name: str(ends[name].ref)):
-        resolved[side] = _resolve(uow, ends[side], side, cases)
+        try:
+            resolved[side] = _resolve(uow, ends[side], side, cases)
+        except NotFound as exc:
+            missing[side] = exc
+    # Which unknown end is named must not depend on the lock order: the parent first.
+    for side in ends:
+        if side in missing:
+            raise missing[side]
     if cmd.exists_ok:
         already = links_between(uow, resolved["parent"], resolved["child"])
         if already:

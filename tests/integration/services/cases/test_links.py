@@ -58,3 +58,12 @@ def test_link_ends_are_checked_before_lookup(bus: MessageBus, admin: Principal) 
     assert itself.value.field == "child_entity_id"
     with pytest.raises(NotFound):
         bus.handle(CreateCaseLink(case_end("OPS-9"), incident, Relationship.CAUSES), admin)
+
+
+@pytest.mark.parametrize(("parent", "child"), [("OPS-8", "OPS-9"), ("OPS-9", "OPS-8")])
+def test_when_both_ends_are_unknown_the_parent_is_named_whatever_the_lock_order(
+    bus: MessageBus, admin: Principal, parent: str, child: str
+) -> None:
+    with pytest.raises(NotFound) as unknown:
+        bus.handle(CreateCaseLink(case_end(parent), case_end(child), Relationship.CAUSES), admin)
+    assert (unknown.value.resource, unknown.value.ref) == ("parent case", case_end(parent).ref)
