@@ -88,7 +88,8 @@ def casedesk_init(database_url: str, email: str) -> Keys:
     )
     if done.returncode != 0:
         raise RuntimeError(f"casedesk init failed:\n{done.stderr}")
-    return Keys(**json.loads(done.stdout))
+    printed = json.loads(done.stdout)
+    return Keys(user_id=printed["user_id"], api_key=printed["api_key"], app_key=printed["app_key"])
 
 
 def free_port() -> int:

@@ -41,6 +41,7 @@ from casedesk.services.cases import (
 from casedesk.services.cases import handlers as cases
 from casedesk.services.incidents import handlers as incidents
 from casedesk.services.incidents import items
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.uow import Clock, UnitOfWorkFactory
 from casedesk.services.registry import Registry, composite, concrete_commands, on
 
@@ -161,12 +162,13 @@ class MessageBus:
         self.uow_factory = uow_factory
         self.clock = clock
 
-    def handle(self, command: Command[R], principal: Principal) -> R:
-        """Runs the command as `principal` (`Principal.operator()` at the console)."""
+    def handle(self, command: Command[R], principal: Principal, visibility: Visibility | None = None) -> R:
+        """Runs the command as `principal` (`Principal.operator()` at the console). A request
+        passes the visibility its reads use, so the hidden projects are looked up once."""
         REGISTRY.authorize(principal, command)
         with self.uow_factory() as uow:
             # Every case and project the handler loads is one the caller may see.
-            uow.limit_to(access.visibility(principal))
+            uow.limit_to(visibility if visibility is not None else access.visibility(principal))
             result = REGISTRY.run(uow, command, principal, self.clock())
             uow.commit()
         return result

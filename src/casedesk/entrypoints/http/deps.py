@@ -147,7 +147,7 @@ class Context:
                 f"a route that checks {self.scope.value} sends {type(command).__name__}, "
                 f"which needs {needed.value}"
             )
-        return self.services.bus.handle(command, self.principal)
+        return self.services.bus.handle(command, self.principal, self.visibility)
 
 
 # The services on one connection for the request; a request expected to run a command begins

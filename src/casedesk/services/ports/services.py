@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 
 from casedesk.domain.commands import Command
 from casedesk.domain.users import Principal
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentReads
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
@@ -18,7 +19,7 @@ R = TypeVar("R")
 
 
 class CommandBus(Protocol):
-    def handle(self, command: Command[R], principal: Principal) -> R:
+    def handle(self, command: Command[R], principal: Principal, visibility: Visibility | None = None) -> R:
         """Authorises, runs the command's handler in one unit of work and commits once."""
 
 
