@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_attribute_value_length: int = Field(default=200, ge=1)
     max_tags: int = Field(default=100, ge=1)
     max_tag_length: int = Field(default=200, ge=1)
+    max_metadata_keys: int = Field(default=100, ge=1)
+    max_metadata_key_length: int = Field(default=200, ge=1)
+    max_metadata_value_length: int = Field(default=10_000, ge=1)
     # What one search query may ask.
     max_query_length: int = Field(default=4096, ge=1)
     max_query_terms: int = Field(default=50, ge=1)
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
             attribute_value_length=self.max_attribute_value_length,
             tags=self.max_tags,
             tag_length=self.max_tag_length,
+            metadata_keys=self.max_metadata_keys,
+            metadata_key_length=self.max_metadata_key_length,
+            metadata_value_length=self.max_metadata_value_length,
             query_length=self.max_query_length,
             query_terms=self.max_query_terms,
             query_wildcards=self.max_query_wildcards,

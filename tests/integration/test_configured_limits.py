@@ -38,6 +38,8 @@ SETTINGS = {
     "max_body_bytes": 64 * 1024,
     "max_attribute_keys": 2,
     "max_tags": 1,
+    "max_metadata_keys": 2,
+    "max_metadata_value_length": 20,
     "max_query_terms": 3,
     "max_query_wildcards": 1,
 }
@@ -215,6 +217,23 @@ def test_the_attribute_and_tag_limits_are_the_settings(client: httpx.Client) -> 
     }
     two = {"data": {"type": "case", "attributes": {"attributes": {"a": ["1"], "tags": ["x"], "b": ["2"]}}}}
     assert client.post(url, json=two).status_code == 200
+
+
+def test_the_tines_metadata_limits_are_the_settings(client: httpx.Client) -> None:
+    case = client.post("/api/v2/cases", json=dd.create_body(new_project(client), "Metadata"))
+    assert case.status_code == 201, case.text
+    url = f"/api/v1/cases/{case.json()['data']['attributes']['case_number']}/metadata"
+    tines = {"Authorization": f"Bearer {client.headers['DD-APPLICATION-KEY']}"}
+    for metadata, complaint in [
+        ({"a": 1, "b": 2, "c": 3}, "metadata holds at most 2 keys"),
+        ({"a": "x" * 30}, "longer than 20 characters as JSON"),
+    ]:
+        refused = client.post(url, json={"metadata": metadata}, headers=tines)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"]["field"] == "metadata"
+        assert complaint in refused.text
+    assert client.post(url, json={"metadata": {"a": 1, "b": "short"}}, headers=tines).status_code == 201
+    assert client.post(url, json={"metadata": {"c": 3}}, headers=tines).status_code == 400  # three in all
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ class Limits:
     attribute_value_length: int = 200
     tags: int = 100
     tag_length: int = 200
+    # A case's metadata (Tines' free-form `metadata` object); a value counts as JSON text.
+    metadata_keys: int = 100
+    metadata_key_length: int = 200
+    metadata_value_length: int = 10_000
     # A search query (case and incident search, views, rules).
     query_length: int = 4096
     query_terms: int = 50

@@ -29,9 +29,6 @@ INSIGHTS_MAX = 1000
 INSIGHT_REF_MAX = 2000
 INSIGHT_RESOURCE_ID_MAX = 500
 TAGS_KEY = "tags"
-METADATA_KEYS_MAX = 100
-METADATA_KEY_MAX = 200
-METADATA_VALUE_MAX = 10_000  # characters of the value as JSON
 ASSIGNEES_MAX = 50
 RECORDS_MAX = 1000
 
@@ -155,16 +152,18 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def clean_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    if len(metadata) > METADATA_KEYS_MAX:
-        raise ValidationFailed("metadata", f"metadata holds at most {METADATA_KEYS_MAX} keys")
+    bound = limits.current()
+    if len(metadata) > bound.metadata_keys:
+        raise ValidationFailed("metadata", f"metadata holds at most {bound.metadata_keys} keys")
     for key, value in metadata.items():
-        if not key.strip() or len(key) > METADATA_KEY_MAX:
+        if not key.strip() or len(key) > bound.metadata_key_length:
             raise ValidationFailed(
-                "metadata", f"metadata key {key[:40]!r} must be 1 to {METADATA_KEY_MAX} characters"
+                "metadata", f"metadata key {key[:40]!r} must be 1 to {bound.metadata_key_length} characters"
             )
-        if len(json.dumps(value)) > METADATA_VALUE_MAX:
+        if len(json.dumps(value)) > bound.metadata_value_length:
             raise ValidationFailed(
-                "metadata", f"metadata value of {key!r} is longer than {METADATA_VALUE_MAX}"
+                "metadata",
+                f"metadata value of {key!r} is longer than {bound.metadata_value_length} characters as JSON",
             )
     return dict(metadata)
 
