@@ -202,35 +202,18 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads):
             return [project_from_row(r, members.get(r["id"], [])) for r in rows]
 
     def project(self, visibility: Visibility, project_id: uuid.UUID) -> Project:
-        p = t.projects.c
-        with self.engine.connect() as conn:
-            row = (
-                conn.execute(
-                    select(t.projects).where(
-                        p.id == project_id, p.deleted_at.is_(None), visible(conn, p.id, visibility)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise NotFound("project", project_id)
-            return project_from_row(row, self._members(conn, [project_id]).get(project_id, []))
+        return self._one_project(visibility, t.projects.c.id == project_id, project_id)
 
     def project_by_number(self, visibility: Visibility, number: int) -> Project:
+        return self._one_project(visibility, t.projects.c.number == number, number)
+
+    def _one_project(self, visibility: Visibility, which: ColumnElement[bool], ref: object) -> Project:
         p = t.projects.c
         with self.engine.connect() as conn:
-            row = (
-                conn.execute(
-                    select(t.projects).where(
-                        p.number == number, p.deleted_at.is_(None), visible(conn, p.id, visibility)
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            query = select(t.projects).where(which, p.deleted_at.is_(None), visible(conn, p.id, visibility))
+            row = conn.execute(query).mappings().first()
             if row is None:
-                raise NotFound("project", number)
+                raise NotFound("project", ref)
             return project_from_row(row, self._members(conn, [row["id"]]).get(row["id"], []))
 
     def favorite_project_ids(self, visibility: Visibility, user_id: uuid.UUID) -> list[uuid.UUID]:
