@@ -1,0 +1,29 @@
+"""The configured destinations, as the planner and the worker look them up.
+
+Each way of naming a destination maps to one lookup: a case rule's recipient
+(`RecipientType` + data), an incident handle (`@slack-…`, `@webhook-…`, `@teams-…`,
+`@pagerduty-…`, an address) and a personal email. The configuration APIs write them; these
+reads decrypt secrets for the worker only.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from casedesk.domain.notifications.destinations import ChannelKind, Destination
+
+
+class Destinations(Protocol):
+    def find(self, kind: ChannelKind, name: str) -> Destination | None:
+        """The destination of `kind` called `name`, secrets decrypted; None when nothing of
+        that name is configured. Email needs no configuration: any address is one, sent
+        through the SMTP relay of the settings.
+
+        Names: Slack `<account name>/<channel name>` (a channel name with or without `#`),
+        Teams the Workflows handle's name, PagerDuty the service name, webhooks their name."""
+        ...
+
+    def exists(self, kind: ChannelKind, name: str) -> bool:
+        """Whether `find` would find it, without decrypting anything (checked when a rule
+        naming it is written)."""
+        ...
