@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
+import httpx
 from sqlalchemy import Engine
 
+from casedesk.adapters.channels.webhook import WebhookSender
+from casedesk.adapters.db import wakeups
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
+from casedesk.adapters.db.deliveries import SqlDeliveryQueue
+from casedesk.adapters.db.delivery_ledger import SqlDeliveryLedger
 from casedesk.adapters.db.engine import build_engine, pool_capacity
 from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
@@ -18,13 +27,23 @@ from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
+from casedesk.domain.notifications.deliveries import RetrySchedule
+from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.channels import Sender
+from casedesk.services.ports.deliveries import DeliveryLedger, DeliveryQueue
+from casedesk.services.ports.destinations import Destinations
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
+from casedesk.services.ports.metrics import DeliveryMetrics
 from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
+from casedesk.services.reactions.notify.fanout import NothingPlanned
+from casedesk.services.reactions.notify.planned import Planner
+from casedesk.services.reactions.notify.rates import RateLimits, parse_rates
+from casedesk.services.reactions.notify.worker import DeliveryWorker, WorkerOptions
 
 
 @dataclass
@@ -70,6 +89,50 @@ class Container:
         """Authentication's lookup of presented keys."""
         return SqlKeyLookup(self.connections)
 
+    @property
+    def deliveries(self) -> DeliveryLedger:
+        """The delivery ledger as people read it, and manual retries."""
+        return SqlDeliveryLedger(self.engine)
+
+    @property
+    def delivery_queue(self) -> DeliveryQueue:
+        """The delivery ledger as workers use it."""
+        return SqlDeliveryQueue(self.engine)
+
+    def worker(
+        self,
+        *,
+        planner: Planner | None = None,
+        destinations: Destinations | None = None,
+        senders: Callable[[httpx.AsyncClient], Mapping[ChannelKind, Sender]] | None = None,
+        metrics: DeliveryMetrics | None = None,
+        concurrency: int | None = None,
+        name: str | None = None,
+    ) -> WorkerRun:
+        """A delivery worker on this container's database. What it is not given is "nothing
+        configured": a planner that plans nothing, no destinations, the webhook sender only.
+        `senders` builds the senders from the worker's HTTP client."""
+        s = self.settings
+        options = WorkerOptions(
+            concurrency=concurrency or s.worker_concurrency,
+            lease=timedelta(seconds=s.worker_lease_s),
+            poll=s.worker_poll_ms / 1000,
+            schedule=RetrySchedule.parse(s.delivery_retry_schedule),
+        )
+        client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
+        made = (senders or default_senders)(client)
+        worker = DeliveryWorker(
+            self.delivery_queue,
+            planner or NothingPlanned(),
+            destinations or NoDestinations(),
+            made,
+            rates=RateLimits(parse_rates(s.delivery_rate_limits)),
+            options=options,
+            metrics=metrics,
+            name=name,
+        )
+        return WorkerRun(worker, client, self.engine)
+
     def request_scope(self, *, write: bool) -> RequestScope:
         """This container with every part on one connection, for one HTTP request. `write`:
         the request is expected to run a command (see adapters/db/connections.py)."""
@@ -86,6 +149,66 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+class NoDestinations:
+    """No channel is configured: every name is unknown."""
+
+    def find(self, kind: ChannelKind, name: str) -> Destination | None:
+        return None
+
+    def exists(self, kind: ChannelKind, name: str) -> bool:
+        return False
+
+
+def default_senders(client: httpx.AsyncClient) -> dict[ChannelKind, Sender]:
+    return {ChannelKind.WEBHOOK: WebhookSender(client)}
+
+
+@dataclass
+class WorkerRun:
+    """A worker with what it runs on: its HTTP client, and its wake-ups (this process's
+    commits, and PostgreSQL's NOTIFY from every process)."""
+
+    worker: DeliveryWorker
+    client: httpx.AsyncClient
+    engine: Engine
+
+    async def run(self, stop: asyncio.Event) -> None:
+        unsubscribe = wakeups.subscribe(self.worker.wake)
+        listener = None
+        if self.engine.dialect.name == "postgresql":
+            listener = wakeups.PgListener(self.engine, self.worker.wake).start()
+        try:
+            await self.worker.run(stop)
+        finally:
+            unsubscribe()
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
+            await self.client.aclose()
+
+    def start_thread(self) -> Callable[[], None]:
+        """Runs the worker in a thread of its own (beside an HTTP server); returns the
+        function that stops it and waits for the sends in flight."""
+        ready = threading.Event()
+        loop_box: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop_box.append((asyncio.get_running_loop(), stop))
+            ready.set()
+            await self.run(stop)
+
+        thread = threading.Thread(target=asyncio.run, args=(main(),), name="casedesk-worker", daemon=True)
+        thread.start()
+        ready.wait()
+
+        def stop() -> None:
+            loop, event = loop_box[0]
+            loop.call_soon_threadsafe(event.set)
+            thread.join()
+
+        return stop
 
 
 @dataclass(frozen=True)

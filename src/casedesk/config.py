@@ -42,6 +42,18 @@ class Settings(BaseSettings):
     max_query_wildcards: int = Field(default=10, ge=1)
     max_query_depth: int = Field(default=10, ge=1)
 
+    # -- delivery (README.md, "The worker") --
+    # Waits before each retry of a failed delivery; after the last one it is dead.
+    delivery_retry_schedule: str = "5s,5m,30m,2h,5h,10h,10h"
+    # Sends per destination (queued, never dropped): kind=N/s|m|h, comma-separated.
+    delivery_rate_limits: str = "slack=1/s,teams=4/s,pagerduty=120/m"
+    # Sends in flight at once per worker.
+    worker_concurrency: int = Field(default=10, ge=1)
+    # How long a claimed delivery stays a worker's before another may claim it.
+    worker_lease_s: float = Field(default=60.0, gt=0)
+    # The longest an idle worker goes without looking for work.
+    worker_poll_ms: int = Field(default=250, ge=10)
+
     def limits(self) -> Limits:
         """The bounds the domain and the search parser check (`domain/limits.py`)."""
         return Limits(

@@ -1,5 +1,5 @@
 """The `casedesk` command line: serve, migrate, init, users, keys, project access and the
-audit log."""
+audit log; the worker and the delivery log are in entrypoints/worker.py."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from casedesk.domain.ids import UserRef, parse_uuid
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
+from casedesk.entrypoints import worker as worker_cli
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -32,6 +33,7 @@ projects_app = typer.Typer(help="Manage who may see projects.", no_args_is_help=
 members_app = typer.Typer(help="Manage a project's members.", no_args_is_help=True)
 app.add_typer(projects_app, name="projects")
 projects_app.add_typer(members_app, name="members")
+worker_cli.register(app)
 
 
 def fail(message: str) -> None:
@@ -100,14 +102,27 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="HTTP worker processes.")] = 1,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="Send no notifications (run `casedesk worker` instead).")
+    ] = False,
 ) -> None:
-    """Migrate the database if needed and serve the HTTP API."""
+    """Migrate the database if needed and serve the HTTP API, with a delivery worker in the
+    same process unless --no-worker."""
+    container = bootstrap(migrate=True)
+    stop_worker = None if no_worker else container.worker().start_thread()
+    try:
+        serve_http(host, port, workers)
+    finally:
+        if stop_worker is not None:
+            stop_worker()
+        container.close()
+
+
+def serve_http(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from casedesk.entrypoints.http.serving import SERVER_OPTIONS
 
-    container = bootstrap(migrate=True)
-    container.close()
     if workers > 1:
         uvicorn.run(
             "casedesk.entrypoints.http.asgi:create",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from casedesk.adapters.db import outbox
+from casedesk.adapters.db import outbox, wakeups
 from casedesk.adapters.db.access import VisibilityLimit
 from casedesk.adapters.db.audit import SqlAuditLog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentRepository
@@ -114,8 +114,11 @@ class SqlUnitOfWork:
         assert self.conn is not None
         self.cases.flush()
         self.incidents.flush()
-        write_events(self.conn, self._collect_events())
+        events = self._collect_events()
+        write_events(self.conn, events)
         self.conn.commit()
+        if events:
+            wakeups.committed()
 
     def _collect_events(self) -> list[Event]:
         events: list[Event] = []
@@ -144,6 +147,8 @@ def write_events(conn: Connection, events: list[Event]) -> None:
     last statements of a write, made while the rows it changed, and a creation's project
     counter, stay locked, so a round trip fewer is a shorter wait for concurrent writers."""
     cells = timeline_rows(events)
+    if events:
+        wakeups.announce(conn)
     if conn.dialect.name == "postgresql" and cells and events:
         timeline = insert(t.timeline_events).values(cells).cte("timeline_cells")
         conn.execute(insert(t.outbox).values(outbox.rows(events)).add_cte(timeline))

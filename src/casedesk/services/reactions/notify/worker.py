@@ -1,0 +1,193 @@
+"""The delivery worker: fans recorded events out into deliveries and sends them.
+
+One asyncio loop. Database calls run in threads (`asyncio.to_thread`), so a send in flight
+never waits for the database and the database never waits for a receiver. At most
+`concurrency` sends are in flight; each delivery is claimed under a lease, so a worker that
+dies mid-send only delays it: once its lease runs out another worker claims it again
+(at-least-once; webhook receivers dedupe on `webhook-id`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from casedesk.domain.notifications.deliveries import RetrySchedule, settle
+from casedesk.domain.notifications.destinations import ChannelKind
+from casedesk.domain.notifications.outcomes import Outcome, Result
+from casedesk.services.ports.channels import Job, Sender
+from casedesk.services.ports.deliveries import Attempt, ClaimedDelivery, DeliveryQueue
+from casedesk.services.ports.destinations import Destinations
+from casedesk.services.ports.metrics import DeliveryMetrics, NoMetrics
+from casedesk.services.reactions.notify.fanout import PlanFor
+from casedesk.services.reactions.notify.planned import Planner
+from casedesk.services.reactions.notify.rates import RateLimits
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """`lease` must outlast a send (senders time out after about 15 s) plus its settling;
+    `poll` is the longest an idle worker goes without looking (wake-ups make it sooner);
+    a send that would wait longer than `max_rate_wait` for its destination's rate limit is
+    put back in the queue, due when its slot opens, instead of holding its lease."""
+
+    concurrency: int = 10
+    lease: timedelta = timedelta(seconds=60)
+    poll: float = 0.25
+    fan_out_batch: int = 100
+    max_rate_wait: float = 5.0
+    schedule: RetrySchedule = field(default_factory=lambda: RetrySchedule.parse("5s,5m,30m,2h,5h,10h,10h"))
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        queue: DeliveryQueue,
+        planner: Planner,
+        destinations: Destinations,
+        senders: Mapping[ChannelKind, Sender],
+        *,
+        rates: RateLimits | None = None,
+        options: WorkerOptions | None = None,
+        metrics: DeliveryMetrics | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        name: str | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.queue = queue
+        self.plan = PlanFor(planner)
+        self.destinations = destinations
+        self.senders = dict(senders)
+        self.rates = rates or RateLimits({})
+        self.options = options or WorkerOptions()
+        self.metrics = metrics or NoMetrics()
+        self.clock = clock
+        self.name = name or worker_name()
+        self.rng = rng or random.Random()
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        """Ends the current idle wait early; safe to call from any thread."""
+        loop, event = self._loop, self._wake
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Works until `stop` is set, then lets the sends in flight finish."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                try:
+                    await self.step()
+                except Exception:  # the database went away: try again after a pause
+                    log.exception("delivery worker pass failed")
+                    await asyncio.sleep(1.0)
+                await self._idle(stopping)
+        finally:
+            stopping.cancel()
+            if self._inflight:
+                await asyncio.wait(self._inflight, timeout=self.options.lease.total_seconds())
+
+    async def step(self) -> int:
+        """One pass: fan out what was recorded, then claim due deliveries for the free send
+        slots and start sending them. Returns how many sends were started."""
+        while True:
+            fanned = await asyncio.to_thread(
+                self.queue.fan_out, self.plan, self.name, self.clock(), self.options.fan_out_batch
+            )
+            if fanned.messages + fanned.failed < self.options.fan_out_batch:
+                break
+        free = self.options.concurrency - len(self._inflight)
+        claimed = await asyncio.to_thread(self.queue.claim, self.name, self.clock(), free, self.options.lease)
+        for delivery in claimed:
+            task = asyncio.ensure_future(self.deliver(delivery))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+        return len(claimed)
+
+    async def drain(self) -> None:
+        """Works until nothing is due and nothing is in flight (for one-off runs and tests)."""
+        while True:
+            started = await self.step()
+            if self._inflight:
+                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+            elif not started:
+                return
+
+    async def _idle(self, stopping: asyncio.Future[Any]) -> None:
+        assert self._wake is not None
+        if not self._wake.is_set():
+            # Until told of new work, a send finishing (its follower may be due now), or
+            # the polling interval (retries coming due, other processes' writes on SQLite).
+            waits: set[asyncio.Future[Any]] = {stopping, *self._inflight}
+            woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
+            waits.add(woken)
+            await asyncio.wait(waits, timeout=self.options.poll, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+        self._wake.clear()
+
+    async def deliver(self, delivery: ClaimedDelivery) -> None:
+        """One attempt at `delivery`, recorded and settled; never raises."""
+        try:
+            wait = self.rates.reserve(delivery.kind, delivery.destination_key, time.monotonic())
+            if wait > self.options.max_rate_wait:
+                self.rates.release(delivery.kind, delivery.destination_key)
+                until = self.clock() + timedelta(seconds=wait)
+                await asyncio.to_thread(self.queue.defer, delivery, until)
+                return
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self._attempt(delivery)
+        except Exception:
+            # Left leased: it is claimed again when the lease runs out.
+            log.exception("delivery %s could not be settled", delivery.id)
+
+    async def _attempt(self, delivery: ClaimedDelivery) -> None:
+        started_at = self.clock()
+        began = time.perf_counter()
+        outcome = await self._send(delivery)
+        seconds = time.perf_counter() - began
+        now = self.clock()
+        settlement = settle(outcome, delivery.failures + 1, now, self.options.schedule, self.rng)
+        self.metrics.attempted(delivery.kind, outcome.result, seconds)
+        attempt = Attempt(delivery.attempts + 1, delivery.trigger, started_at, int(seconds * 1000), outcome)
+        held = await asyncio.to_thread(self.queue.settle, delivery, attempt, settlement, now)
+        if not held:
+            log.warning("delivery %s: lease lost before settling; another worker has it", delivery.id)
+
+    async def _send(self, delivery: ClaimedDelivery) -> Outcome:
+        destination = await asyncio.to_thread(self.destinations.find, delivery.kind, delivery.name)
+        if destination is None:
+            return Outcome(Result.PERMANENT, error="unknown_destination")
+        sender = self.senders.get(delivery.kind)
+        if sender is None:
+            return Outcome(Result.PERMANENT, error="no_sender")
+        job = Job(delivery.id, delivery.attempts + 1, delivery.notice, destination, delivery.thread)
+        try:
+            return await sender.send(job)
+        except Exception as exc:  # a sender's own bug: keep the delivery, and say what broke
+            log.exception("sender for %s raised", delivery.kind.value)
+            return Outcome(Result.TRANSIENT, error="sender_error", snippet=f"{type(exc).__name__}: {exc}")
