@@ -53,6 +53,9 @@ class WebhookReceiver:
         self.accepted: dict[str, bytes] = {}  # webhook-id → the body first accepted
         self.order: list[str] = []  # webhook-ids in the order first accepted
         self._script: list[Answer] = []
+        self.delay = 0.0  # seconds each answer takes, so overlapping sends of one id would show
+        self.overlaps = 0  # requests that came while another with the same webhook-id was open
+        self._open: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -114,6 +117,23 @@ class WebhookReceiver:
         body = handler.rfile.read(length)
         headers = {k.lower(): v for k, v in handler.headers.items()}
         answer = self._next_answer()
+        webhook_id = headers.get("webhook-id")
+        with self._lock:
+            if webhook_id:
+                self.overlaps += 1 if self._open.get(webhook_id) else 0
+                self._open[webhook_id] = self._open.get(webhook_id, 0) + 1
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            self._answer(handler, headers, body, answer)
+        finally:
+            with self._lock:
+                if webhook_id:
+                    self._open[webhook_id] -= 1
+
+    def _answer(
+        self, handler: BaseHTTPRequestHandler, headers: dict[str, str], body: bytes, answer: Answer
+    ) -> None:
         try:
             self.verifier.verify(body, headers, json_parse=False)
             verified = True
