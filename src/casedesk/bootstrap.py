@@ -106,12 +106,14 @@ class Container:
         destinations: Destinations | None = None,
         senders: Callable[[httpx.AsyncClient], Mapping[ChannelKind, Sender]] | None = None,
         metrics: DeliveryMetrics | None = None,
+        client: httpx.AsyncClient | None = None,
         concurrency: int | None = None,
         name: str | None = None,
     ) -> WorkerRun:
         """A delivery worker on this container's database. What it is not given is "nothing
-        configured": a planner that plans nothing, no destinations, the webhook sender only.
-        `senders` builds the senders from the worker's HTTP client."""
+        configured": a planner that plans nothing, no destinations, the webhook sender only,
+        no metrics. `senders` builds the senders from the worker's HTTP `client` (by default
+        one that ignores proxy variables and follows no redirect); the run closes it."""
         s = self.settings
         options = WorkerOptions(
             concurrency=concurrency or s.worker_concurrency,
@@ -119,7 +121,7 @@ class Container:
             poll=s.worker_poll_ms / 1000,
             schedule=RetrySchedule.parse(s.delivery_retry_schedule),
         )
-        client = httpx.AsyncClient(trust_env=False, follow_redirects=False)
+        client = client or httpx.AsyncClient(trust_env=False, follow_redirects=False)
         made = (senders or default_senders)(client)
         worker = DeliveryWorker(
             self.delivery_queue,

@@ -6,6 +6,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casedesk.domain.limits import Limits
+from casedesk.domain.notifications.deliveries import DEFAULT_SCHEDULE
 
 
 class Settings(BaseSettings):
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
 
     # -- delivery (README.md, "The worker") --
     # Waits before each retry of a failed delivery; after the last one it is dead.
-    delivery_retry_schedule: str = "5s,5m,30m,2h,5h,10h,10h"
+    delivery_retry_schedule: str = DEFAULT_SCHEDULE
     # Sends per destination (queued, never dropped): kind=N/s|m|h, comma-separated.
     delivery_rate_limits: str = "slack=1/s,teams=4/s,pagerduty=120/m"
     # Sends in flight at once per worker.

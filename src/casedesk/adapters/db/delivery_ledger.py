@@ -69,6 +69,7 @@ class SqlDeliveryLedger:
                 raise NotFound("delivery", missing[0])
             conn.execute(retried(now).where(d.c.id.in_(wanted)))
             wakeups.announce(conn)
+        wakeups.committed()
         return wanted
 
     def retry_dead(self, since: datetime | None, now: datetime) -> list[str]:
@@ -80,6 +81,8 @@ class SqlDeliveryLedger:
             if ids:
                 conn.execute(retried(now).where(d.c.id.in_(ids)))
                 wakeups.announce(conn)
+        if ids:
+            wakeups.committed()
         return ids
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from casedesk.domain.notifications.deliveries import RetrySchedule, settle
+from casedesk.domain.notifications.deliveries import DEFAULT_SCHEDULE, RetrySchedule, settle
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.outcomes import Outcome, Result
 from casedesk.services.ports.channels import Job, Sender
@@ -55,7 +55,7 @@ class WorkerOptions:
     poll: float = 0.25
     fan_out_batch: int = 100
     max_rate_wait: float = 5.0
-    schedule: RetrySchedule = field(default_factory=lambda: RetrySchedule.parse("5s,5m,30m,2h,5h,10h,10h"))
+    schedule: RetrySchedule = field(default_factory=lambda: RetrySchedule.parse(DEFAULT_SCHEDULE))
 
 
 class DeliveryWorker:
