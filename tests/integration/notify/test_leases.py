@@ -61,7 +61,9 @@ def test_two_workers_never_work_one_delivery_at_once(
     template: DatabaseTemplate, receiver: WebhookReceiver, hooks: StaticDestinations
 ) -> None:
     receiver.delay = 0.01
-    with fresh_container(template) as db:
+    # A lease far longer than a send, so that a second send of one delivery could only come
+    # from two workers holding it at once.
+    with fresh_container(template, worker_lease_s=60.0) as db:
         burst(db, 120)
         runs = [db.worker(planner=HookPlanner(["ops"]), destinations=hooks, name=f"w{i}") for i in (1, 2)]
         threads = [threading.Thread(target=drain, args=(run,)) for run in runs]
@@ -113,7 +115,7 @@ def start_worker(url: str, receiver: WebhookReceiver, secret: str) -> subprocess
     env = {
         **os.environ,
         "CASEDESK_DATABASE_URL": url,
-        "CASEDESK_WORKER_LEASE_S": "4",
+        "CASEDESK_WORKER_LEASE_S": "6",
         "CASEDESK_WORKER_POLL_MS": "50",
         "CASEDESK_DELIVERY_RETRY_SCHEDULE": "100ms,100ms,100ms",
     }
