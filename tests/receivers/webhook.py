@@ -115,6 +115,9 @@ class WebhookReceiver:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("content-length", "0"))
         body = handler.rfile.read(length)
+        if len(body) < length:  # the sender went away mid-request (a killed worker): no request
+            handler.close_connection = True
+            return
         headers = {k.lower(): v for k, v in handler.headers.items()}
         answer = self._next_answer()
         webhook_id = headers.get("webhook-id")

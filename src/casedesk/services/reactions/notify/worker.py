@@ -99,22 +99,24 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
         try:
+            fan_out = True
             while not stop.is_set():
                 try:
-                    await self.step()
+                    await self.step(fan_out=fan_out)
                 except Exception:  # the database went away: try again after a pause
                     log.exception("delivery worker pass failed")
                     await asyncio.sleep(1.0)
-                await self._idle(stopping)
+                fan_out = await self._idle(stopping)
         finally:
             stopping.cancel()
             if self._inflight:
                 await asyncio.wait(self._inflight, timeout=self.options.lease.total_seconds())
 
-    async def step(self) -> int:
-        """One pass: fan out what was recorded, then claim due deliveries for the free send
-        slots and start sending them. Returns how many sends were started."""
-        while True:
+    async def step(self, *, fan_out: bool = True) -> int:
+        """One pass: fan out what was recorded (unless `fan_out` is False), then claim due
+        deliveries for the free send slots and start sending them. Returns how many sends
+        were started."""
+        while fan_out:
             fanned = await asyncio.to_thread(
                 self.queue.fan_out, self.plan, self.name, self.clock(), self.options.fan_out_batch
             )
@@ -137,17 +139,26 @@ class DeliveryWorker:
             elif not started:
                 return
 
-    async def _idle(self, stopping: asyncio.Future[Any]) -> None:
+    async def _idle(self, stopping: asyncio.Future[Any]) -> bool:
+        """Waits until told of new work, the polling interval (retries coming due, other
+        processes' writes on SQLite) or enough free send slots to be worth a claim (a
+        follower may be due now). True when there may be new events to fan out."""
         assert self._wake is not None
-        if not self._wake.is_set():
-            # Until told of new work, a send finishing (its follower may be due now), or
-            # the polling interval (retries coming due, other processes' writes on SQLite).
-            waits: set[asyncio.Future[Any]] = {stopping, *self._inflight}
+        deadline = time.monotonic() + self.options.poll
+        batch = max(1, self.options.concurrency // 4)
+        while not self._wake.is_set() and not stopping.done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
             woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
-            waits.add(woken)
-            await asyncio.wait(waits, timeout=self.options.poll, return_when=asyncio.FIRST_COMPLETED)
+            waits: set[asyncio.Future[Any]] = {stopping, woken, *self._inflight}
+            await asyncio.wait(waits, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             woken.cancel()
+            if self.options.concurrency - len(self._inflight) >= batch and not self._wake.is_set():
+                self._wake.clear()
+                return time.monotonic() >= deadline
         self._wake.clear()
+        return True
 
     async def deliver(self, delivery: ClaimedDelivery) -> None:
         """One attempt at `delivery`, recorded and settled; never raises."""
