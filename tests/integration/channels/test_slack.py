@@ -59,9 +59,11 @@ def test_the_first_notice_posts_the_threads_root(slack: Served[FakeSlack]) -> No
         "type": "header",
         "text": {"type": "plain_text", "text": "[SEC-12] Disk full on db-1"},
     }
-    assert "*Status*\nOpen" in root.text and "*Assignee*\nAda Lovelace" in root.text
+    assert "*Status*\nOpen" in root.text
+    assert "*Assignee*\nAda Lovelace" in root.text
     # Markdown arrives as Slack's mrkdwn.
-    assert "*db-1*" in root.text and "<https://runbooks.example/disk|the runbook>" in root.text
+    assert "*db-1*" in root.text
+    assert "<https://runbooks.example/disk|the runbook>" in root.text
     assert root.body["text"] == "[SEC-12] Disk full on db-1: Ada created SEC-12"
     assert slack.fake.requests[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
 
@@ -98,7 +100,8 @@ def test_later_notices_reply_in_one_thread_and_the_root_shows_closed(slack: Serv
     ]
     assert [r.body["reply_broadcast"] for r in root.replies] == [False, True]
     assert len(root.edits) == 2
-    assert "*Status*\nClosed" in root.text and "*Status*\nOpen" not in root.text
+    assert "*Status*\nClosed" in root.text
+    assert "*Status*\nOpen" not in root.text
     assert "root updated" in third.snippet
 
 
@@ -121,7 +124,8 @@ def test_a_root_that_is_gone_is_replaced_by_a_new_thread(slack: Served[FakeSlack
     assert again.refs["ts"] != first.refs["ts"]
     assert "was not found (thread_not_found)" in again.snippet
     [root] = slack.fake.channel("alerts").roots
-    assert root.ts == again.refs["ts"] and "Latest: Ada commented" in root.text
+    assert root.ts == again.refs["ts"]
+    assert "Latest: Ada commented" in root.text
 
 
 def test_a_failed_root_update_does_not_fail_the_delivered_reply(slack: Served[FakeSlack]) -> None:
@@ -133,7 +137,8 @@ def test_a_failed_root_update_does_not_fail_the_delivered_reply(slack: Served[Fa
     assert outcome.result is Result.DELIVERED
     assert "root not updated: edit_window_closed" in outcome.snippet
     root = slack.fake.channel("alerts").roots[0]
-    assert len(root.replies) == 1 and root.edits == []
+    assert len(root.replies) == 1
+    assert root.edits == []
 
 
 def test_the_channel_id_is_used_when_configured(slack: Served[FakeSlack]) -> None:
@@ -257,7 +262,8 @@ def test_long_texts_stay_within_block_kit_limits(slack: Served[FakeSlack]) -> No
     assert outcome.result is Result.DELIVERED  # the fake enforces Slack's limits
     blocks = slack.fake.channel("alerts").roots[0].body["blocks"]
     assert len(blocks) <= 50
-    assert len(blocks[0]["text"]["text"]) == 150 and blocks[0]["text"]["text"].endswith("…")
+    assert len(blocks[0]["text"]["text"]) == 150
+    assert blocks[0]["text"]["text"].endswith("…")
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
     assert all(len(text) <= 3000 for text in sections)
     assert sections[0].startswith("line 0: ")  # cut at line ends, from the start
@@ -306,4 +312,6 @@ def test_the_fake_reads_back_threads_over_http(slack: Served[FakeSlack]) -> None
     [channel] = httpx.get(slack.url + "/_fake/messages", params={"channel": "alerts"}).json()
 
     [root] = channel["roots"]
-    assert root["ts"] == first.refs["ts"] and len(root["replies"]) == 1 and len(root["edits"]) == 1
+    assert root["ts"] == first.refs["ts"]
+    assert len(root["replies"]) == 1
+    assert len(root["edits"]) == 1

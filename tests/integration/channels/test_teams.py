@@ -85,7 +85,8 @@ def test_the_envelope_is_the_documented_one(fake_teams: Served[FakeTeams]) -> No
     assert envelope["type"] == "message"
     [attachment] = envelope["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    assert "contentUrl" in attachment and attachment["contentUrl"] is None
+    assert "contentUrl" in attachment
+    assert attachment["contentUrl"] is None
     assert attachment["content"]["type"] == "AdaptiveCard"
     assert "Severity" in json.dumps(attachment["content"])
 
@@ -110,7 +111,8 @@ def test_a_long_text_is_cut_to_the_budget_the_same_way_every_time(fake_teams: Se
 
     assert first.result is second.result is Result.ACCEPTED
     one, two = fake_teams.fake.runs_of(url)
-    assert one.status == "succeeded" and one.size <= 24 * 1024
+    assert one.status == "succeeded"
+    assert one.size <= 24 * 1024
     assert one.size > 23 * 1024  # filled, not cut short
     assert one.card == two.card
     assert any(text.endswith("(truncated: open the link below for the rest)") for text in texts(one.card))
@@ -133,9 +135,11 @@ def test_accepted_is_not_posted_a_failed_run_is_invisible_to_the_sender(
 
     outcome = send(teams_job(notice, url), budget=40_000)  # over Teams' 28 KB
 
-    assert outcome.result is Result.ACCEPTED and "not confirmed" in outcome.snippet
+    assert outcome.result is Result.ACCEPTED
+    assert "not confirmed" in outcome.snippet
     [run] = fake_teams.fake.runs_of(url)
-    assert run.status == "failed" and "exceeds" in run.reason
+    assert run.status == "failed"
+    assert "exceeds" in run.reason
 
 
 def test_the_fake_fails_runs_of_cards_teams_does_not_render(fake_teams: Served[FakeTeams]) -> None:
