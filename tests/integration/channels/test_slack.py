@@ -15,7 +15,7 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import Notice
 from casedesk.domain.notifications.outcomes import Outcome, Result
 from casedesk.services.ports.channels import Job
-from tests.integration.channels.notices import case_notice, deliver, job
+from tests.notices import case_notice, deliver, job
 from tests.receivers.base import ManualClock, Scripted
 from tests.receivers.fixtures import Served
 from tests.receivers.slack import FakeSlack

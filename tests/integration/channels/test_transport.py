@@ -17,7 +17,7 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import PageAction
 from casedesk.domain.notifications.outcomes import Outcome, Result
 from casedesk.services.ports.channels import Job, Sender
-from tests.integration.channels.notices import case_notice, deliver, job, pd_key
+from tests.notices import case_notice, deliver, job, pd_key
 from tests.receivers.base import Scripted
 from tests.receivers.fixtures import Served
 from tests.receivers.pagerduty import FakePagerDuty

@@ -1,4 +1,4 @@
-"""Notices, jobs and one-shot sends for the channel tests."""
+"""Notices, jobs and one-shot sends, for the channel tests and any test that needs a notice."""
 
 from __future__ import annotations
 
