@@ -204,6 +204,13 @@ class FakeSlack(Fake):
 
 
 def _check_content(body: dict[str, Any]) -> Response | None:
+    metadata = body.get("metadata")
+    if metadata is not None and (
+        not isinstance(metadata, dict)
+        or not isinstance(metadata.get("event_type"), str)
+        or not isinstance(metadata.get("event_payload"), dict)
+    ):
+        return _error("invalid_metadata_format")
     blocks = body.get("blocks")
     if not body.get("text") and not blocks:
         return _error("no_text")

@@ -66,6 +66,8 @@ def test_the_first_notice_posts_the_threads_root(slack: Served[FakeSlack]) -> No
     assert "<https://runbooks.example/disk|the runbook>" in root.text
     assert root.body["text"] == "[SEC-12] Disk full on db-1: Ada created SEC-12"
     assert slack.fake.requests[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
+    assert root.body["metadata"]["event_type"] == "casedesk_case"
+    assert root.body["metadata"]["event_payload"]["reference"] == "SEC-12"
 
 
 def test_later_notices_reply_in_one_thread_and_the_root_shows_closed(slack: Served[FakeSlack]) -> None:
@@ -315,3 +317,25 @@ def test_the_fake_reads_back_threads_over_http(slack: Served[FakeSlack]) -> None
     assert root["ts"] == first.refs["ts"]
     assert len(root["replies"]) == 1
     assert len(root["edits"]) == 1
+
+
+def test_a_thread_known_by_its_ts_alone_is_replied_to_and_its_root_updated(slack: Served[FakeSlack]) -> None:
+    first = send(slack, slack_job(case_notice()))
+
+    again = send(slack, slack_job(case_notice(headline="Ada commented"), thread={"ts": first.refs["ts"]}))
+
+    assert again.refs == first.refs
+    assert "root updated" in again.snippet
+
+
+def test_the_fake_is_scripted_and_reset_over_http(slack: Served[FakeSlack]) -> None:
+    script = [{"status": 200, "json": {"ok": False, "error": "fatal_error"}, "route": "chat.postMessage"}]
+    assert httpx.post(slack.url + "/_fake/script", json=script).status_code == 200
+
+    outcome = send(slack, slack_job(case_notice()))
+    log = httpx.get(slack.url + "/_fake/log").json()
+    httpx.post(slack.url + "/_fake/reset")
+
+    assert outcome.error == "fatal_error"
+    assert [r["route"] for r in log["requests"]] == ["chat.postMessage"]
+    assert slack.fake.channels == {}

@@ -91,6 +91,8 @@ class SlackSender:
             return await self._post_root(token, _channel(job) or channel, job, note=note)
         if not answer.ok:
             return answer.outcome
+        # chat.update takes only the channel's id, which every answer names.
+        channel = str(answer.body.get("channel") or channel)
         update = {"channel": channel, "ts": ts, **slack_blocks.root(notice).body()}
         updated = await self._call(token, "chat.update", update)
         root_note = "root updated" if updated.ok else f"root not updated: {updated.error}"

@@ -40,13 +40,22 @@ _CHUNK = SECTION_MAX - 100
 
 @dataclass(frozen=True)
 class Message:
-    """What chat.postMessage / chat.update are given besides channel and ts."""
+    """What chat.postMessage / chat.update are given besides channel and ts: the blocks, the
+    fallback text, and the subject as message metadata (so Slack apps can tell which case
+    a message is about); links are not unfurled, as the message already shows the case."""
 
     text: str
     blocks: list[dict[str, Any]]
+    metadata: dict[str, Any]
 
     def body(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        return {
+            "text": self.text,
+            "blocks": self.blocks,
+            "metadata": self.metadata,
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
 
 
 def root(notice: Notice) -> Message:
@@ -81,8 +90,18 @@ def reply(notice: Notice) -> Message:
 def _message(notice: Notice, blocks: list[Block]) -> Message:
     for block in blocks:
         block.validate_json()
+    metadata = {
+        "event_type": f"casedesk_{notice.subject_type}",
+        "event_payload": {
+            "id": notice.subject_id,
+            "reference": reference(notice),
+            "event": notice.event_kind,
+        },
+    }
     return Message(
-        text=clip(f"{notice.title}: {notice.headline}", FALLBACK_MAX), blocks=[b.to_dict() for b in blocks]
+        text=clip(f"{notice.title}: {notice.headline}", FALLBACK_MAX),
+        blocks=[b.to_dict() for b in blocks],
+        metadata=metadata,
     )
 
 
