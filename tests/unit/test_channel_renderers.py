@@ -49,3 +49,19 @@ def test_an_unknown_priority_pages_as_info() -> None:
 def test_clip_keeps_short_text_and_marks_cut_text() -> None:
     assert facts.clip("short", 10) == "short"
     assert facts.clip("x" * 20, 10) == "x" * 9 + "…"
+
+
+def test_a_raised_priority_or_severity_is_told_apart_from_a_lowered_one() -> None:
+    raised = case_notice(event_kind="case.priority_changed", change={"old": "NOT_DEFINED", "new": "P4"})
+    lowered = case_notice(event_kind="case.priority_changed", change={"old": "P1", "new": "P2"})
+    severer = incident_notice(event_kind="incident.severity_changed", change={"old": "SEV-3", "new": "SEV-1"})
+
+    assert [facts.priority_raised(n) for n in (raised, lowered, severer)] == [True, False, True]
+
+
+def test_closing_is_a_status_change_into_closed_or_a_state_change_into_resolved() -> None:
+    closed = case_notice(event_kind="case.status_changed", status="Closed", status_group="closed")
+    commented = case_notice(event_kind="case.commented", status="Closed", status_group="closed")
+    resolved = incident_notice(event_kind="incident.state_changed", subject={"state": "resolved"})
+
+    assert [facts.is_closing(n) for n in (closed, commented, resolved)] == [True, False, True]

@@ -89,12 +89,13 @@ def is_closing(notice: Notice) -> bool:
     )
 
 
-_URGENCY = {"P1": 1, "P2": 2, "P3": 3, "P4": 4, "P5": 5}
+_URGENCY = {f"{prefix}{n}": n for prefix in ("P", "SEV-") for n in range(1, 6)}
 
 
 def priority_raised(notice: Notice) -> bool:
-    """Whether the notice makes its case more urgent (P3 → P1; any priority over none)."""
-    if "priority" not in notice.event_kind:
+    """Whether the notice makes its subject more urgent (P3 → P1, SEV-3 → SEV-1, any
+    priority or severity over none)."""
+    if "priority" not in notice.event_kind and "severity" not in notice.event_kind:
         return False
     old = _URGENCY.get(str(notice.change.get("old")), 9)
     new = _URGENCY.get(str(notice.change.get("new")), 9)
