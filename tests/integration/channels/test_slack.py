@@ -339,3 +339,11 @@ def test_the_fake_is_scripted_and_reset_over_http(slack: Served[FakeSlack]) -> N
     assert outcome.error == "fatal_error"
     assert [r["route"] for r in log["requests"]] == ["chat.postMessage"]
     assert slack.fake.channels == {}
+
+
+def test_a_huge_headline_and_description_together_stay_under_slacks_total(slack: Served[FakeSlack]) -> None:
+    notice = case_notice(headline="h" * 5000, description="d" * 50_000)
+
+    outcome = send(slack, slack_job(notice))
+
+    assert outcome.result is Result.DELIVERED  # the fake refuses more than 13,200 characters

@@ -32,7 +32,8 @@ SECTION_MAX = 3000
 FIELD_MAX = 2000
 BLOCKS_MAX = 50
 # Slack refuses messages whose blocks hold much more than ~13,000 characters in all.
-TEXT_BUDGET = 11_000
+TEXT_BUDGET = 12_000
+HEADLINE_MAX = 1000
 # chat.update refuses a `text` over 4,000 characters; the fallback stays well under.
 FALLBACK_MAX = 3000
 _CHUNK = SECTION_MAX - 100
@@ -68,8 +69,11 @@ def root(notice: Notice) -> Message:
         ]
         blocks.append(SectionBlock(fields=fields))
     text = mrkdwn(main_text(notice))
-    footer = [_context(f"Latest: {escape(notice.headline)}"), _context(_link_line(notice))]
-    blocks += _fit(_sections(text), notice, reserved=len(blocks) + len(footer) + 1)
+    footer = [
+        _context(f"Latest: {escape(clip(notice.headline, HEADLINE_MAX))}"),
+        _context(_link_line(notice)),
+    ]
+    blocks += _fit(_sections(text), notice, [*blocks, *footer], reserved=len(blocks) + len(footer) + 1)
     blocks.append(DividerBlock())
     blocks += footer
     return _message(notice, blocks)
@@ -78,11 +82,12 @@ def root(notice: Notice) -> Message:
 def reply(notice: Notice) -> Message:
     """One notice in the thread: its headline, the rendered template if any, who and when."""
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=clip(escape(notice.headline), SECTION_MAX)))
+        SectionBlock(text=MarkdownTextObject(text=escape(clip(notice.headline, HEADLINE_MAX))))
     ]
     footer = [_context(_by_line(notice))]
     if notice.body:
-        blocks += _fit(_sections(mrkdwn(notice.body)), notice, reserved=len(blocks) + len(footer))
+        pieces = _sections(mrkdwn(notice.body))
+        blocks += _fit(pieces, notice, [*blocks, *footer], reserved=len(blocks) + len(footer))
     blocks += footer
     return _message(notice, blocks)
 
@@ -139,10 +144,11 @@ def _sections(text: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _fit(pieces: list[str], notice: Notice, *, reserved: int) -> list[Block]:
-    """Sections for `pieces` while blocks and characters last, then one "truncated" note."""
+def _fit(pieces: list[str], notice: Notice, others: list[Block], *, reserved: int) -> list[Block]:
+    """Sections for `pieces` while blocks and characters last (`others` and `reserved`
+    blocks being in the message too), then one "truncated" note."""
     room = BLOCKS_MAX - reserved - 1
-    budget = TEXT_BUDGET
+    budget = TEXT_BUDGET - _text_size([b.to_dict() for b in others]) - 200
     blocks: list[Block] = []
     for index, piece in enumerate(pieces):
         if index >= room or len(piece) > budget:
@@ -151,6 +157,16 @@ def _fit(pieces: list[str], notice: Notice, *, reserved: int) -> list[Block]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=piece)))
         budget -= len(piece)
     return blocks
+
+
+def _text_size(value: Any) -> int:
+    """Characters of text in blocks, as Slack counts them against its total."""
+    if isinstance(value, dict):
+        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
+        return own + sum(_text_size(v) for v in value.values() if isinstance(v, dict | list))
+    if isinstance(value, list):
+        return sum(_text_size(v) for v in value)
+    return 0
 
 
 def escape(text: str) -> str:
