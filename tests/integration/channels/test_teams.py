@@ -216,3 +216,17 @@ def test_other_answers_follow_their_status(
     outcome = send(teams_job(case_notice(), url))
 
     assert (outcome.result, outcome.status, outcome.retry_after) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456",
+        "https://outlook.office.com/webhook/abc/IncomingWebhook/123/456",
+    ],
+)
+def test_a_retired_office_connector_url_is_permanent_without_a_call(url: str) -> None:
+    outcome = send(teams_job(case_notice(), url))
+
+    assert (outcome.result, outcome.error) == (Result.PERMANENT, "retired_connector")
+    assert "Workflows" in outcome.snippet

@@ -9,6 +9,8 @@ permanent (`payload_too_large`) and nothing is sent.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import httpx
 
 from casedesk.adapters.channels import teams_card, transport
@@ -38,6 +40,9 @@ class TeamsSender:
             return Outcome(
                 Result.PERMANENT, error="missing_url", snippet="the Teams handle has no Workflows URL"
             )
+        if is_retired_connector(str(url)):
+            note = "Office 365 connector URLs are retired; create a Workflows webhook and use its URL"
+            return Outcome(Result.PERMANENT, error="retired_connector", snippet=note)
         encoded = teams_card.render(job.notice, self._budget)
         if encoded is None:
             note = f"the card does not fit in {self._budget} bytes even without its text; not sent"
@@ -48,6 +53,16 @@ class TeamsSender:
         if isinstance(response, Outcome):
             return response
         return classify(response)
+
+
+def is_retired_connector(url: str) -> bool:
+    """Whether `url` is an Office 365 connector's (`*.webhook.office.com`,
+    `outlook.office.com/webhook/…`), which Microsoft shut down in May 2026."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host == "webhook.office.com" or host.endswith(".webhook.office.com"):
+        return True
+    return host == "outlook.office.com" and parts.path.startswith("/webhook")
 
 
 def classify(response: httpx.Response) -> Outcome:
