@@ -253,3 +253,16 @@ def test_a_ruleset_key_takes_no_change_event_and_is_skipped(fake_pagerduty: Serv
 )
 def test_the_change_endpoint_sits_beside_the_events_endpoint(events: str, change: str) -> None:
     assert change_url(events) == change
+
+
+def test_the_fake_reads_back_alerts_and_changes_over_http(fake_pagerduty: Served[FakePagerDuty]) -> None:
+    key, case_id = pd_key(), str(uuid.uuid4())
+    send(fake_pagerduty, pd_job(case_notice(case_id, page=PageAction.TRIGGER), key))
+    send(fake_pagerduty, pd_job(case_notice(case_id), key))
+
+    state = httpx.get(fake_pagerduty.url + "/_fake/alerts").json()
+
+    assert [(a["dedup_key"], a["status"], a["actions"]) for a in state["alerts"]] == [
+        (f"casedesk-case-{case_id}", "triggered", ["trigger"])
+    ]
+    assert len(state["changes"]) == 1

@@ -230,3 +230,13 @@ def test_a_retired_office_connector_url_is_permanent_without_a_call(url: str) ->
 
     assert (outcome.result, outcome.error) == (Result.PERMANENT, "retired_connector")
     assert "Workflows" in outcome.snippet
+
+
+def test_the_fake_reads_back_runs_over_http(fake_teams: Served[FakeTeams]) -> None:
+    url = fake_teams.fake.add_workflow()
+    send(teams_job(case_notice(), url))
+
+    [run] = httpx.get(fake_teams.url + "/_fake/runs").json()
+
+    assert run["status"] == "succeeded"
+    assert run["card"]["type"] == "AdaptiveCard"
