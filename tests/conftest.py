@@ -17,6 +17,9 @@ from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from tests.support import Keys, Server, backend, running_server, throwaway_database
 
+# The vendors' fake receivers (tests/receivers/), for any test that asks for one.
+pytest_plugins = ["tests.receivers.fixtures"]
+
 
 def pytest_report_header() -> str:
     return f"casedesk database backend: {backend()}"

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     # and reopening them per request costs more than keeping them.
     db_pool_size: int = 20
 
+    # -- channels (README.md, "Channels") --
+    # Slack's Web API and PagerDuty's Events API v2, replaceable for private deployments and tests.
+    slack_api_url: str = "https://slack.com/api"
+    pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
+
     # -- limits (README.md, "Limits") --
     # Request bodies larger than this are refused with 413 before they are read.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)

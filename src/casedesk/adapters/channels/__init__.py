@@ -1,2 +1,3 @@
-"""Senders, one module per channel: each turns a `Job` into the channel's wire format, makes
-one attempt and reports its `Outcome` (services/ports/channels.py)."""
+"""Senders, one module per channel (webhook, Slack, Microsoft Teams, PagerDuty, email): each
+turns a `Job` into the channel's wire format, makes one attempt and reports its `Outcome`
+(services/ports/channels.py), with the renderers they share."""
