@@ -15,6 +15,7 @@ from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
@@ -25,6 +26,8 @@ from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
+from casedesk.services.reactions.notify.plan import NotificationPlanner
+from casedesk.services.reactions.notify.planned import Planner
 
 
 @dataclass
@@ -59,6 +62,12 @@ class Container:
     @property
     def base_url(self) -> str:
         return self.settings.base_url
+
+    @property
+    def planner(self) -> Planner:
+        """Who is told about each outbox message, for the worker (stateless over the
+        connections, so made on demand)."""
+        return NotificationPlanner(SqlNotifyReads(self.connections), self.settings.base_url)
 
     @property
     def identity(self) -> IdentityReads:
