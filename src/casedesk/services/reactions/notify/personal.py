@@ -6,8 +6,8 @@ include email. Then, per switch:
 
 - `notify_on_case_assignment`: the new primary assignee (`case.assigned`) and an assignee
   added behind them (`case.assignee_added`);
-- `notify_on_case_unassignment`: the assignee who was replaced or removed
-  (`case.assigned` from someone, `case.unassigned`, `case.assignee_removed`);
+- `notify_on_case_unassignment`: the assignee who left the case (`case.unassigned`, and
+  `case.assignee_removed`, which a replaced primary assignee records too);
 - `notify_on_case_status_change`: the assignees and watchers of a case whose status changes;
   `notify_on_case_closed`: the same when it closes (either switch covers a close);
 - `notify_on_case_priority_change`: the assignees and watchers, when the priority changes;
@@ -47,6 +47,13 @@ def mentioned_ids(message: OutboxMessage) -> set[uuid.UUID]:
     return {u for u in map(_id, message.payload.get("user_ids", [])) if u is not None}
 
 
+def named_ids(message: OutboxMessage) -> set[uuid.UUID]:
+    """The users the event names (mentioned, assigned, unassigned), who may be told of it."""
+    data = message.payload
+    named = {_id(data.get(k)) for k in ("old", "new", "user_id")} if "assign" in message.kind else set()
+    return mentioned_ids(message) | {u for u in named if u is not None}
+
+
 def _involved(scene: CaseScene) -> Concerned:
     for user_id in scene.case.assignee_ids:
         yield user_id, NoticeReason.ASSIGNED
@@ -63,7 +70,8 @@ def _assignment(kind: str, data: dict[str, object], on: NotificationSettings) ->
         if kind == CaseEvent.ASSIGNEE_ADDED and added:
             yield added, NoticeReason.ASSIGNED
     if on.notify_on_case_unassignment:
-        if kind in (CaseEvent.ASSIGNED, CaseEvent.UNASSIGNED) and old:
+        # A replaced primary who leaves the list also records `assignee_removed`: told there.
+        if kind == CaseEvent.UNASSIGNED and old:
             yield old, NoticeReason.ASSIGNED
         if kind == CaseEvent.ASSIGNEE_REMOVED and added:
             yield added, NoticeReason.ASSIGNED

@@ -76,7 +76,7 @@ class NotificationPlanner:
     def _case(self, message: OutboxMessage) -> list[Planned]:
         on_behalf = self.reads.on_behalf_of(message.event_id)
         changers = {u for u in (message.actor_id, on_behalf) if u is not None}
-        scene = self.reads.case_scene(message.subject_id, changers | personal.mentioned_ids(message))
+        scene = self.reads.case_scene(message.subject_id, changers | personal.named_ids(message))
         if scene is None:
             return []
         base = self._case_notice(message, scene)
@@ -201,14 +201,15 @@ class NotificationPlanner:
         self, message: OutboxMessage, planned: list[Planned], case_id: uuid.UUID | None
     ) -> list[Planned]:
         """Every delivery marked with the first open window matching the subject. Windows
-        hold case queries: for an incident only a window that matches everything counts."""
+        hold case queries: for an incident only a window for everything (a blank query or
+        `*`) counts."""
         if not planned:
             return planned
         windows = self.reads.windows_active_at(message.occurred_at)
         filters = [(w, self._filter(w.query, message, None)) for w in windows]
         usable = [(w, f) for w, f in filters if f is not None]
         if case_id is None:
-            hits = [isinstance(f, Everything) for _, f in usable]
+            hits = [isinstance(f, Everything) or w.query.strip() == "*" for w, f in usable]
         else:
             hits = self.reads.case_matches(case_id, [f for _, f in usable])
         for (window, _), hit in zip(usable, hits, strict=True):
