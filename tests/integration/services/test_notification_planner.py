@@ -4,8 +4,8 @@ wrote is planned as the worker would, on the suite's backend."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
