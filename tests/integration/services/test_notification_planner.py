@@ -4,7 +4,6 @@ wrote is planned as the worker would, on the suite's backend."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -117,8 +116,8 @@ def new_case(bus: MessageBus, who: Principal, project: uuid.UUID, **kw: Any) -> 
     return case_id
 
 
-def personal(bus: MessageBus, who: Principal, project: uuid.UUID, **switches: bool) -> None:
-    settings = ProjectSettings(notification=replace(NotificationSettings(enabled=True), **switches))
+def personal(bus: MessageBus, who: Principal, project: uuid.UUID, **switches: Any) -> None:
+    settings = ProjectSettings(notification=NotificationSettings(enabled=True, **switches))
     bus.handle(pc.UpdateProject(project, settings=settings), who)
 
 
