@@ -30,6 +30,12 @@ from casedesk.services.reactions.notify.plan import NotificationPlanner
 from casedesk.services.reactions.notify.planned import Planner
 
 
+def unit_of_work(connections: Connections) -> SqlUnitOfWork:
+    """Every unit of work the container makes: the one place its parts are chosen (the
+    configured notification destinations' reads go to `destinations=`)."""
+    return SqlUnitOfWork(connections)
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -42,7 +48,7 @@ class Container:
     request_slots: int
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.connections)
+        return unit_of_work(self.connections)
 
     @property
     def incidents(self) -> IncidentReadModel:
@@ -88,7 +94,7 @@ class Container:
         container = replace(
             self,
             connections=connection,
-            bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
+            bus=MessageBus(lambda: unit_of_work(connection), self.bus.clock),
             read=SqlReadModel(connection),
         )
         return RequestScope(container, connection)
@@ -121,7 +127,7 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     return Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: SqlUnitOfWork(connections)),
+        bus=MessageBus(lambda: unit_of_work(connections)),
         read=SqlReadModel(connections),
         connections=connections,
         request_slots=pool_capacity(settings.db_pool_size),

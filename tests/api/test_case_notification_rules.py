@@ -168,6 +168,10 @@ WRONG_MEMBERS = [
     ),
     ({"is_enabled": "yes"}, "/data/attributes/is_enabled"),
     ({"colour": "red"}, "/data/attributes/colour"),
+    (
+        {"recipients": [{"type": "EMAIL", "data": {"email": "a@example.com"}}] * 101},
+        "/data/attributes/recipients",
+    ),
 ]
 
 

@@ -536,6 +536,19 @@ def test_an_incidents_own_handles_are_told_at_creation(
     assert all(not p for p in planned(db, incident_id, seq).values())
 
 
+def test_a_rule_naming_an_incident_type_fires_for_that_type_only(
+    db: Container, bus: MessageBus, admin: Principal
+) -> None:
+    kind = {"name": "Security", "description": "Breaches"}
+    type_id = bus.handle(ic.CreateIncidentSetting(SettingKind.INCIDENT_TYPE, kind), admin)
+    incident_rule(bus, admin, conditions=[], handles=["@webhook-sec"], incident_type_id=str(type_id))
+    other = bus.handle(ic.CreateIncident(title="Slow", customer_impacted=False), admin)
+    assert planned(db, other)["incident.created"] == []
+    typed = ic.CreateIncident(title="Breach", customer_impacted=False, incident_type_id=type_id)
+    breach = bus.handle(typed, admin)
+    assert [p.name for p in planned(db, breach)["incident.created"]] == ["sec"]
+
+
 def test_a_window_matching_everything_suppresses_incident_deliveries(
     db: Container, bus: MessageBus, admin: Principal
 ) -> None:
