@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
@@ -560,3 +560,35 @@ def test_a_window_matching_everything_suppresses_incident_deliveries(
     incident_id = bus.handle(ic.CreateIncident(title="Down", customer_impacted=False), admin)
     [plan] = planned(db, incident_id)["incident.created"]
     assert plan.suppressed_by == str(window_id)
+
+
+def test_planning_a_case_event_costs_a_bounded_number_of_statements(
+    db: Container, bus: MessageBus, admin: Principal, project: uuid.UUID
+) -> None:
+    for n in range(5):
+        rule(bus, admin, project, query=f"priority:P{n % 5 + 1}")
+    personal(bus, admin, project, notify_on_case_comment=True)
+    bus.handle(
+        mc.CreateMaintenanceWindow("Now", "tags:quiet", NOW - timedelta(hours=1), NOW + timedelta(hours=1)),
+        admin,
+    )
+    case_id = new_case(bus, admin, project, priority=Priority.P1)
+    for n in range(3):
+        bus.handle(c.WatchCase(CaseRef(id=case_id), UserRef(id=user(bus, f"W{n}").user_id)), admin)
+    [message] = [m for m in messages(db, case_id) if m.kind == "case.created"]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        plans = db.planner.plan(message)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert [p.notice.rule_id is not None for p in plans] == [True]
+    # The case, its assignees and insights, project, members, type, watchers, rules, people,
+    # the rules' queries, the windows and theirs, and the timeline row: however many rules,
+    # watchers and windows there are.
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert len(selects) <= 12, selects

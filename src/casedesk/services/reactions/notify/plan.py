@@ -43,6 +43,9 @@ RANK = {
     NoticeReason.INCIDENT_HANDLE: 4,
 }
 
+CASE_KINDS = frozenset(k.value for k in CaseEvent)
+INCIDENT_KINDS = frozenset(k.value for k in IncidentEvent)
+
 
 @dataclass
 class _Plan:
@@ -65,9 +68,9 @@ class NotificationPlanner:
         self.base_url = base_url
 
     def plan(self, message: OutboxMessage) -> list[Planned]:
-        if message.subject_type == "case" and message.kind in CaseEvent._value2member_map_:
+        if message.subject_type == "case" and message.kind in CASE_KINDS:
             return self._case(message)
-        if message.subject_type == "incident" and message.kind in IncidentEvent._value2member_map_:
+        if message.subject_type == "incident" and message.kind in INCIDENT_KINDS:
             return self._incident(message)
         return []
 
