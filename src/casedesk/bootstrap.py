@@ -24,6 +24,7 @@ from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
@@ -41,9 +42,16 @@ from casedesk.services.ports.metrics import DeliveryMetrics
 from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
 from casedesk.services.reactions.notify.fanout import NothingPlanned
+from casedesk.services.reactions.notify.plan import NotificationPlanner
 from casedesk.services.reactions.notify.planned import Planner
 from casedesk.services.reactions.notify.rates import RateLimits, parse_rates
 from casedesk.services.reactions.notify.worker import DeliveryWorker, WorkerOptions
+
+
+def unit_of_work(connections: Connections) -> SqlUnitOfWork:
+    """Every unit of work the container makes: the one place its parts are chosen (the
+    configured notification destinations' reads go to `destinations=`)."""
+    return SqlUnitOfWork(connections)
 
 
 @dataclass
@@ -58,7 +66,7 @@ class Container:
     request_slots: int
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.connections)
+        return unit_of_work(self.connections)
 
     @property
     def incidents(self) -> IncidentReadModel:
@@ -78,6 +86,12 @@ class Container:
     @property
     def base_url(self) -> str:
         return self.settings.base_url
+
+    @property
+    def planner(self) -> Planner:
+        """Who is told about each outbox message, for the worker (stateless over the
+        connections, so made on demand)."""
+        return NotificationPlanner(SqlNotifyReads(self.connections), self.settings.base_url)
 
     @property
     def identity(self) -> IdentityReads:
@@ -144,7 +158,7 @@ class Container:
         container = replace(
             self,
             connections=connection,
-            bus=MessageBus(lambda: SqlUnitOfWork(connection), self.bus.clock),
+            bus=MessageBus(lambda: unit_of_work(connection), self.bus.clock),
             read=SqlReadModel(connection),
         )
         return RequestScope(container, connection)
@@ -237,7 +251,7 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     return Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: SqlUnitOfWork(connections)),
+        bus=MessageBus(lambda: unit_of_work(connections)),
         read=SqlReadModel(connections),
         connections=connections,
         request_slots=pool_capacity(settings.db_pool_size),

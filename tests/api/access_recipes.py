@@ -398,6 +398,16 @@ class Arena:
 
         return str(self._once("maintenance_window", make))
 
+    def notification_rule_id(self) -> str:
+        """A case notification rule of the shared (restricted) project."""
+
+        def make() -> str:
+            path = f"/api/v2/cases/projects/{self.world.project_id}/notification_rules"
+            return str(created(self.dd.post(path, json=notification_rule_body()))["data"]["id"])
+
+        self.in_project = True
+        return str(self._once("notification_rule", make))
+
     # -- incidents, their items and their configuration
 
     def incident_id(self) -> str:
@@ -503,6 +513,7 @@ DATADOG_PARAMETERS: dict[str, Callable[[Arena], object]] = {
     "custom_attribute_key": lambda arena: arena.custom_attribute()["attributes"]["key"],
     "user_id": Arena.user_id,
     "maintenance_window_id": Arena.maintenance_window_id,
+    "notification_rule_id": Arena.notification_rule_id,
     "incident_id": Arena.incident_id,
     "incident_type_id": Arena.incident_type_id,
     "todo_id": lambda arena: arena.incident_item("todos"),
@@ -601,6 +612,13 @@ def _tines_author(arena: Arena) -> dict[str, Any]:
     return {"author_email": arena.world.colleague_email}
 
 
+def notification_rule_body() -> dict[str, Any]:
+    """The contract's example names an EMAIL recipient without its address."""
+    recipient = {"type": "EMAIL", "data": {"email": "oncall@example.com"}}
+    attributes = {"recipients": [recipient], "triggers": [{"type": "CASE_CREATED"}]}
+    return {"data": {"type": "notification_rule", "attributes": attributes}}
+
+
 # Operation id → its body, where the contract's example does not fit or there is none.
 BODIES: dict[str, Callable[[Arena], Any]] = {
     # -- Datadog: cases
@@ -633,6 +651,8 @@ BODIES: dict[str, Callable[[Arena], Any]] = {
         "data": {"type": "project", "attributes": {"name": "Ops", "key": "P" + uuid.uuid4().hex[:8].upper()}}
     },
     "UpdateProject": lambda arena: {"data": {"type": "project", "attributes": {"name": unique("Ops")}}},
+    "CreateProjectNotificationRule": lambda arena: notification_rule_body(),
+    "UpdateProjectNotificationRule": lambda arena: notification_rule_body(),
     "CreateCaseType": lambda arena: {"data": {"type": "case_type", "attributes": {"name": unique("Type")}}},
     "UpdateCaseType": lambda arena: {"data": {"type": "case_type", "attributes": {"name": unique("Type")}}},
     "CreateCustomAttributeConfig": lambda arena: {

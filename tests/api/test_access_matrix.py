@@ -76,8 +76,15 @@ RELAY = Caller(
 # Editing or deleting a comment is for its author or an admin; the cells' comments are
 # written by the installation's first admin, who is none of the callers.
 AUTHOR_ONLY = {"UpdateCaseComment", "DeleteCaseComment"}
-# Deleting a case or a project is for an admin or the project's admin.
-PROJECT_ADMIN_ONLY = {"DeleteProject", "delete_case"}
+# Deleting a case or a project, and changing a project's notification rules, is for an admin
+# or the project's admin.
+PROJECT_ADMIN_ONLY = {
+    "DeleteProject",
+    "delete_case",
+    "CreateProjectNotificationRule",
+    "UpdateProjectNotificationRule",
+    "DeleteProjectNotificationRule",
+}
 # Products casedesk does not host answer 400 with a sentence saying so, to whoever may read
 # incidents: the operations exist in Datadog's contract, the products do not exist here.
 NOT_HOSTED = {

@@ -178,6 +178,17 @@ BODIES: dict[str, dict[str, Any]] = {
         },
         "relationships": {"incident_type": {"data": {"id": TYPE, "type": "incident_types"}}},
     },
+    "CreateProjectNotificationRule": {
+        "type": "notification_rule",
+        "attributes": {
+            "is_enabled": True, "query": "priority:P1",
+            "recipients": [{"type": "SLACK_CHANNEL", "data": {"workspace": "acme", "workspace_id": "T1",
+                                                              "channel": "#ops", "channel_id": "C1"}}],
+            "triggers": [{"type": "STATUS_TRANSITIONED",
+                          "data": {"from_status": "OPEN", "from_status_name": "Open",
+                                   "to_status": "CLOSED", "to_status_name": "Closed"}}],
+        },
+    },
     "CreateIncidentRule": {
         "type": "incident_rules",
         "attributes": {
@@ -214,6 +225,7 @@ UPDATES = {
     "UpdateCustomAttributeConfig": "CreateCustomAttributeConfig",
     "UpdateCaseView": "CreateCaseView",
     "UpdateMaintenanceWindow": "CreateMaintenanceWindow",
+    "UpdateProjectNotificationRule": "CreateProjectNotificationRule",
     "UpdateIncidentType": "CreateIncidentType",
     "UpdateIncidentUserDefinedField": "CreateIncidentUserDefinedField",
     "UpdateIncidentImpactField": "CreateIncidentImpactField",
@@ -235,7 +247,6 @@ NOT_HOSTED = frozenset(
 # Operations of the contract casedesk does not serve (no route).
 NOT_SERVED = frozenset(
     {
-        "CreateProjectNotificationRule", "UpdateProjectNotificationRule",
         "CreateCaseAutomationRule", "UpdateCaseAutomationRule",
     }
 )  # fmt: skip
@@ -399,7 +410,13 @@ def unique(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 NO_ITEM_GET = frozenset(
-    {"UpdateIncidentImpactField", "UpdateMaintenanceWindow", "UpdateCustomAttributeConfig", "UpdateCaseType"}
+    {
+        "UpdateIncidentImpactField",
+        "UpdateMaintenanceWindow",
+        "UpdateCustomAttributeConfig",
+        "UpdateCaseType",
+        "UpdateProjectNotificationRule",
+    }
 )
 
 

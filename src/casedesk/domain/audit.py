@@ -26,6 +26,9 @@ class AuditAction(enum.StrEnum):
     PROJECT_MEMBER_REMOVED = "project.member_removed"
     PROJECT_SETTINGS_CHANGED = "project.settings_changed"
     PROJECT_DELETED = "project.deleted"
+    NOTIFICATION_RULE_CREATED = "project.notification_rule_created"
+    NOTIFICATION_RULE_UPDATED = "project.notification_rule_updated"
+    NOTIFICATION_RULE_DELETED = "project.notification_rule_deleted"
 
 
 @dataclass(frozen=True)

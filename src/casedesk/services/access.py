@@ -17,7 +17,7 @@ import uuid
 from casedesk.domain.errors import Forbidden, ValidationFailed
 from casedesk.domain.ids import UserRef
 from casedesk.domain.projects.project import Project
-from casedesk.domain.users import Principal
+from casedesk.domain.users import Principal, Role, User
 from casedesk.domain.vocab import Scope
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.uow import UnitOfWork
@@ -30,6 +30,12 @@ def visibility(who: Principal) -> Visibility:
     if who.is_admin:
         return Visibility.everything()
     return Visibility.of(who.user_id)
+
+
+def may_see(user: User, project: Project) -> bool:
+    """Whether `user` (not the caller: someone to be notified) sees `project`'s cases: the
+    same rule as `visibility`, decided from the project's members in hand."""
+    return user.role is Role.ADMIN or not project.restricted or user.id in project.member_ids
 
 
 def may_administer(who: Principal, project: Project) -> bool:

@@ -12,6 +12,7 @@ from typing import TypeVar
 from casedesk.domain import maintenance as mc
 from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as c
+from casedesk.domain.cases import notification_rules as nr
 from casedesk.domain.cases.case_types import CreateCaseType, DeleteCaseType, UpdateCaseType
 from casedesk.domain.cases.custom_attributes import (
     CreateCustomAttributeConfig,
@@ -33,6 +34,7 @@ from casedesk.services.cases import (
     comments,
     links,
     moves,
+    notification_rules,
     records,
     tickets,
     views,
@@ -116,6 +118,10 @@ REGISTRY = Registry(
         on(pc.RestrictProject, CASES, projects.restrict_project),
         on(pc.AddProjectMember, CASES, projects.add_member),
         on(pc.RemoveProjectMember, CASES, projects.remove_member),
+        # Notification rules are project settings: the handlers ask for the project's admin.
+        on(nr.CreateCaseNotificationRule, CASES, notification_rules.create_rule),
+        on(nr.UpdateCaseNotificationRule, CASES, notification_rules.update_rule),
+        on(nr.DeleteCaseNotificationRule, CASES, notification_rules.delete_rule),
         # -- users and keys
         on(uc.CreateUser, Scope.USER_ACCESS_INVITE, users.create_user),
         on(uc.DisableUser, Scope.USER_ACCESS_MANAGE, users.disable_user),

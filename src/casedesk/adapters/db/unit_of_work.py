@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from types import TracebackType
@@ -23,6 +24,7 @@ from casedesk.adapters.db.cases.relations import (
 from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
+from casedesk.adapters.db.notification_rules import SqlCaseNotificationRuleRepository
 from casedesk.adapters.db.repositories import (
     SqlCaseRepository,
     SqlCaseTypeRepository,
@@ -36,6 +38,7 @@ from casedesk.adapters.db.schema import core as t
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 from casedesk.services.ports.access import Visibility
+from casedesk.services.ports.destinations import Destinations
 
 # PostgreSQL's unique_violation (a uniqueness check this transaction passed was overtaken by a
 # concurrent insert), deadlock_detected and serialization_failure (the database chose this
@@ -61,9 +64,18 @@ def lost_a_race(exc: BaseException | None) -> bool:
 
 
 class SqlUnitOfWork:
-    def __init__(self, connections: Connections, *, write: bool = True) -> None:
+    def __init__(
+        self,
+        connections: Connections,
+        *,
+        write: bool = True,
+        destinations: Callable[[Connection], Destinations] | None = None,
+    ) -> None:
+        """`destinations` reads the configured notification destinations on the unit's
+        connection; without it, writes naming one check only what the value itself says."""
         self.connections = connections
         self.write = write
+        self._destinations = destinations
         self.conn: Connection | None = None
         self._unit = ExitStack()
 
@@ -86,6 +98,8 @@ class SqlUnitOfWork:
         self.case_views = SqlCaseViewRepository(self.conn, self.limits)
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
         self.attachments = SqlAttachmentRepository(self.conn)
+        self.case_notification_rules = SqlCaseNotificationRuleRepository(self.conn)
+        self.destinations = self._destinations(self.conn) if self._destinations else None
         self.audit = SqlAuditLog(self.conn)
         return self
 

@@ -20,6 +20,8 @@ from casedesk.domain.handles import EMAIL
 from casedesk.domain.vocab import CaseStatus
 
 NAME_MAX = 200
+RECIPIENTS_MAX = 100  # as many as an incident rule's handles
+TRIGGERS_MAX = 50
 
 
 def _only(data: Any, allowed: frozenset[str], kind: enum.Enum) -> None:
@@ -160,6 +162,10 @@ class CaseNotificationRule:
             raise ValidationFailed("recipients", "a rule needs at least one recipient")
         if not self.triggers:
             raise ValidationFailed("triggers", "a rule needs at least one trigger")
+        if len(self.recipients) > RECIPIENTS_MAX:
+            raise ValidationFailed("recipients", f"a rule notifies at most {RECIPIENTS_MAX} recipients")
+        if len(self.triggers) > TRIGGERS_MAX:
+            raise ValidationFailed("triggers", f"a rule has at most {TRIGGERS_MAX} triggers")
 
 
 # -- automation rules --------------------------------------------------------------------

@@ -30,6 +30,7 @@ from casedesk.entrypoints.api_datadog.cases import (
     counts,
     links,
     move,
+    notification_rules,
     views,
     watchers,
 )
@@ -52,6 +53,7 @@ def router() -> APIRouter:
     api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
     # Fixed paths first: `/cases/projects` and `/cases/types` must win over `/cases/{case_id}`.
     api.include_router(projects.router)
+    api.include_router(notification_rules.router)
     api.include_router(case_types.router)
     api.include_router(bulk.router)  # /cases/bulk
     api.include_router(counts.router)  # /cases/count, /cases/aggregate

@@ -19,7 +19,8 @@ class Destinations(Protocol):
         that name is configured. Email needs no configuration: any address is one, sent
         through the SMTP relay of the settings.
 
-        Names: Slack `<account name>/<channel name>` (a channel name with or without `#`),
+        Names: Slack `<account name>/<channel name>` (a channel name with or without `#`;
+        a name without `<account name>/` is the channel of the only Slack account),
         Teams the Workflows handle's name, PagerDuty the service name, webhooks their name."""
         ...
 

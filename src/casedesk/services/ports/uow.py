@@ -14,6 +14,7 @@ from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.cases.links import CaseLink, Entity, EntityRef, Relationship
+from casedesk.domain.cases.notification_rules import ProjectNotificationRule
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.maintenance import MaintenanceWindow
@@ -23,6 +24,7 @@ from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
+from casedesk.services.ports.destinations import Destinations
 from casedesk.services.ports.incidents import IncidentRepository, IncidentSettingRepository
 from casedesk.services.search.predicates import Predicate
 
@@ -189,6 +191,17 @@ class MaintenanceWindowRepository(Protocol):
     def delete(self, window: MaintenanceWindow) -> None: ...
 
 
+class CaseNotificationRuleRepository(Protocol):
+    def get(self, project_id: uuid.UUID, rule_id: uuid.UUID) -> ProjectNotificationRule:
+        """The project's rule, locked; raises NotFound (also for another project's rule)."""
+
+    def add(self, rule: ProjectNotificationRule) -> None: ...
+
+    def save(self, rule: ProjectNotificationRule) -> None: ...
+
+    def delete(self, rule: ProjectNotificationRule) -> None: ...
+
+
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None:
         """Written with the change it describes, in the same transaction."""
@@ -247,6 +260,15 @@ class UnitOfWork(Protocol):
 
     @property
     def attachments(self) -> AttachmentRepository: ...
+
+    @property
+    def case_notification_rules(self) -> CaseNotificationRuleRepository: ...
+
+    @property
+    def destinations(self) -> Destinations | None:
+        """The configured notification destinations as this transaction sees them, for the
+        checks made when something naming one is written; None where the installation keeps
+        none to check against (then only what the value itself says is checked)."""
 
     @property
     def audit(self) -> AuditLog: ...
@@ -360,3 +382,13 @@ class ReadModel(Protocol):
         """Every window, by start time."""
 
     def maintenance_window(self, window_id: uuid.UUID) -> MaintenanceWindow: ...
+
+    def case_notification_rules(
+        self, visibility: Visibility, project_id: uuid.UUID
+    ) -> list[ProjectNotificationRule]:
+        """The rules of a live project the caller may see, oldest first; raises NotFound."""
+
+    def case_notification_rule(
+        self, visibility: Visibility, project_id: uuid.UUID, rule_id: uuid.UUID
+    ) -> ProjectNotificationRule:
+        """Raises NotFound, also for a rule of another project."""

@@ -16,6 +16,7 @@ from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.lookups import author_and_submitter, case_id_of, load_users
+from casedesk.adapters.db.notification_rules import NotificationRuleReads
 from casedesk.adapters.db.repositories import case_ref_clause, project_members
 from casedesk.adapters.db.rows import (
     case_type_from_row,
@@ -55,7 +56,7 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
 }
 
 
-class SqlReadModel(CaseRelationReads, SavedQueryReads):
+class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
     def __init__(self, engine: ReadConnections) -> None:
         self.engine = engine
 
