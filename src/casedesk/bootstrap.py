@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
+from casedesk.adapters.channels.email import EmailSender, SmtpRelay
+from casedesk.adapters.channels.mail_message import MailComposer
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
@@ -20,6 +22,7 @@ from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.channels import Sender
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
@@ -55,6 +58,11 @@ class Container:
     def outbox(self) -> Outbox:
         """The outbox's consuming end, for the worker (stateless over the engine)."""
         return SqlOutbox(self.engine)
+
+    @property
+    def email(self) -> Sender:
+        """The email channel, as the settings configure it (stateless, so made on demand)."""
+        return email_sender(self.settings)
 
     @property
     def base_url(self) -> str:
@@ -103,8 +111,19 @@ class RequestScope:
         self.connection.close()
 
 
+def email_sender(settings: Settings) -> EmailSender:
+    """ValueError when CASEDESK_SMTP_URL or CASEDESK_MAIL_FROM cannot be used."""
+    relay = None
+    if settings.smtp_url:
+        relay = SmtpRelay.from_url(
+            settings.smtp_url, ca_file=settings.smtp_ca_file or None, timeout=settings.smtp_timeout_s
+        )
+    return EmailSender(relay, MailComposer(settings.sender_address()))
+
+
 def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Container:
     settings = settings or Settings()
+    email_sender(settings)  # a mail setting that cannot work stops the start, not the first mail
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     if migrate:
         upgrade_to_head(engine)

@@ -1,0 +1,1 @@
+"""Local receivers speaking each channel's real wire protocol, on loopback only."""
