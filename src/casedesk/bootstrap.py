@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from casedesk.adapters.channels.email import EmailSender, SmtpRelay
 from casedesk.adapters.channels.mail_message import MailComposer
+from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
@@ -19,6 +20,7 @@ from casedesk.adapters.db.key_lookup import SqlKeyLookup
 from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
+from casedesk.adapters.metrics.prometheus import Telemetry
 from casedesk.config import Settings
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
@@ -58,6 +60,11 @@ class Container:
     def outbox(self) -> Outbox:
         """The outbox's consuming end, for the worker (stateless over the engine)."""
         return SqlOutbox(self.engine)
+
+    def telemetry(self) -> Telemetry:
+        """A new set of metrics in a registry of its own: one per application (the worker
+        run beside it reports to `telemetry.deliveries`)."""
+        return Telemetry(SqlOutboxBacklog(self.engine))
 
     @property
     def email(self) -> Sender:
