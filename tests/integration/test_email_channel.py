@@ -203,6 +203,18 @@ def test_an_incident_template_body_is_rendered_from_markdown_safely(relay: SmtpR
     assert message["References"] == f"<incident.{incident_id}@desk.example.com>"
 
 
+def test_html_is_escaped_everywhere_but_the_rendered_markdown(relay: SmtpReceiver) -> None:
+    notice = case_notice('Ada <img src=x onerror="alert(1)"> opened SEC-12', actor="<b>Ada</b>")
+
+    send(plain(relay), job(notice))
+
+    text, html = bodies(relay.received[0].message)
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+    assert "&lt;b&gt;Ada&lt;/b&gt;" in html
+    assert text.startswith('Ada <img src=x onerror="alert(1)"> opened SEC-12')
+
+
 def test_starttls_with_auth_validates_the_certificate_and_logs_in(tmp_path: Path) -> None:
     with smtp_receiver(tmp_path, auth=("mailer", "s3cret:/@")) as receiver:
         url = f"smtp://mailer:s3cret%3A%2F%40@127.0.0.1:{receiver.port}"
@@ -304,6 +316,16 @@ def test_without_a_relay_every_mail_is_permanently_not_configured() -> None:
 
     assert outcome.result is Result.PERMANENT
     assert outcome.error == "not_configured"
+
+
+def test_a_line_break_in_a_title_cannot_add_a_header(relay: SmtpReceiver) -> None:
+    outcome = send(plain(relay), job(case_notice(title="[SEC-12] Disk\r\nBcc: eve@example.com")))
+
+    assert outcome.result is Result.DELIVERED
+    message = relay.received[0].message
+    assert message["Subject"] == "[SEC-12] Disk Bcc: eve@example.com"
+    assert message["Bcc"] is None
+    assert relay.received[0].recipients == ["bob@example.com"]
 
 
 def test_a_destination_that_is_not_an_address_is_permanent(relay: SmtpReceiver) -> None:

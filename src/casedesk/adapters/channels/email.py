@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from casedesk.adapters.channels.mail_message import MailComposer
+from casedesk.adapters.channels.mail_message import InvalidAddress, MailComposer
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.outcomes import Outcome, Result
 from casedesk.services.ports.channels import Job
@@ -98,8 +98,10 @@ class EmailSender:
             return Outcome(Result.PERMANENT, error="not_configured", snippet="CASEDESK_SMTP_URL is not set")
         try:
             mail = self.composer.compose(job)
-        except ValueError as exc:
+        except InvalidAddress as exc:
             return Outcome(Result.PERMANENT, error="invalid_address", snippet=str(exc))
+        except ValueError as exc:
+            return Outcome(Result.PERMANENT, error="invalid_notice", snippet=str(exc))
         relay = self.relay
         try:
             _, reply = await aiosmtplib.send(

@@ -40,6 +40,10 @@ REASONS = {
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
 
 
+class InvalidAddress(ValueError):
+    """The destination is not an address a mail can be sent to."""
+
+
 @dataclass(frozen=True)
 class Mail:
     message: EmailMessage
@@ -68,13 +72,14 @@ class MailComposer:
         )
 
     def compose(self, job: Job) -> Mail:
-        """ValueError when the destination is not a usable address."""
+        """InvalidAddress when the destination cannot be mailed; ValueError when the notice
+        cannot be made into a mail (a time that is not ISO 8601)."""
         notice = job.notice
         recipient = checked_address(job.destination.name)
         message = EmailMessage()
         message["From"] = self.from_header
         message["To"] = recipient
-        message["Subject"] = notice.title
+        message["Subject"] = one_line(notice.title)
         message["Date"] = format_datetime(datetime.fromisoformat(notice.occurred_at))
         message_id = f"<delivery.{safe_id(job.delivery_id)}@{self.domain}>"
         root = f"<{safe_id(notice.subject_type)}.{safe_id(notice.subject_id)}@{self.domain}>"
@@ -102,11 +107,13 @@ class MailComposer:
             list_id = f"incidents.{self.domain}"
         message["List-Id"] = f"<{list_id}>"
         if project_key:
-            message["X-Casedesk-Project"] = project_key
+            message["X-Casedesk-Project"] = one_line(project_key)
         if notice.subject_type == "case":
-            message["X-Casedesk-Case"] = str(notice.subject.get("key") or notice.subject_id)
+            message["X-Casedesk-Case"] = one_line(str(notice.subject.get("key") or notice.subject_id))
         else:
-            message["X-Casedesk-Incident"] = str(notice.subject.get("public_id") or notice.subject_id)
+            message["X-Casedesk-Incident"] = one_line(
+                str(notice.subject.get("public_id") or notice.subject_id)
+            )
         message["X-Casedesk-Reason"] = notice.reason.value
 
     def context(self, notice: Notice) -> dict[str, Any]:
@@ -124,11 +131,16 @@ class MailComposer:
 def checked_address(name: str) -> str:
     address = name.strip()
     if any(c.isspace() or ord(c) < 32 for c in address) or address.count("@") != 1:
-        raise ValueError(f"not an email address: {name!r}")
+        raise InvalidAddress(f"not an email address: {name!r}")
     local, domain = address.split("@")
     if not local or not domain:
-        raise ValueError(f"not an email address: {name!r}")
+        raise InvalidAddress(f"not an email address: {name!r}")
     return address
+
+
+def one_line(text: str) -> str:
+    """Header text: a line break in a title would end the header (and start another)."""
+    return " ".join(text.split())
 
 
 def safe_id(text: str) -> str:
