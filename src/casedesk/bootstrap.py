@@ -13,6 +13,9 @@ from sqlalchemy import Engine
 
 from casedesk.adapters.channels.webhook import WebhookSender
 from casedesk.adapters.db import wakeups
+from casedesk.adapters.channels.email import EmailSender, SmtpRelay
+from casedesk.adapters.channels.mail_message import MailComposer
+from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
 from casedesk.adapters.db.connection_types import Connections
@@ -27,6 +30,7 @@ from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
+from casedesk.adapters.metrics.prometheus import Telemetry
 from casedesk.config import Settings
 from casedesk.domain.notifications.deliveries import RetrySchedule
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
@@ -82,6 +86,16 @@ class Container:
     def outbox(self) -> Outbox:
         """The outbox's consuming end, for the worker (stateless over the engine)."""
         return SqlOutbox(self.engine)
+
+    def telemetry(self) -> Telemetry:
+        """A new set of metrics in a registry of its own: one per application (the worker
+        run beside it reports to `telemetry.deliveries`)."""
+        return Telemetry(SqlOutboxBacklog(self.engine))
+
+    @property
+    def email(self) -> Sender:
+        """The email channel, as the settings configure it (stateless, so made on demand)."""
+        return email_sender(self.settings)
 
     @property
     def base_url(self) -> str:
@@ -242,8 +256,19 @@ class RequestScope:
         self.connection.close()
 
 
+def email_sender(settings: Settings) -> EmailSender:
+    """ValueError when CASEDESK_SMTP_URL or CASEDESK_MAIL_FROM cannot be used."""
+    relay = None
+    if settings.smtp_url:
+        relay = SmtpRelay.from_url(
+            settings.smtp_url, ca_file=settings.smtp_ca_file or None, timeout=settings.smtp_timeout_s
+        )
+    return EmailSender(relay, MailComposer(settings.sender_address()))
+
+
 def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Container:
     settings = settings or Settings()
+    email_sender(settings)  # a mail setting that cannot work stops the start, not the first mail
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     if migrate:
         upgrade_to_head(engine)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -59,6 +62,31 @@ class Settings(BaseSettings):
     worker_lease_s: float = Field(default=60.0, gt=0)
     # The longest an idle worker goes without looking for work.
     worker_poll_ms: int = Field(default=250, ge=10)
+    # -- notification mail (README.md, "Email") --
+    # `smtp://[user:pass@]host[:port]` or `smtps://user:pass@host[:465]`; empty: mail
+    # deliveries fail as not configured (permanent, so they can be retried once it is set).
+    smtp_url: str = ""
+    # A PEM file of certificate authorities to trust for the relay instead of the system's.
+    smtp_ca_file: str = ""
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    # The From address; empty: `casedesk@<host of base_url>`.
+    mail_from: str = ""
+
+    # -- /metrics (README.md, "Metrics") --
+    # Empty: /metrics is served to anyone who can reach it; otherwise it needs
+    # `Authorization: Bearer <token>`.
+    metrics_token: str = ""
+
+    def sender_address(self) -> str:
+        """The From address of notification mail."""
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname or "localhost"
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return f"casedesk@{host}"
+        return f"casedesk@[{host}]"  # an address literal (RFC 5321 §4.1.3)
 
     def limits(self) -> Limits:
         """The bounds the domain and the search parser check (`domain/limits.py`)."""

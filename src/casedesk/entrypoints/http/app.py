@@ -18,6 +18,7 @@ from casedesk.entrypoints.http.body_limit import BodyLimit, Refusal
 from casedesk.entrypoints.http.deps import RequestSlots
 from casedesk.entrypoints.http.docs import serve_docs
 from casedesk.entrypoints.http.hygiene import LimitsInForce, SecurityHeaders
+from casedesk.entrypoints.http.metrics import RequestMetrics, serve_metrics
 from casedesk.entrypoints.http.openapi import serve_openapi
 from casedesk.entrypoints.http.rate_limit import FixedWindows, RateLimit
 
@@ -39,6 +40,7 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
+    telemetry = app.state.telemetry = container.telemetry()
     mounted = {
         api_datadog.PREFIX: api_datadog.create_subapp(container),
         api_tines.PREFIX: api_tines.create_subapp(container),
@@ -58,9 +60,12 @@ def create_app(container: Container) -> FastAPI:
     any_path_text_reaches_its_dialect(app)
     serve_openapi(app, mounted)
     serve_docs(app)
-    # Outermost last: the headers go on every answer, the limits hold in every request.
+    serve_metrics(app, telemetry, settings.metrics_token)
+    # Outermost last: the headers go on every answer, the limits hold in every request, and
+    # every request is counted, refusals included.
     app.add_middleware(LimitsInForce, limits=settings.limits())
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics, telemetry=telemetry)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""What casedesk reports about itself, in Prometheus' terms."""

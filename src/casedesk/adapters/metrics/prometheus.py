@@ -1,0 +1,116 @@
+"""The metrics of one application, in a registry of its own (never prometheus-client's
+global one, so several applications in one process do not collide).
+
+- `casedesk_http_requests_total{method,route,status}` and
+  `casedesk_http_request_duration_seconds{method,route}`: requests by route template.
+- `casedesk_outbox_pending` and `casedesk_outbox_oldest_pending_age_seconds`: read from
+  the database at each scrape (`OutboxBacklog`).
+- `casedesk_delivery_attempts_total{channel,result}` and
+  `casedesk_delivery_attempt_duration_seconds{channel}`: the `DeliveryMetrics` port, fed
+  by the worker running in this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from casedesk.domain.notifications.destinations import ChannelKind
+from casedesk.domain.notifications.outcomes import Result
+from casedesk.services.ports.backlog import OutboxBacklog
+from casedesk.services.ports.metrics import DeliveryMetrics
+
+# Deliveries wait on receivers across the internet: the buckets reach past the 30 s timeouts.
+DELIVERY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class PrometheusDeliveryMetrics:
+    """The `DeliveryMetrics` port."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.attempts = Counter(
+            "casedesk_delivery_attempts",
+            "Delivery attempts, by channel and how they ended.",
+            ["channel", "result"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "casedesk_delivery_attempt_duration_seconds",
+            "How long one delivery attempt took, by channel.",
+            ["channel"],
+            buckets=DELIVERY_BUCKETS,
+            registry=registry,
+        )
+        for kind in ChannelKind:  # every series exists from the start, at 0
+            self.duration.labels(kind.value)
+            for result in Result:
+                self.attempts.labels(kind.value, result.value)
+
+    def attempted(self, kind: ChannelKind, result: Result, seconds: float) -> None:
+        self.attempts.labels(kind.value, result.value).inc()
+        self.duration.labels(kind.value).observe(seconds)
+
+
+class BacklogCollector(Collector):
+    """The outbox's depth and the age of its oldest pending event, read at each scrape."""
+
+    def __init__(self, backlog: OutboxBacklog, clock: Callable[[], datetime]) -> None:
+        self.source = backlog
+        self.clock = clock
+
+    def describe(self) -> Iterable[Metric]:
+        # Declared without values, so registering the collector reads no database.
+        return self.families()
+
+    def collect(self) -> Iterable[Metric]:
+        backlog = self.source.backlog()
+        age = (self.clock() - backlog.oldest).total_seconds() if backlog.oldest is not None else 0.0
+        pending, oldest = self.families()
+        pending.add_metric([], backlog.pending)
+        oldest.add_metric([], max(age, 0.0))
+        return [pending, oldest]
+
+    @staticmethod
+    def families() -> list[GaugeMetricFamily]:
+        return [
+            GaugeMetricFamily("casedesk_outbox_pending", "Recorded events not yet delivered."),
+            GaugeMetricFamily(
+                "casedesk_outbox_oldest_pending_age_seconds",
+                "Seconds since the oldest event not yet delivered happened (0 when none waits).",
+            ),
+        ]
+
+
+class Telemetry:
+    """One application's registry and the instruments that write to it."""
+
+    content_type = CONTENT_TYPE_LATEST  # of `exposition()`
+
+    def __init__(self, backlog: OutboxBacklog, clock: Callable[[], datetime] | None = None) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "casedesk_http_requests",
+            "HTTP requests answered, by method, route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "casedesk_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its answer, by method and route template.",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.deliveries: DeliveryMetrics = PrometheusDeliveryMetrics(self.registry)
+        self.registry.register(BacklogCollector(backlog, clock or (lambda: datetime.now(UTC))))
+
+    def request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def exposition(self) -> bytes:
+        """Every metric in Prometheus' text format (`content_type`)."""
+        return generate_latest(self.registry)
