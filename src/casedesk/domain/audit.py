@@ -26,6 +26,12 @@ class AuditAction(enum.StrEnum):
     PROJECT_MEMBER_REMOVED = "project.member_removed"
     PROJECT_SETTINGS_CHANGED = "project.settings_changed"
     PROJECT_DELETED = "project.deleted"
+    # Notification channels; their secrets are never written to the log.
+    CHANNEL_CREATED = "channel.created"
+    CHANNEL_UPDATED = "channel.updated"
+    CHANNEL_DELETED = "channel.deleted"
+    SIGNING_SECRET_CREATED = "channel.signing_secret_created"
+    SIGNING_SECRET_ROTATED = "channel.signing_secret_rotated"
 
 
 @dataclass(frozen=True)

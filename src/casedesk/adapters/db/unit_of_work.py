@@ -21,6 +21,7 @@ from casedesk.adapters.db.cases.relations import (
     SqlWatcherRepository,
 )
 from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
+from casedesk.adapters.db.channels import SqlChannelRepository
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
 from casedesk.adapters.db.repositories import (
@@ -33,9 +34,11 @@ from casedesk.adapters.db.repositories import (
     SqlUserRepository,
 )
 from casedesk.adapters.db.schema import core as t
+from casedesk.adapters.secrets import SecretBox
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 from casedesk.services.ports.access import Visibility
+from casedesk.services.ports.channel_config import AddressCheck
 
 # PostgreSQL's unique_violation (a uniqueness check this transaction passed was overtaken by a
 # concurrent insert), deadlock_detected and serialization_failure (the database chose this
@@ -61,9 +64,21 @@ def lost_a_race(exc: BaseException | None) -> bool:
 
 
 class SqlUnitOfWork:
-    def __init__(self, connections: Connections, *, write: bool = True) -> None:
+    def __init__(
+        self,
+        connections: Connections,
+        *,
+        write: bool = True,
+        secrets: SecretBox | None = None,
+        outbound: AddressCheck | None = None,
+    ) -> None:
+        """`secrets` and `outbound` serve the notification channels; a unit of work built
+        without them refuses to touch channels."""
         self.connections = connections
         self.write = write
+        self.box = secrets
+        self._outbound = outbound
+        self._channels: SqlChannelRepository | None = None
         self.conn: Connection | None = None
         self._unit = ExitStack()
 
@@ -87,7 +102,20 @@ class SqlUnitOfWork:
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
         self.attachments = SqlAttachmentRepository(self.conn)
         self.audit = SqlAuditLog(self.conn)
+        self._channels = SqlChannelRepository(self.conn, self.box) if self.box is not None else None
         return self
+
+    @property
+    def channels(self) -> SqlChannelRepository:
+        if self._channels is None:
+            raise RuntimeError("this unit of work was built without the secret box channels need")
+        return self._channels
+
+    @property
+    def outbound(self) -> AddressCheck:
+        if self._outbound is None:
+            raise RuntimeError("this unit of work was built without the outbound address policy")
+        return self._outbound
 
     def __exit__(
         self,

@@ -4,8 +4,8 @@ needs the complete schema (Alembic's environment, `create_all` in tests, the dri
 
 from __future__ import annotations
 
-from casedesk.adapters.db.schema import cases, core, incidents
+from casedesk.adapters.db.schema import cases, channels, core, incidents
 
 metadata = core.metadata
 
-__all__ = ["cases", "core", "incidents", "metadata"]
+__all__ = ["cases", "channels", "core", "incidents", "metadata"]
