@@ -169,7 +169,8 @@ class UpdateSlackChannel(Command[str]):
     account: str
     channel: str
     name: str | None = None
-    display: SlackDisplay | None = None
+    # The display members sent, over those the channel has.
+    display: dict[str, bool] | None = None
 
     def __post_init__(self) -> None:
         if self.name is not None:

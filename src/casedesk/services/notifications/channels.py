@@ -10,7 +10,13 @@ from urllib.parse import urlsplit
 from casedesk.domain.audit import AuditAction
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.notifications import commands as nc
-from casedesk.domain.notifications.channels import Channel, SlackAccount, clean_slack_channel, slack_name
+from casedesk.domain.notifications.channels import (
+    Channel,
+    SlackAccount,
+    SlackDisplay,
+    clean_slack_channel,
+    slack_name,
+)
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.users import Principal
 from casedesk.services.audit import record
@@ -105,7 +111,7 @@ def update_channel(uow: UnitOfWork, cmd: nc.UpdateSlackChannel, who: Principal, 
         config = {**config, "channel": cmd.name}
         config.pop("channel_id", None)
     if cmd.display is not None:
-        config["display"] = cmd.display.as_dict()
+        config["display"] = SlackDisplay.from_dict({**config.get("display", {}), **cmd.display}).as_dict()
     uow.channels.save(current.changed(now, name=name, config=config))
     record(uow, who, now, AuditAction.CHANNEL_UPDATED, SLACK.value, name, previous_name=current.name)
     return name
