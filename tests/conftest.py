@@ -31,7 +31,7 @@ def server() -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def container(server: Server) -> Iterator[Container]:
     """Direct access to the server's database, for checks the API cannot make."""
-    c = bootstrap(Settings(database_url=server.database_url))
+    c = bootstrap(Settings(**server.settings()))
     yield c
     c.close()
 

@@ -187,6 +187,20 @@ class Server:
     url: str
     database_url: str
     admin: Keys
+    # Where the server keeps its secret key file (CASEDESK_DATA_DIR).
+    data_dir: str = ""
+
+    def settings(self) -> dict[str, str]:
+        """What a container on the server's database needs to read what the server wrote."""
+        return {
+            "database_url": self.database_url,
+            "data_dir": self.data_dir,
+            "outbound_allow": OUTBOUND_ALLOW,
+        }
+
+
+# The private range the suite's servers may send to: the loopback receivers of the tests.
+OUTBOUND_ALLOW = "127.0.0.0/8"
 
 
 @contextmanager
@@ -203,14 +217,17 @@ def running_server(database_url: str) -> Iterator[Server]:
     # a loaded machine the race tests' queued writers wait seconds for each other's row locks,
     # which PostgreSQL counts against the statement bound. Both limits are tested on an
     # application of their own (tests/integration/test_configured_limits.py).
+    data_dir = tempfile.TemporaryDirectory(prefix="casedesk-data-")
     env = {
         **os.environ,
         "CASEDESK_DATABASE_URL": database_url,
         "CASEDESK_RATE_LIMIT": "10000000",
         "CASEDESK_STATEMENT_TIMEOUT_MS": "120000",
+        "CASEDESK_OUTBOUND_ALLOW": OUTBOUND_ALLOW,
+        "CASEDESK_DATA_DIR": data_dir.name,
     }
     url = f"http://127.0.0.1:{port}"
-    with tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:
+    with data_dir, tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "casedesk", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
@@ -219,7 +236,7 @@ def running_server(database_url: str) -> Iterator[Server]:
         )
         try:
             wait_until_up(url, process, log.name)
-            yield Server(url=url, database_url=database_url, admin=admin)
+            yield Server(url=url, database_url=database_url, admin=admin, data_dir=data_dir.name)
         finally:
             process.terminate()
             try:
