@@ -152,8 +152,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def casedesk(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CASEDESK_DATABASE_URL": database_url}
+def casedesk(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CASEDESK_DATABASE_URL": database_url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "casedesk", *args], env=env, capture_output=True, text=True, timeout=120
     )
@@ -189,6 +191,10 @@ class Server:
     admin: Keys
     # Where the server keeps its secret key file (CASEDESK_DATA_DIR).
     data_dir: str = ""
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`casedesk` on the server's database, with its data directory (its secret key)."""
+        return casedesk(self.database_url, *args, env={"CASEDESK_DATA_DIR": self.data_dir})
 
     def settings(self) -> dict[str, str]:
         """What a container on the server's database needs to read what the server wrote."""
