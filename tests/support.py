@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from casedesk.adapters.db.engine import build_engine
 from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.config import Settings
 
 # Where the suite runs: SQLite by default, PostgreSQL when this names a server, e.g.
 # postgresql://postgres@127.0.0.1:5432/postgres (each run creates and drops its own database).
@@ -196,13 +197,9 @@ class Server:
         """`casedesk` on the server's database, with its data directory (its secret key)."""
         return casedesk(self.database_url, *args, env={"CASEDESK_DATA_DIR": self.data_dir})
 
-    def settings(self) -> dict[str, str]:
-        """What a container on the server's database needs to read what the server wrote."""
-        return {
-            "database_url": self.database_url,
-            "data_dir": self.data_dir,
-            "outbound_allow": OUTBOUND_ALLOW,
-        }
+    def settings(self) -> Settings:
+        """A container's settings on the server's database, which read what the server wrote."""
+        return Settings(database_url=self.database_url, data_dir=self.data_dir, outbound_allow=OUTBOUND_ALLOW)
 
 
 # The private range the suite's servers may send to: the loopback receivers of the tests.
