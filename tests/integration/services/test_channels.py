@@ -4,7 +4,7 @@ worker for each kind."""
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.bootstrap import Container
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.notifications import commands as nc
-from casedesk.domain.notifications.channels import SlackDisplay
+from casedesk.domain.notifications.channels import Encoding, SlackDisplay
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
@@ -25,8 +25,8 @@ from tests.integration.helpers import NOW, principal
 TEAMS_URL = "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s"
 
 
-def finder(db: Container, at: object = NOW) -> SqlDestinations:
-    return SqlDestinations(db.connections, db.box, clock=lambda: at)  # type: ignore[arg-type, return-value]
+def finder(db: Container, at: datetime = NOW) -> SqlDestinations:
+    return SqlDestinations(db.connections, db.box, clock=lambda: at)
 
 
 def test_a_webhook_destination_carries_its_config_variables_and_secrets(
@@ -34,7 +34,7 @@ def test_a_webhook_destination_carries_its_config_variables_and_secrets(
 ) -> None:
     bus.handle(
         nc.CreateWebhook(
-            "ops", "http://127.0.0.1:9/hook", '{"t": "$CASE_TITLE"}', '{"X-Env": "$ENV"}', nc.Encoding.FORM
+            "ops", "http://127.0.0.1:9/hook", '{"t": "$CASE_TITLE"}', '{"X-Env": "$ENV"}', Encoding.FORM
         ),
         admin,
     )
