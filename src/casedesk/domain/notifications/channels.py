@@ -221,7 +221,7 @@ def clean_headers(text: str | None) -> str | None:
         raise ValidationFailed("custom_headers", f"custom_headers is at most {PAYLOAD_MAX} characters")
     try:
         headers = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deep enough to exhaust the parser
         raise ValidationFailed("custom_headers", "custom_headers must be a JSON object") from None
     if not isinstance(headers, dict):
         raise ValidationFailed("custom_headers", "custom_headers must be a JSON object")
