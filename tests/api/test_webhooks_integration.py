@@ -232,3 +232,16 @@ def test_changes_are_audited_without_secrets(api: WebhooksIntegrationApi, contai
     assert entry.action.value == "channel.created"
     assert entry.target_type == "webhook_variable"
     assert "never-in-the-log" not in str(entry.data)
+
+
+def test_unknown_integration_paths_answer_in_datadogs_body(http: httpx.Client) -> None:
+    unknown = http.get("/api/v1/integration/nothing/here")
+    assert unknown.status_code == 404
+    assert all(isinstance(m, str) for m in unknown.json()["errors"])
+    wrong_method = http.patch(f"{HOOKS}/x", json={})
+    assert wrong_method.status_code == 405
+    assert isinstance(wrong_method.json()["errors"][0], str)
+    # The rest of /api/v1 is still Tines'.
+    tines = http.get("/api/v1/nothing/here")
+    assert tines.status_code == 404
+    assert "error" in tines.json()
