@@ -14,7 +14,6 @@ from datadog_api_client.v2.api.incidents_api import IncidentsApi
 from datadog_api_client.v2.api.users_api import UsersApi
 
 from casedesk.bootstrap import Container, bootstrap
-from casedesk.config import Settings
 from tests.support import Keys, Server, backend, running_server, throwaway_database
 
 # The vendors' fake receivers (tests/receivers/), for any test that asks for one.
@@ -34,7 +33,7 @@ def server() -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def container(server: Server) -> Iterator[Container]:
     """Direct access to the server's database, for checks the API cannot make."""
-    c = bootstrap(Settings(database_url=server.database_url))
+    c = bootstrap(server.settings())
     yield c
     c.close()
 

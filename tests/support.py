@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from casedesk.adapters.db.engine import build_engine
 from casedesk.adapters.db.migrate import upgrade_to_head
+from casedesk.config import Settings
 
 # Where the suite runs: SQLite by default, PostgreSQL when this names a server, e.g.
 # postgresql://postgres@127.0.0.1:5432/postgres (each run creates and drops its own database).
@@ -152,8 +153,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def casedesk(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CASEDESK_DATABASE_URL": database_url}
+def casedesk(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CASEDESK_DATABASE_URL": database_url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "casedesk", *args], env=env, capture_output=True, text=True, timeout=120
     )
@@ -187,6 +190,20 @@ class Server:
     url: str
     database_url: str
     admin: Keys
+    # Where the server keeps its secret key file (CASEDESK_DATA_DIR).
+    data_dir: str = ""
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`casedesk` on the server's database, with its data directory (its secret key)."""
+        return casedesk(self.database_url, *args, env={"CASEDESK_DATA_DIR": self.data_dir})
+
+    def settings(self) -> Settings:
+        """A container's settings on the server's database, which read what the server wrote."""
+        return Settings(database_url=self.database_url, data_dir=self.data_dir, outbound_allow=OUTBOUND_ALLOW)
+
+
+# The private range the suite's servers may send to: the loopback receivers of the tests.
+OUTBOUND_ALLOW = "127.0.0.0/8"
 
 
 @contextmanager
@@ -203,14 +220,17 @@ def running_server(database_url: str) -> Iterator[Server]:
     # a loaded machine the race tests' queued writers wait seconds for each other's row locks,
     # which PostgreSQL counts against the statement bound. Both limits are tested on an
     # application of their own (tests/integration/test_configured_limits.py).
+    data_dir = tempfile.TemporaryDirectory(prefix="casedesk-data-")
     env = {
         **os.environ,
         "CASEDESK_DATABASE_URL": database_url,
         "CASEDESK_RATE_LIMIT": "10000000",
         "CASEDESK_STATEMENT_TIMEOUT_MS": "120000",
+        "CASEDESK_OUTBOUND_ALLOW": OUTBOUND_ALLOW,
+        "CASEDESK_DATA_DIR": data_dir.name,
     }
     url = f"http://127.0.0.1:{port}"
-    with tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:
+    with data_dir, tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "casedesk", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
@@ -219,7 +239,7 @@ def running_server(database_url: str) -> Iterator[Server]:
         )
         try:
             wait_until_up(url, process, log.name)
-            yield Server(url=url, database_url=database_url, admin=admin)
+            yield Server(url=url, database_url=database_url, admin=admin, data_dir=data_dir.name)
         finally:
             process.terminate()
             try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import Engine
@@ -18,10 +19,12 @@ from casedesk.adapters.channels.mail_message import MailComposer
 from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
+from casedesk.adapters.db.channels import SqlChannelReads, reseal_all
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
 from casedesk.adapters.db.deliveries import SqlDeliveryQueue
 from casedesk.adapters.db.delivery_ledger import SqlDeliveryLedger
+from casedesk.adapters.db.destinations import SqlDestinations
 from casedesk.adapters.db.engine import build_engine, pool_capacity
 from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
@@ -31,6 +34,8 @@ from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.adapters.metrics.prometheus import Telemetry
+from casedesk.adapters.outbound.policy import AddressPolicy
+from casedesk.adapters.secrets import KEY_FILE, KeySettings, SecretBox, default_data_dir
 from casedesk.config import Settings
 from casedesk.domain.notifications.deliveries import RetrySchedule
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
@@ -38,6 +43,7 @@ from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
 from casedesk.services.ports.channels import Sender
 from casedesk.services.ports.deliveries import DeliveryLedger, DeliveryQueue
+from casedesk.services.ports.channel_config import ChannelReads
 from casedesk.services.ports.destinations import Destinations
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
@@ -52,12 +58,6 @@ from casedesk.services.reactions.notify.rates import RateLimits, parse_rates
 from casedesk.services.reactions.notify.worker import DeliveryWorker, WorkerOptions
 
 
-def unit_of_work(connections: Connections) -> SqlUnitOfWork:
-    """Every unit of work the container makes: the one place its parts are chosen (the
-    configured notification destinations' reads go to `destinations=`)."""
-    return SqlUnitOfWork(connections)
-
-
 @dataclass
 class Container:
     settings: Settings
@@ -68,9 +68,30 @@ class Container:
     connections: Connections
     # How many requests may hold a connection at once: as many as the pool hands out.
     request_slots: int
+    # Seals the channels' secrets; the outbound policy checks the URLs they are given.
+    box: SecretBox = field(repr=False)
+    policy: AddressPolicy = field(default_factory=AddressPolicy)
 
     def uow(self) -> UnitOfWork:
-        return unit_of_work(self.connections)
+        return self.uow_on(self.connections)
+
+    def uow_on(self, connections: Connections) -> SqlUnitOfWork:
+        """Every unit of work the container makes: the one place its parts are chosen."""
+        return SqlUnitOfWork(connections, secrets=self.box, outbound=self.policy)
+
+    @property
+    def destinations(self) -> Destinations:
+        """The configured destinations with their secrets, for the planner and the worker."""
+        return SqlDestinations(self.connections, self.box, self.bus.clock)
+
+    @property
+    def channels(self) -> ChannelReads:
+        """The configured channels as the configuration APIs show them (no secrets)."""
+        return SqlChannelReads(self.connections)
+
+    def reseal_secrets(self) -> int:
+        """Every stored secret sealed again under the current key (`casedesk secrets rotate`)."""
+        return reseal_all(self.engine, self.box)
 
     @property
     def incidents(self) -> IncidentReadModel:
@@ -172,7 +193,7 @@ class Container:
         container = replace(
             self,
             connections=connection,
-            bus=MessageBus(lambda: unit_of_work(connection), self.bus.clock),
+            bus=MessageBus(lambda: self.uow_on(connection), self.bus.clock),
             read=SqlReadModel(connection),
         )
         return RequestScope(container, connection)
@@ -273,11 +294,23 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     if migrate:
         upgrade_to_head(engine)
     connections = PooledConnections(engine)
+    box = secret_box(settings)
+    policy = AddressPolicy.from_text(settings.outbound_allow)
     return Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: unit_of_work(connections)),
+        bus=MessageBus(lambda: SqlUnitOfWork(connections, secrets=box, outbound=policy)),
         read=SqlReadModel(connections),
         connections=connections,
         request_slots=pool_capacity(settings.db_pool_size),
+        box=box,
+        policy=policy,
     )
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """The keys of the settings; the key file is read (or made) on first use."""
+    data_dir = Path(settings.data_dir).expanduser() if settings.data_dir else None
+    key_file = (data_dir or default_data_dir(settings.database_url)) / KEY_FILE
+    old_keys = tuple(key.strip() for key in settings.secret_keys.split(",") if key.strip())
+    return SecretBox(KeySettings(settings.secret_key or None, old_keys, key_file))

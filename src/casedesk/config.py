@@ -26,6 +26,17 @@ class Settings(BaseSettings):
     # Slack's Web API and PagerDuty's Events API v2, replaceable for private deployments and tests.
     slack_api_url: str = "https://slack.com/api"
     pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
+    # -- notification channels (README.md, "Notification channels") --
+    # Private address ranges (comma-separated CIDRs) webhooks and Workflows URLs may point at;
+    # only global addresses otherwise. Link-local ranges are refused whatever this says.
+    outbound_allow: str = ""
+    # The key that encrypts secrets at rest (a Fernet key); without it, `secret.key` in the
+    # data directory, made on first use. Older keys, comma-separated, still decrypt.
+    secret_key: str | None = None
+    secret_keys: str = ""
+    # Where casedesk keeps files of its own (the key file); default: the SQLite database's
+    # folder, or $XDG_DATA_HOME/casedesk (~/.local/share/casedesk) for PostgreSQL.
+    data_dir: str | None = None
 
     # -- limits (README.md, "Limits") --
     # Request bodies larger than this are refused with 413 before they are read.

@@ -33,6 +33,9 @@ from casedesk.entrypoints import api_datadog, api_tines
 
 CONTRACT = Path(api_datadog.__file__).parent / "datadog-v2-cases-incidents.yaml"
 STANDARD_TYPE = "00000000-0000-0000-0000-000000000001"
+INTEGRATIONS = api_datadog.V1_PREFIX
+TEAMS_HANDLES = "/api/v2/integration/ms-teams/configuration/workflows-webhook-handles"
+TEAMS_URL = "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s"
 
 
 class NoRecipe(Exception):
@@ -52,7 +55,8 @@ class Operation:
 
     @property
     def dialect(self) -> str:
-        return "tines" if self.path.startswith("/api/v1") else "datadog"
+        tines = self.path.startswith("/api/v1") and not self.path.startswith(api_datadog.V1_PREFIX + "/")
+        return "tines" if tines else "datadog"
 
     @property
     def parameters(self) -> list[str]:
@@ -94,8 +98,8 @@ def _scopes_checked(dependant: Dependant) -> set[Scope]:
 def route_scopes() -> dict[str, Scope]:
     """Operation id → the one scope its route checks before anything else, for every route."""
     scopes: dict[str, Scope] = {}
-    for dialect in (api_datadog, api_tines):
-        for context in iter_route_contexts(dialect.router().routes):
+    for routes in (api_datadog.router(), api_datadog.v1_router(), api_tines.router()):
+        for context in iter_route_contexts(routes.routes):
             route = context.original_route
             if isinstance(route, APIRoute) and route.include_in_schema:
                 checked = _scopes_checked(route.dependant)
@@ -143,6 +147,8 @@ class World:
     restricted_project: Callable[[], dict[str, Any]]
     # A new application key for the user with this email; answers its id.
     issue_key: Callable[[str], str]
+    # A new Slack account (as `casedesk slack accounts add` makes one); answers its name.
+    add_slack_account: Callable[[], str]
 
 
 def created(response: httpx.Response) -> dict[str, Any]:
@@ -407,6 +413,53 @@ class Arena:
 
         self.in_project = True
         return str(self._once("notification_rule", make))
+    # -- notification channels
+
+    def webhook_name(self) -> str:
+        def make() -> str:
+            body = {"name": unique("hook"), "url": "https://hooks.example.com/casedesk"}
+            return str(
+                created(self.dd.post(f"{INTEGRATIONS}/webhooks/configuration/webhooks", json=body))["name"]
+            )
+
+        return str(self._once("webhook", make))
+
+    def custom_variable_name(self) -> str:
+        def make() -> str:
+            name = "VAR_" + uuid.uuid4().hex[:8].upper()
+            body = {"name": name, "value": "v", "is_secret": False}
+            path = f"{INTEGRATIONS}/webhooks/configuration/custom-variables"
+            return str(created(self.dd.post(path, json=body))["name"])
+
+        return str(self._once("custom_variable", make))
+
+    def service_name(self) -> str:
+        def make() -> str:
+            body = {"service_name": unique("svc"), "service_key": uuid.uuid4().hex}
+            path = f"{INTEGRATIONS}/pagerduty/configuration/services"
+            return str(created(self.dd.post(path, json=body))["service_name"])
+
+        return str(self._once("pagerduty_service", make))
+
+    def account_name(self) -> str:
+        return str(self._once("slack_account", self.world.add_slack_account))
+
+    def channel_name(self) -> str:
+        def make() -> str:
+            path = f"{INTEGRATIONS}/slack/configuration/accounts/{self.account_name()}/channels"
+            # Named in paths without its '#', which a URL would take for a fragment.
+            made = created(self.dd.post(path, json={"name": "#" + unique("ops")}))
+            return str(made["name"]).removeprefix("#")
+
+        return str(self._once("slack_channel", make))
+
+    def teams_handle_id(self) -> str:
+        def make() -> str:
+            attributes = {"name": unique("ops"), "url": TEAMS_URL}
+            body = {"data": {"type": "workflows-webhook-handle", "attributes": attributes}}
+            return str(created(self.dd.post(TEAMS_HANDLES, json=body))["data"]["id"])
+
+        return str(self._once("teams_handle", make))
 
     # -- incidents, their items and their configuration
 
@@ -524,6 +577,12 @@ DATADOG_PARAMETERS: dict[str, Callable[[Arena], object]] = {
     "template_id": lambda arena: arena.incident_setting("postmortem-templates"),
     "rule_id": lambda arena: arena.incident_setting("rules"),
     "app_key_id": Arena.key_id,
+    "webhook_name": Arena.webhook_name,
+    "custom_variable_name": Arena.custom_variable_name,
+    "service_name": Arena.service_name,
+    "account_name": Arena.account_name,
+    "channel_name": Arena.channel_name,
+    "handle_id": Arena.teams_handle_id,
 }
 
 TINES_PARAMETERS: dict[str, Callable[[Arena], object]] = {
@@ -679,6 +738,28 @@ BODIES: dict[str, Callable[[Arena], Any]] = {
     "UpdateCaseCustomAttribute": lambda arena: _case_body(is_multi=False, type="NUMBER", value=42),
     "LinkIncident": lambda arena: {"data": {"id": arena.incident_id(), "type": "incidents"}},
     "MoveCaseToProject": lambda arena: {"data": {"id": arena.other_project_id(), "type": "project"}},
+    # -- Datadog: notification channels
+    "CreateWebhooksIntegration": lambda arena: {"name": unique("hook"), "url": "https://example.com/hook"},
+    "UpdateWebhooksIntegration": lambda arena: {"payload": '{"title": "$CASE_TITLE"}'},
+    "CreateWebhooksIntegrationCustomVariable": lambda arena: {
+        "name": "VAR_" + uuid.uuid4().hex[:8].upper(),
+        "value": "secret",
+        "is_secret": True,
+    },
+    "UpdateWebhooksIntegrationCustomVariable": lambda arena: {"value": "changed"},
+    "CreatePagerDutyIntegrationService": lambda arena: {
+        "service_name": unique("svc"),
+        "service_key": uuid.uuid4().hex,
+    },
+    "UpdatePagerDutyIntegrationService": lambda arena: {"service_key": uuid.uuid4().hex},
+    "CreateSlackIntegrationChannel": lambda arena: {"name": "#" + unique("alerts")},
+    "UpdateSlackIntegrationChannel": lambda arena: {"display": {"snapshot": False}},
+    "CreateWorkflowsWebhookHandle": lambda arena: {
+        "data": {"type": "workflows-webhook-handle", "attributes": {"name": unique("ops"), "url": TEAMS_URL}}
+    },
+    "UpdateWorkflowsWebhookHandle": lambda arena: {
+        "data": {"type": "workflows-webhook-handle", "attributes": {"name": unique("renamed")}}
+    },
     # -- Datadog: users and maintenance windows
     "CreateUser": lambda arena: {
         "data": {"type": "users", "attributes": {"email": unique("invited") + "@example.com"}}

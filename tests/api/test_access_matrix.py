@@ -12,6 +12,7 @@ that differs between the callers of one operation is who calls.
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 
 from casedesk.bootstrap import Container
 from casedesk.domain.ids import UserRef
+from casedesk.domain.notifications.commands import AddSlackAccount
 from casedesk.domain.projects.commands import AddProjectMember, RestrictProject
 from casedesk.domain.users import CreateKeys, CreateUser, Principal, Role, effective_scopes
 from casedesk.domain.vocab import Scope
@@ -226,6 +228,13 @@ def issue_key(container: Container, email: str) -> str:
     return str(issued.key_id)
 
 
+def add_slack_account(container: Container) -> str:
+    """A new Slack account, as `casedesk slack accounts add` makes it; answers its name."""
+    name = "ws-" + uuid.uuid4().hex[:8]
+    container.bus.handle(AddSlackAccount(name=name, token="xoxb-" + uuid.uuid4().hex), Principal.operator())
+    return name
+
+
 def grant_project_access(container: Container, project_key: str, members: dict[str, Membership]) -> None:
     """Restricts the project to `members` (email → membership), as `casedesk projects restrict`
     and `casedesk projects members add` do."""
@@ -309,6 +318,7 @@ def matrix(
         colleague_email=colleague,
         restricted_project=restricted_project,
         issue_key=lambda email: issue_key(container, email),
+        add_slack_account=lambda: add_slack_account(container),
     )
     yield Matrix(world, {op.id: op for op in served}, clients, emails, {})
     for client in clients.values():

@@ -29,6 +29,12 @@ class AuditAction(enum.StrEnum):
     NOTIFICATION_RULE_CREATED = "project.notification_rule_created"
     NOTIFICATION_RULE_UPDATED = "project.notification_rule_updated"
     NOTIFICATION_RULE_DELETED = "project.notification_rule_deleted"
+    # Notification channels; their secrets are never written to the log.
+    CHANNEL_CREATED = "channel.created"
+    CHANNEL_UPDATED = "channel.updated"
+    CHANNEL_DELETED = "channel.deleted"
+    SIGNING_SECRET_CREATED = "channel.signing_secret_created"
+    SIGNING_SECRET_ROTATED = "channel.signing_secret_rotated"
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,20 @@ class Role(enum.StrEnum):
 
 
 _READS = frozenset(
-    {Scope.CASES_READ, Scope.INCIDENT_READ, Scope.USER_ACCESS_READ, Scope.EVENT_CORRELATION_CONFIG_READ}
+    {
+        Scope.CASES_READ,
+        Scope.INCIDENT_READ,
+        Scope.USER_ACCESS_READ,
+        Scope.EVENT_CORRELATION_CONFIG_READ,
+        Scope.INTEGRATIONS_READ,
+    }
 )
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: Scope.all(),
     # Settings shared by everyone (case types, custom attributes, incident configuration) and
     # the people and keys themselves are an admin's; maintenance windows are day-to-day work.
+    # Everyone sees the configured notification channels; an admin changes them.
     Role.STANDARD: _READS
     | {Scope.CASES_WRITE, Scope.INCIDENT_WRITE, Scope.EVENT_CORRELATION_CONFIG_WRITE, Scope.ACT_ON_BEHALF},
     Role.READ_ONLY: _READS,

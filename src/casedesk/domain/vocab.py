@@ -130,6 +130,10 @@ class Scope(enum.Enum):
     # Lets a key name another user as the actor of a change (Tines' `author_email`), for
     # integrations that relay what someone did elsewhere. Never implied: it must be granted.
     ACT_ON_BEHALF = "act_on_behalf"
+    # Notification channels (webhooks, Slack, Teams, PagerDuty), as Datadog names its
+    # integration permissions.
+    INTEGRATIONS_READ = "integrations_read"
+    MANAGE_INTEGRATIONS = "manage_integrations"
 
     @classmethod
     def all(cls) -> frozenset[Scope]:
@@ -151,4 +155,5 @@ IMPLIED_SCOPES: dict[Scope, frozenset[Scope]] = {
     Scope.INCIDENT_WRITE: frozenset({Scope.INCIDENT_READ}),
     Scope.USER_ACCESS_MANAGE: frozenset({Scope.USER_ACCESS_READ, Scope.USER_ACCESS_INVITE}),
     Scope.EVENT_CORRELATION_CONFIG_WRITE: frozenset({Scope.EVENT_CORRELATION_CONFIG_READ}),
+    Scope.MANAGE_INTEGRATIONS: frozenset({Scope.INTEGRATIONS_READ}),
 }

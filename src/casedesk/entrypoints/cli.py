@@ -1,5 +1,6 @@
 """The `casedesk` command line: serve, migrate, init, users, keys, project access and the
-audit log; the worker and the delivery log are in entrypoints/worker.py."""
+audit log; the worker and the delivery log are in entrypoints/worker.py, notification
+channels in `channels_cli.py`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints import worker as worker_cli
+from casedesk.entrypoints import channels_cli
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -412,6 +414,9 @@ def members_remove(
     run_as_operator(pc.RemoveProjectMember(project=key, user=user))
     sentence = f"{user.email} is no longer a member of project {key.upper()}"
     report(as_json, sentence, project=key.upper(), email=user.email, role=None)
+
+
+channels_cli.register(app)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ class Reading(StrEnum):
     OWN_KEYS = "own_keys"  # the caller's own application keys
     KEYS = "keys"  # every user's application keys
     AUDIT_LOG = "audit_log"
+    CHANNELS = "channels"  # configured notification channels, never their secrets
 
 
 READ_SCOPES: dict[Reading, Scope] = {
@@ -33,6 +34,7 @@ READ_SCOPES: dict[Reading, Scope] = {
     # Everyone's keys and the audit log are an admin's: only that role has user_access_manage.
     Reading.KEYS: Scope.USER_ACCESS_MANAGE,
     Reading.AUDIT_LOG: Scope.USER_ACCESS_MANAGE,
+    Reading.CHANNELS: Scope.INTEGRATIONS_READ,
 }
 
 

@@ -23,6 +23,7 @@ from casedesk.domain.cases.links import CreateCaseLink, DeleteCaseLink
 from casedesk.domain.cases.views import CreateCaseView, DeleteCaseView, UpdateCaseView
 from casedesk.domain.commands import Command
 from casedesk.domain.incidents import commands as ic
+from casedesk.domain.notifications import commands as nc
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.domain.vocab import Scope
@@ -43,6 +44,7 @@ from casedesk.services.cases import (
 from casedesk.services.cases import handlers as cases
 from casedesk.services.incidents import handlers as incidents
 from casedesk.services.incidents import items
+from casedesk.services.notifications import channels, webhooks
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.uow import Clock, UnitOfWorkFactory
 from casedesk.services.registry import Registry, composite, concrete_commands, on
@@ -51,6 +53,7 @@ CASES = Scope.CASES_WRITE
 CASE_SETTINGS = Scope.CASES_SHARED_SETTINGS_WRITE
 INCIDENTS = Scope.INCIDENT_WRITE
 INCIDENT_SETTINGS = Scope.INCIDENT_SETTINGS_WRITE
+INTEGRATIONS = Scope.MANAGE_INTEGRATIONS
 
 REGISTRY = Registry(
     [
@@ -151,6 +154,25 @@ REGISTRY = Registry(
         on(ic.UpdateIncidentSetting, INCIDENT_SETTINGS, items.update_setting),
         on(ic.DeleteIncidentSetting, INCIDENT_SETTINGS, items.delete_setting),
         on(ic.PutGlobalIncidentSettings, INCIDENT_SETTINGS, items.put_global_settings),
+        # -- notification channels (Datadog's manage_integrations)
+        on(nc.CreateWebhook, INTEGRATIONS, webhooks.create_webhook),
+        on(nc.UpdateWebhook, INTEGRATIONS, webhooks.update_webhook),
+        on(nc.DeleteWebhook, INTEGRATIONS, webhooks.delete_webhook),
+        on(nc.RevealSigningSecret, INTEGRATIONS, webhooks.reveal_signing_secret),
+        on(nc.CreateCustomVariable, INTEGRATIONS, webhooks.create_variable),
+        on(nc.UpdateCustomVariable, INTEGRATIONS, webhooks.update_variable),
+        on(nc.DeleteCustomVariable, INTEGRATIONS, webhooks.delete_variable),
+        on(nc.CreatePagerDutyService, INTEGRATIONS, channels.create_service),
+        on(nc.UpdatePagerDutyService, INTEGRATIONS, channels.update_service),
+        on(nc.DeletePagerDutyService, INTEGRATIONS, channels.delete_service),
+        on(nc.AddSlackAccount, INTEGRATIONS, channels.add_account),
+        on(nc.RemoveSlackAccount, INTEGRATIONS, channels.remove_account),
+        on(nc.CreateSlackChannel, INTEGRATIONS, channels.create_channel),
+        on(nc.UpdateSlackChannel, INTEGRATIONS, channels.update_channel),
+        on(nc.DeleteSlackChannel, INTEGRATIONS, channels.delete_channel),
+        on(nc.CreateTeamsHandle, INTEGRATIONS, channels.create_handle),
+        on(nc.UpdateTeamsHandle, INTEGRATIONS, channels.update_handle),
+        on(nc.DeleteTeamsHandle, INTEGRATIONS, channels.delete_handle),
     ],
     # Every command the handler modules above import; a new one without a row fails here.
     commands=concrete_commands(),

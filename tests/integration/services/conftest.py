@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -16,14 +17,16 @@ from casedesk.domain.users import Principal, Role
 from casedesk.domain.vocab import Scope
 from casedesk.services.bus import MessageBus
 from tests.integration.helpers import NOW
-from tests.support import DatabaseTemplate
+from tests.support import OUTBOUND_ALLOW, DatabaseTemplate
 
 
 @pytest.fixture
-def db(template: DatabaseTemplate) -> Iterator[Container]:
-    """A fresh install's database, this test's alone."""
+def db(template: DatabaseTemplate, tmp_path: Path) -> Iterator[Container]:
+    """A fresh install's database, this test's alone (its secret key file too)."""
     with template.fresh() as url:
-        container = bootstrap(Settings(database_url=url))
+        container = bootstrap(
+            Settings(database_url=url, data_dir=str(tmp_path), outbound_allow=OUTBOUND_ALLOW)
+        )
         try:
             yield replace(container, bus=MessageBus(container.bus.uow_factory, clock=lambda: NOW))
         finally:

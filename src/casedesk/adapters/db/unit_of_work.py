@@ -22,6 +22,7 @@ from casedesk.adapters.db.cases.relations import (
     SqlWatcherRepository,
 )
 from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
+from casedesk.adapters.db.channels import ConfiguredNames, SqlChannelRepository
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
 from casedesk.adapters.db.notification_rules import SqlCaseNotificationRuleRepository
@@ -35,10 +36,11 @@ from casedesk.adapters.db.repositories import (
     SqlUserRepository,
 )
 from casedesk.adapters.db.schema import core as t
+from casedesk.adapters.secrets import SecretBox
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import Event
 from casedesk.services.ports.access import Visibility
-from casedesk.services.ports.destinations import Destinations
+from casedesk.services.ports.channel_config import AddressCheck
 
 # PostgreSQL's unique_violation (a uniqueness check this transaction passed was overtaken by a
 # concurrent insert), deadlock_detected and serialization_failure (the database chose this
@@ -69,13 +71,16 @@ class SqlUnitOfWork:
         connections: Connections,
         *,
         write: bool = True,
-        destinations: Callable[[Connection], Destinations] | None = None,
+        secrets: SecretBox | None = None,
+        outbound: AddressCheck | None = None,
     ) -> None:
-        """`destinations` reads the configured notification destinations on the unit's
-        connection; without it, writes naming one check only what the value itself says."""
+        """`secrets` and `outbound` serve the notification channels; a unit of work built
+        without them refuses to touch channels."""
         self.connections = connections
         self.write = write
-        self._destinations = destinations
+        self.box = secrets
+        self._outbound = outbound
+        self._channels: SqlChannelRepository | None = None
         self.conn: Connection | None = None
         self._unit = ExitStack()
 
@@ -99,9 +104,22 @@ class SqlUnitOfWork:
         self.maintenance_windows = SqlMaintenanceWindowRepository(self.conn)
         self.attachments = SqlAttachmentRepository(self.conn)
         self.case_notification_rules = SqlCaseNotificationRuleRepository(self.conn)
-        self.destinations = self._destinations(self.conn) if self._destinations else None
         self.audit = SqlAuditLog(self.conn)
+        self._channels = SqlChannelRepository(self.conn, self.box) if self.box is not None else None
+        self.destinations = ConfiguredNames(self._channels) if self._channels is not None else None
         return self
+
+    @property
+    def channels(self) -> SqlChannelRepository:
+        if self._channels is None:
+            raise RuntimeError("this unit of work was built without the secret box channels need")
+        return self._channels
+
+    @property
+    def outbound(self) -> AddressCheck:
+        if self._outbound is None:
+            raise RuntimeError("this unit of work was built without the outbound address policy")
+        return self._outbound
 
     def __exit__(
         self,

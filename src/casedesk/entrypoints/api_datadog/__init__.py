@@ -1,6 +1,7 @@
-"""The Datadog-compatible `/api/v2` dialect: a sub-application with its own error handlers,
-so every error under its prefix (unknown paths and methods included) answers in Datadog's
-error schema, the one each operation declares."""
+"""The Datadog-compatible dialect: `/api/v2`, and Datadog's v1 integration configuration
+under `/api/v1/integration` (the rest of `/api/v1` is Tines'), each a sub-application with its
+own error handlers, so every error under its prefix (unknown paths and methods included)
+answers in Datadog's error schema, the one each operation declares."""
 
 from __future__ import annotations
 
@@ -36,11 +37,14 @@ from casedesk.entrypoints.api_datadog.cases import (
 )
 from casedesk.entrypoints.api_datadog.cases import routes as cases
 from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
+from casedesk.entrypoints.api_datadog.integrations import pagerduty, slack, teams, webhooks
 from casedesk.entrypoints.http.deps import ServiceProvider
 from casedesk.entrypoints.http.hygiene import http_error_headers
 from casedesk.entrypoints.http.text_guard import reject_unstorable_text
 
 PREFIX = "/api/v2"
+# Mounted before Tines' `/api/v1`, so these paths reach Datadog's dialect.
+V1_PREFIX = "/api/v1/integration"
 log = logging.getLogger(__name__)
 
 
@@ -70,6 +74,16 @@ def router() -> APIRouter:
     api.include_router(audit.router)
     for incident_router in incident_routers():
         api.include_router(incident_router)
+    api.include_router(teams.router)
+    return api
+
+
+def v1_router() -> APIRouter:
+    """Datadog's v1 integration configuration, under V1_PREFIX."""
+    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
+    api.include_router(webhooks.router)
+    api.include_router(pagerduty.router)
+    api.include_router(slack.router)
     return api
 
 
@@ -84,11 +98,12 @@ def request_parameters(request: Request) -> frozenset[str]:
     return frozenset(request.path_params) | frozenset(request.query_params.keys())
 
 
-def create_subapp(container: ServiceProvider) -> FastAPI:
-    """The dialect, to mount at PREFIX; its schema is part of the application's document."""
+def create_subapp(container: ServiceProvider, routes: APIRouter | None = None) -> FastAPI:
+    """The dialect, to mount at PREFIX (or its v1 routes, `v1_router()`, at V1_PREFIX); its
+    schema is part of the application's document."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, generate_unique_id_function=operation_id)
     app.state.container = container
-    app.include_router(router())
+    app.include_router(routes if routes is not None else router())
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, exc: DomainError) -> JSONResponse:

@@ -17,6 +17,7 @@ from casedesk.domain import users as uc
 from casedesk.domain.cases import commands as c
 from casedesk.domain.cases.case_types import CreateCaseType
 from casedesk.domain.incidents import commands as ic
+from casedesk.domain.notifications import commands as nc
 from casedesk.entrypoints.http.deps import Context, for_command, for_reading
 from casedesk.services.authz import Reading
 
@@ -36,3 +37,5 @@ OwnKeyManager = Annotated[Context, Depends(for_command(uc.RevokeOwnAppKey))]
 KeyReader = Annotated[Context, Depends(for_reading(Reading.KEYS))]
 KeyManager = Annotated[Context, Depends(for_command(uc.RevokeAppKey))]
 AuditReader = Annotated[Context, Depends(for_reading(Reading.AUDIT_LOG))]
+ChannelReader = Annotated[Context, Depends(for_reading(Reading.CHANNELS))]
+ChannelWriter = Annotated[Context, Depends(for_command(nc.CreateWebhook))]

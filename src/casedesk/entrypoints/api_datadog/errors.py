@@ -94,6 +94,15 @@ OPERATION_FIELD_POINTERS = {
     # AddUserToRole's body is the user; the last active admin keeps the admin role.
     ("AddUserToRole", "role"): "/data/id",
 }
+# Datadog's v1 integration operations take flat bodies: a field is a member of the body.
+FLAT_BODY_OPERATIONS = frozenset(
+    {
+        "CreateWebhooksIntegration", "UpdateWebhooksIntegration",
+        "CreateWebhooksIntegrationCustomVariable", "UpdateWebhooksIntegrationCustomVariable",
+        "CreatePagerDutyIntegrationService", "UpdatePagerDutyIntegrationService",
+        "CreateSlackIntegrationChannel", "UpdateSlackIntegrationChannel",
+    }
+)  # fmt: skip
 # Fields of one operation that are lists in the domain's words: `<field>/<index>` is the item
 # at that index of the request's list.
 OPERATION_LIST_POINTERS = {
@@ -154,6 +163,8 @@ def field_location(
     parameter = OPERATION_PARAMETERS.get((operation or "", field), field)
     if pointer is None and parameter in parameters:
         return {"parameter": parameter}
+    if pointer is None and operation in FLAT_BODY_OPERATIONS:
+        return {"pointer": f"/{field}"}
     return {"pointer": pointer or FIELD_POINTERS.get(field, f"/data/attributes/{field}")}
 
 

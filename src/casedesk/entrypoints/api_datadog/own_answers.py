@@ -1,5 +1,6 @@
 """What the Datadog operations outside the contract answer, for `/openapi.json`: the users,
-roles, application key and audit operations casedesk implements as Datadog documents them.
+roles, application key, audit and integration configuration operations casedesk implements
+as Datadog documents them.
 Success bodies reuse the contract's schemas where it has them (`User`); errors are the
 contract's `APIErrorResponse`."""
 
@@ -90,6 +91,38 @@ AUDIT_EVENTS = obj(
     links=obj(next=STRING),
 )
 
+WEBHOOK = obj(
+    ["name", "url"],
+    name=STRING,
+    url=STRING,
+    payload={"type": ["string", "null"]},
+    custom_headers={"type": ["string", "null"]},
+    encode_as={"enum": ["json", "form"]},
+)
+CUSTOM_VARIABLE = obj(
+    ["name", "is_secret"],
+    name=STRING,
+    is_secret={"type": "boolean"},
+    value={**STRING, "description": "Absent when the variable is secret."},
+)
+PAGERDUTY_SERVICE_NAME = obj(["service_name"], service_name=STRING)
+SLACK_CHANNEL = obj(
+    name={**STRING, "description": "The channel's name, with its '#'."},
+    display=obj(
+        message={"type": "boolean"},
+        notified={"type": "boolean"},
+        snapshot={"type": "boolean"},
+        tags={"type": "boolean"},
+        mute_buttons={"type": "boolean"},
+    ),
+)
+TEAMS_HANDLE = obj(
+    ["id", "type", "attributes"],
+    id=STRING,
+    type={"const": "workflows-webhook-handle"},
+    attributes=obj(name=STRING),
+)
+
 # operationId → its success body (None: it answers 204 without one).
 ANSWERS: dict[str, Schema | None] = {
     "ListUsers": USERS,
@@ -104,6 +137,28 @@ ANSWERS: dict[str, Schema | None] = {
     "GetApplicationKey": obj(["data"], data=APPLICATION_KEY),
     "DeleteApplicationKey": None,
     "ListAuditLogs": AUDIT_EVENTS,
+    "CreateWebhooksIntegration": WEBHOOK,
+    "GetWebhooksIntegration": WEBHOOK,
+    "UpdateWebhooksIntegration": WEBHOOK,
+    "DeleteWebhooksIntegration": None,
+    "CreateWebhooksIntegrationCustomVariable": CUSTOM_VARIABLE,
+    "GetWebhooksIntegrationCustomVariable": CUSTOM_VARIABLE,
+    "UpdateWebhooksIntegrationCustomVariable": CUSTOM_VARIABLE,
+    "DeleteWebhooksIntegrationCustomVariable": None,
+    "CreatePagerDutyIntegrationService": PAGERDUTY_SERVICE_NAME,
+    "GetPagerDutyIntegrationService": PAGERDUTY_SERVICE_NAME,
+    "UpdatePagerDutyIntegrationService": None,
+    "DeletePagerDutyIntegrationService": None,
+    "GetSlackIntegrationChannels": {"type": "array", "items": SLACK_CHANNEL},
+    "CreateSlackIntegrationChannel": SLACK_CHANNEL,
+    "GetSlackIntegrationChannel": SLACK_CHANNEL,
+    "UpdateSlackIntegrationChannel": SLACK_CHANNEL,
+    "RemoveSlackIntegrationChannel": None,
+    "ListWorkflowsWebhookHandles": obj(["data"], data={"type": "array", "items": TEAMS_HANDLE}),
+    "CreateWorkflowsWebhookHandle": obj(["data"], data=TEAMS_HANDLE),
+    "GetWorkflowsWebhookHandle": obj(["data"], data=TEAMS_HANDLE),
+    "UpdateWorkflowsWebhookHandle": obj(["data"], data=TEAMS_HANDLE),
+    "DeleteWorkflowsWebhookHandle": None,
 }
 ERRORS = {
     "400": "Bad Request",

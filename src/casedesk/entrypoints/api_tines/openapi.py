@@ -27,7 +27,9 @@ CLOSE_REFUSED = {"422": "The case may not close while closure conditions are fal
 BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 
 
-def describe(document: dict[str, Any]) -> None:
+def describe(document: dict[str, Any], foreign: tuple[str, ...] = ()) -> None:
+    """Declares the answers of the operations under PREFIX, but for those under the
+    `foreign` prefixes (another dialect's, mounted inside Tines' prefix)."""
     models: list[type[Answer]] = [TinesError, *ANSWERS.values()]
     refs, schemas = models_json_schema([(model, "serialization") for model in models], ref_template=REF)
     components = document.setdefault("components", {}).setdefault("schemas", {})
@@ -37,7 +39,7 @@ def describe(document: dict[str, Any]) -> None:
         components[name] = schema
     error = {"application/json": {"schema": refs[(TinesError, "serialization")]}}
     for path, item in document["paths"].items():
-        if not path.startswith(PREFIX + "/"):
+        if not path.startswith(PREFIX + "/") or path.startswith(tuple(p + "/" for p in foreign)):
             continue
         for op in item.values():
             op["responses"] = _responses(op, refs, error)

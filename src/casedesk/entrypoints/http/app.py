@@ -41,12 +41,15 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     telemetry = app.state.telemetry = container.telemetry()
+    # In the order they are matched: Datadog's v1 integrations before the rest of /api/v1.
     mounted = {
         api_datadog.PREFIX: api_datadog.create_subapp(container),
+        api_datadog.V1_PREFIX: api_datadog.create_subapp(container, api_datadog.v1_router()),
         api_tines.PREFIX: api_tines.create_subapp(container),
     }
     refusals: dict[str, Refusal] = {
         api_datadog.PREFIX: datadog_errors.refusal,
+        api_datadog.V1_PREFIX: datadog_errors.refusal,
         api_tines.PREFIX: tines_errors.refusal,
     }
     settings = container.settings

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from casedesk.entrypoints import api_datadog
 from casedesk.entrypoints.api_datadog import openapi as datadog_openapi
 from casedesk.entrypoints.api_tines import openapi as tines_openapi
 from casedesk.entrypoints.http.openapi_refs import references, resolve
@@ -38,7 +39,7 @@ def openapi_document(app: FastAPI, mounted: Mapping[str, FastAPI]) -> dict[str, 
     document = get_openapi(title=app.title, version=app.version, routes=routes)
     contract = datadog_openapi.Contract.load()
     datadog_openapi.forget_generated_bodies(document, contract)
-    tines_openapi.describe(document)
+    tines_openapi.describe(document, foreign=(api_datadog.V1_PREFIX,))
     datadog_openapi.describe_own(document, contract)
     drop_unreferenced_schemas(document)
     datadog_openapi.describe(document, contract)

@@ -19,7 +19,7 @@ from casedesk.domain.projects.project import Project
 from casedesk.domain.users import Principal
 from casedesk.services import audit
 from casedesk.services.access import require_project_admin
-from casedesk.services.ports.destinations import Destinations
+from casedesk.services.ports.destinations import DestinationNames
 from casedesk.services.ports.uow import UnitOfWork
 from casedesk.services.search.cases import parse_case_query
 
@@ -27,7 +27,7 @@ TARGET = "project"
 
 
 def check_rule(
-    rule: CaseNotificationRule, destinations: Destinations | None, who: Principal, now: datetime
+    rule: CaseNotificationRule, destinations: DestinationNames | None, who: Principal, now: datetime
 ) -> None:
     """Refuses a query that does not parse (at `query`) and a recipient naming nothing
     configured (at `recipients/<i>/data/<member>`)."""

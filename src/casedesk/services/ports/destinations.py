@@ -13,7 +13,14 @@ from typing import Protocol
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 
 
-class Destinations(Protocol):
+class DestinationNames(Protocol):
+    def exists(self, kind: ChannelKind, name: str) -> bool:
+        """Whether a destination of `kind` called `name` is configured, without decrypting
+        anything (checked when a rule naming it is written). Every email address is."""
+        ...
+
+
+class Destinations(DestinationNames, Protocol):
     def find(self, kind: ChannelKind, name: str) -> Destination | None:
         """The destination of `kind` called `name`, secrets decrypted; None when nothing of
         that name is configured. Email needs no configuration: any address is one, sent
@@ -22,9 +29,4 @@ class Destinations(Protocol):
         Names: Slack `<account name>/<channel name>` (a channel name with or without `#`;
         a name without `<account name>/` is the channel of the only Slack account),
         Teams the Workflows handle's name, PagerDuty the service name, webhooks their name."""
-        ...
-
-    def exists(self, kind: ChannelKind, name: str) -> bool:
-        """Whether `find` would find it, without decrypting anything (checked when a rule
-        naming it is written)."""
         ...

@@ -10,6 +10,7 @@ from casedesk.domain.commands import Command
 from casedesk.domain.users import Principal
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.channel_config import ChannelReads
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
@@ -40,6 +41,10 @@ class Services(Protocol):
     @property
     def identity(self) -> IdentityReads:
         """Users, application keys and the audit log."""
+
+    @property
+    def channels(self) -> ChannelReads:
+        """The configured notification channels, without their secrets."""
 
     @property
     def keys(self) -> KeyLookup:

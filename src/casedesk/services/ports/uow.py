@@ -24,7 +24,8 @@ from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentRepository
 from casedesk.services.ports.case_counts import CaseAggregation, CaseCounts, Facets
 from casedesk.services.ports.case_queries import ACTIVITIES_MAX, CaseDetail, CasePage, CaseQuery, Include
-from casedesk.services.ports.destinations import Destinations
+from casedesk.services.ports.channel_config import AddressCheck, ChannelRepository
+from casedesk.services.ports.destinations import DestinationNames
 from casedesk.services.ports.incidents import IncidentRepository, IncidentSettingRepository
 from casedesk.services.search.predicates import Predicate
 
@@ -265,13 +266,22 @@ class UnitOfWork(Protocol):
     def case_notification_rules(self) -> CaseNotificationRuleRepository: ...
 
     @property
-    def destinations(self) -> Destinations | None:
+    def destinations(self) -> DestinationNames | None:
         """The configured notification destinations as this transaction sees them, for the
         checks made when something naming one is written; None where the installation keeps
         none to check against (then only what the value itself says is checked)."""
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def channels(self) -> ChannelRepository:
+        """Configured notification channels (a unit of work built without the secret box
+        refuses to give them)."""
+
+    @property
+    def outbound(self) -> AddressCheck:
+        """The operator's outbound address policy, for URLs being written."""
 
     def limit_to(self, visibility: Visibility) -> None:
         """What the caller may see: cases and projects they may not are NotFound. Until it is

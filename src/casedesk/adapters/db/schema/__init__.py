@@ -4,8 +4,8 @@ needs the complete schema (Alembic's environment, `create_all` in tests, the dri
 
 from __future__ import annotations
 
-from casedesk.adapters.db.schema import cases, core, deliveries, incidents, notifications
+from casedesk.adapters.db.schema import cases, channels, core, deliveries, incidents, notifications
 
 metadata = core.metadata
 
-__all__ = ["cases", "core", "deliveries", "incidents", "metadata", "notifications"]
+__all__ = ["cases", "channels", "core", "deliveries", "incidents", "metadata", "notifications"]

@@ -1,0 +1,1 @@
+"""Outbound HTTP: which addresses casedesk may send to, and the one client senders use."""

@@ -1,0 +1,125 @@
+"""The HTTP client every sender uses: the address policy is applied at connection time.
+
+Checking a URL when it is written is not enough: DNS can answer differently later (or on
+purpose, for a rebinding attack). So the client's network backend resolves the host itself,
+refuses the connection when any address it resolved is not allowed, and connects to a
+checked address, while TLS (SNI, certificate check) and the Host header keep the name.
+No proxy variables are honoured and no redirect is followed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+import typing
+
+import anyio
+import httpcore
+import httpx
+from httpcore._backends.auto import AutoBackend
+
+from casedesk.adapters.outbound.policy import AddressPolicy, IPAddress, literal_address
+from casedesk.config import Settings
+
+CONNECT_TIMEOUT_S = 5.0
+TOTAL_TIMEOUT_S = 15.0
+
+
+class BlockedAddress(httpx.ConnectError):
+    """The host resolved to an address the outbound policy refuses: permanent (senders
+    report it as the `blocked_address` error)."""
+
+    def __init__(self, host: str, address: IPAddress | None) -> None:
+        where = f"{host} ({address})" if address is not None else host
+        super().__init__(f"casedesk does not send to {where}: the outbound address policy refuses it")
+        self.host = host
+        self.address = address
+
+
+async def resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
+    literal = literal_address(host)
+    if literal is not None:
+        return [literal]
+    try:
+        with anyio.fail_after(timeout):
+            found = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except TimeoutError:
+        raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found))
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to addresses the policy allows."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or AutoBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await resolve(host, port, timeout)
+        refused = self.policy.first_refused(addresses)
+        if refused is not None or not addresses:
+            raise BlockedAddress(host, refused)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # the next address the name has may answer
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress(path, None)
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool with the guarded backend. httpx offers no
+    parameter for the backend, so the pool it built is replaced by an equal one that has it."""
+
+    def __init__(self, policy: AddressPolicy, *, verify: ssl.SSLContext | bool = True) -> None:
+        super().__init__(verify=verify, trust_env=False)
+        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(policy),
+        )
+
+
+def policy_of(settings: Settings) -> AddressPolicy:
+    return AddressPolicy.from_text(settings.outbound_allow)
+
+
+def build_http_client(settings: Settings, *, verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
+    """The client for every outbound request: policy checked on the resolved address, no
+    proxies from the environment, no redirects, 5 s to connect and 15 s in all."""
+    return httpx.AsyncClient(
+        transport=GuardedTransport(policy_of(settings), verify=verify),
+        trust_env=False,
+        follow_redirects=False,
+        timeout=httpx.Timeout(TOTAL_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+    )
