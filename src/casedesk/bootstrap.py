@@ -12,10 +12,13 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine
 
-from casedesk.adapters.channels.webhook import WebhookSender
-from casedesk.adapters.db import wakeups
 from casedesk.adapters.channels.email import EmailSender, SmtpRelay
 from casedesk.adapters.channels.mail_message import MailComposer
+from casedesk.adapters.channels.pagerduty import PagerDutySender
+from casedesk.adapters.channels.slack import SlackSender
+from casedesk.adapters.channels.teams import TeamsSender
+from casedesk.adapters.channels.webhook import WebhookSender
+from casedesk.adapters.db import wakeups
 from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
@@ -34,16 +37,17 @@ from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.adapters.metrics.prometheus import Telemetry
+from casedesk.adapters.outbound.client import build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.adapters.secrets import KEY_FILE, KeySettings, SecretBox, default_data_dir
 from casedesk.config import Settings
 from casedesk.domain.notifications.deliveries import RetrySchedule
-from casedesk.domain.notifications.destinations import ChannelKind, Destination
+from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.attachments import AttachmentReads
+from casedesk.services.ports.channel_config import ChannelReads
 from casedesk.services.ports.channels import Sender
 from casedesk.services.ports.deliveries import DeliveryLedger, DeliveryQueue
-from casedesk.services.ports.channel_config import ChannelReads
 from casedesk.services.ports.destinations import Destinations
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
@@ -51,7 +55,6 @@ from casedesk.services.ports.key_lookup import KeyLookup
 from casedesk.services.ports.metrics import DeliveryMetrics
 from casedesk.services.ports.outbox import Outbox
 from casedesk.services.ports.uow import ReadModel, UnitOfWork
-from casedesk.services.reactions.notify.fanout import NothingPlanned
 from casedesk.services.reactions.notify.plan import NotificationPlanner
 from casedesk.services.reactions.notify.planned import Planner
 from casedesk.services.reactions.notify.rates import RateLimits, parse_rates
@@ -159,10 +162,10 @@ class Container:
         concurrency: int | None = None,
         name: str | None = None,
     ) -> WorkerRun:
-        """A delivery worker on this container's database. What it is not given is "nothing
-        configured": a planner that plans nothing, no destinations, the webhook sender only,
-        no metrics. `senders` builds the senders from the worker's HTTP `client` (by default
-        one that ignores proxy variables and follows no redirect); the run closes it."""
+        """A delivery worker on this container's database: by default with the planner, the
+        configured destinations and every channel's sender. `senders` builds the senders
+        from the worker's HTTP `client` (by default the one the outbound address policy
+        guards); the run closes it."""
         s = self.settings
         options = WorkerOptions(
             concurrency=concurrency or s.worker_concurrency,
@@ -170,12 +173,12 @@ class Container:
             poll=s.worker_poll_ms / 1000,
             schedule=RetrySchedule.parse(s.delivery_retry_schedule),
         )
-        client = client or httpx.AsyncClient(trust_env=False, follow_redirects=False)
-        made = (senders or default_senders)(client)
+        client = client or build_http_client(s)
+        made = senders(client) if senders is not None else self.senders(client)
         worker = DeliveryWorker(
             self.delivery_queue,
-            planner or NothingPlanned(),
-            destinations or NoDestinations(),
+            planner or self.planner,
+            destinations or self.destinations,
             made,
             rates=RateLimits(parse_rates(s.delivery_rate_limits)),
             options=options,
@@ -183,6 +186,17 @@ class Container:
             name=name,
         )
         return WorkerRun(worker, client, self.engine)
+
+    def senders(self, client: httpx.AsyncClient) -> dict[ChannelKind, Sender]:
+        """Every channel's sender, sending through `client`."""
+        s = self.settings
+        return {
+            ChannelKind.WEBHOOK: WebhookSender(client),
+            ChannelKind.SLACK: SlackSender(client, s.slack_api_url),
+            ChannelKind.TEAMS: TeamsSender(client),
+            ChannelKind.PAGERDUTY: PagerDutySender(client, s.pagerduty_events_url),
+            ChannelKind.EMAIL: email_sender(s),
+        }
 
     def request_scope(self, *, write: bool) -> RequestScope:
         """This container with every part on one connection, for one HTTP request. `write`:
@@ -200,20 +214,6 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-class NoDestinations:
-    """No channel is configured: every name is unknown."""
-
-    def find(self, kind: ChannelKind, name: str) -> Destination | None:
-        return None
-
-    def exists(self, kind: ChannelKind, name: str) -> bool:
-        return False
-
-
-def default_senders(client: httpx.AsyncClient) -> dict[ChannelKind, Sender]:
-    return {ChannelKind.WEBHOOK: WebhookSender(client)}
 
 
 @dataclass

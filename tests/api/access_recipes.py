@@ -413,6 +413,7 @@ class Arena:
 
         self.in_project = True
         return str(self._once("notification_rule", make))
+
     # -- notification channels
 
     def webhook_name(self) -> str:

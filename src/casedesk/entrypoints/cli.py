@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,8 +21,8 @@ from casedesk.domain.ids import UserRef, parse_uuid
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
-from casedesk.entrypoints import worker as worker_cli
 from casedesk.entrypoints import channels_cli
+from casedesk.entrypoints import worker as worker_cli
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -111,21 +111,32 @@ def serve(
     """Migrate the database if needed and serve the HTTP API, with a delivery worker in the
     same process unless --no-worker."""
     container = bootstrap(migrate=True)
-    stop_worker = None if no_worker else container.worker().start_thread()
+    application = None
+    if workers == 1:
+        from casedesk.entrypoints.http.app import create_app
+
+        application = create_app(container)
+    # One process: the worker reports to the application's /metrics.
+    metrics = application.state.telemetry.deliveries if application is not None else None
+    stop_worker = None if no_worker else container.worker(metrics=metrics).start_thread()
     try:
-        serve_http(host, port, workers)
+        serve_http(host, port, workers, application)
     finally:
         if stop_worker is not None:
             stop_worker()
         container.close()
 
 
-def serve_http(host: str, port: int, workers: int) -> None:
+def serve_http(host: str, port: int, workers: int, application: Any = None) -> None:
+    """Serves `application` in this process, or with `workers` > 1 one application per
+    worker process (each its own container)."""
     import uvicorn
 
     from casedesk.entrypoints.http.serving import SERVER_OPTIONS
 
-    if workers > 1:
+    if application is not None:
+        uvicorn.run(application, host=host, port=port, **SERVER_OPTIONS)
+    elif workers > 1:
         uvicorn.run(
             "casedesk.entrypoints.http.asgi:create",
             factory=True,

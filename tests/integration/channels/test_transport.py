@@ -4,6 +4,7 @@ outcome with the error's class, and never raises."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ import pytest
 from casedesk.adapters.channels.pagerduty import PagerDutySender
 from casedesk.adapters.channels.slack import SlackSender
 from casedesk.adapters.channels.teams import TeamsSender
+from casedesk.adapters.outbound.client import BlockedAddress
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import PageAction
 from casedesk.domain.notifications.outcomes import Outcome, Result
@@ -74,10 +76,6 @@ def test_a_receiver_slower_than_the_timeout_is_transient(fake_pagerduty: Served[
     assert outcome.snippet.startswith("ReadTimeout")
 
 
-class AddressBlocked(httpx.ConnectError):
-    """What an outbound address guard raises when a target resolves to a refused address."""
-
-
 class Guarded(httpx.AsyncBaseTransport):
     def __init__(self, error: Exception) -> None:
         self.error = error
@@ -89,7 +87,10 @@ class Guarded(httpx.AsyncBaseTransport):
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (AddressBlocked("10.0.0.1 is not allowed"), (Result.PERMANENT, "blocked_address")),
+        (
+            BlockedAddress("db.internal", ipaddress.ip_address("10.0.0.1")),
+            (Result.PERMANENT, "blocked_address"),
+        ),
         (httpx.UnsupportedProtocol("ftp"), (Result.PERMANENT, "unsupported_protocol")),
         (httpx.RemoteProtocolError("bad answer"), (Result.TRANSIENT, "protocol_error")),
         (httpx.ProxyError("proxy"), (Result.TRANSIENT, "proxy_error")),

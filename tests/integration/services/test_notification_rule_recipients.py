@@ -1,6 +1,5 @@
-"""A case notification rule's recipients are checked against the configured destinations
-when the unit of work has them: a recipient naming nothing configured is refused at its
-member, and nothing is written."""
+"""A case notification rule's recipients are checked against the configured destinations:
+a recipient naming nothing configured is refused at its member, and nothing is written."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import uuid
 
 import pytest
 
-from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.bootstrap import Container
 from casedesk.domain.cases.notification_rules import CreateCaseNotificationRule
 from casedesk.domain.cases.rules import (
@@ -20,7 +18,7 @@ from casedesk.domain.cases.rules import (
     RecipientType,
 )
 from casedesk.domain.errors import ValidationFailed
-from casedesk.domain.notifications.destinations import ChannelKind, Destination
+from casedesk.domain.notifications import commands as nc
 from casedesk.domain.projects import commands as pc
 from casedesk.domain.users import Principal
 from casedesk.services.bus import MessageBus
@@ -28,28 +26,13 @@ from casedesk.services.ports.access import Visibility
 from tests.integration.helpers import NOW, new_key
 
 
-class Catalogue:
-    """Configured destinations, as a fixed list (the `Destinations` port's reads)."""
-
-    def __init__(self, *known: tuple[ChannelKind, str]) -> None:
-        self.known = set(known)
-
-    def find(self, kind: ChannelKind, name: str) -> Destination | None:
-        return Destination(kind, name) if self.exists(kind, name) else None
-
-    def exists(self, kind: ChannelKind, name: str) -> bool:
-        return kind is ChannelKind.EMAIL or (kind, name) in self.known
-
-
 def test_a_recipient_naming_nothing_configured_is_refused_at_its_member(
     db: Container, admin: Principal
 ) -> None:
-    catalogue = Catalogue((ChannelKind.SLACK, "acme/ops"), (ChannelKind.WEBHOOK, "siem"))
-
-    def unit() -> SqlUnitOfWork:
-        return SqlUnitOfWork(db.connections, destinations=lambda _conn: catalogue)
-
-    bus = MessageBus(unit, clock=lambda: NOW)
+    bus = MessageBus(db.uow, clock=lambda: NOW)
+    bus.handle(nc.AddSlackAccount(name="acme", token="xoxb-1"), admin)
+    bus.handle(nc.CreateSlackChannel(account="acme", name="#ops"), admin)
+    bus.handle(nc.CreateWebhook(name="siem", url="https://siem.example.com/hook"), admin)
     project: uuid.UUID = bus.handle(pc.CreateProject(name="Ops", key=new_key()), admin)
     known = (
         Recipient(RecipientType.EMAIL, RecipientData(email="ada@example.com")),

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from casedesk.adapters.outbound.client import BlockedAddress
 from casedesk.domain.notifications.outcomes import Outcome, Result, parse_retry_after
 
 # What an exception's class says when it is neither a timeout nor a failure to connect.
@@ -30,9 +31,9 @@ async def post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Resp
     """POSTs once; the answer whatever its status, or the Outcome of a failure to get one.
 
     httpx's transport errors are transient (the network or the receiver may come back). An
-    error raised by the client for any other reason, such as an address guard refusing the
-    target (`*Blocked*` in its class name) or an unusable URL, is permanent: trying again
-    sends to the same address.
+    error raised by the client for any other reason, such as the outbound address policy
+    refusing the target or an unusable URL, is permanent: trying again sends to the same
+    address.
     """
     try:
         return await client.post(url, **kwargs)
@@ -44,13 +45,15 @@ def failure(exc: Exception) -> Outcome:
     """The Outcome of an exception raised while sending."""
     name = type(exc).__name__
     detail = f"{name}: {exc}"[:500]
-    if "blocked" in name.lower():
+    if isinstance(exc, BlockedAddress):
         return Outcome(Result.PERMANENT, error="blocked_address", snippet=detail)
     for kind, error in _NETWORK_ERRORS:
         if isinstance(exc, kind):
             return Outcome(Result.TRANSIENT, error=error, snippet=detail)
     if isinstance(exc, httpx.UnsupportedProtocol):
         return Outcome(Result.PERMANENT, error="unsupported_protocol", snippet=detail)
+    if isinstance(exc, httpx.InvalidURL):
+        return Outcome(Result.PERMANENT, error="invalid_url", snippet=detail)
     if isinstance(exc, httpx.TransportError):
         return Outcome(Result.TRANSIENT, error=snake(name), snippet=detail)
     return Outcome(Result.PERMANENT, error=snake(name), snippet=detail)

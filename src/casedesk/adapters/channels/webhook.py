@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from casedesk.adapters.channels.transport import failure
 from casedesk.adapters.channels.variables import render, variables
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice
@@ -78,14 +79,8 @@ class WebhookSender:
                 "POST", url, content=body, headers=headers, timeout=TIMEOUT, follow_redirects=False
             ) as response:
                 answer = await read_some(response)
-        except httpx.TimeoutException:
-            return Outcome(Result.TRANSIENT, error="timeout")
-        except httpx.ConnectError as exc:
-            return Outcome(Result.TRANSIENT, error="connect_error", snippet=str(exc))
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            return Outcome(Result.PERMANENT, error="invalid_url", snippet=str(exc))
-        except httpx.HTTPError as exc:
-            return Outcome(Result.TRANSIENT, error=type(exc).__name__.lower(), snippet=str(exc))
+        except Exception as exc:  # a sender never raises for a receiver's failure
+            return failure(exc)
         result = http_result(response.status_code)
         snippet = answer[:SNIPPET_MAX].decode(errors="replace")
         if result is Result.DELIVERED:

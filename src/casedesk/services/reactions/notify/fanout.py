@@ -7,14 +7,7 @@ from collections.abc import Sequence
 from casedesk.domain.notifications.destinations import Destination
 from casedesk.services.ports.deliveries import NewDelivery
 from casedesk.services.ports.outbox import OutboxMessage
-from casedesk.services.reactions.notify.planned import Planned, Planner
-
-
-class NothingPlanned:
-    """A planner for when no notification is configured: every event calls for nothing."""
-
-    def plan(self, message: OutboxMessage) -> list[Planned]:
-        return []
+from casedesk.services.reactions.notify.planned import Planner
 
 
 class PlanFor:
