@@ -35,6 +35,7 @@ from sqlalchemy import select
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container
 from tests.api import accounts, dd
+from tests.api.channels import TEAMS_URL, add_slack_account, unique
 from tests.api.test_project_access import dd_email, restrict
 from tests.support import Server
 
@@ -112,21 +113,54 @@ def test_create_list_update_delete(cases_api: CaseManagementApi, project: dict[s
     assert gone.value.status == 404
 
 
+def configured_channels(server: Server, http: httpx.Client) -> dict[str, str]:
+    """One destination of each configured kind, made through the integration APIs."""
+    names = {"account": add_slack_account(server), "teams": unique("ops-workflow")}
+    names |= {"service": unique("db"), "hook": unique("siem")}
+    v1 = "/api/v1/integration"
+    made = [
+        http.post(f"{v1}/slack/configuration/accounts/{names['account']}/channels", json={"name": "#alerts"}),
+        http.post(
+            "/api/v2/integration/ms-teams/configuration/workflows-webhook-handles",
+            json={
+                "data": {
+                    "type": "workflows-webhook-handle",
+                    "attributes": {"name": names["teams"], "url": TEAMS_URL},
+                }
+            },
+        ),
+        http.post(
+            f"{v1}/pagerduty/configuration/services",
+            json={"service_name": names["service"], "service_key": uuid.uuid4().hex},
+        ),
+        http.post(
+            f"{v1}/webhooks/configuration/webhooks",
+            json={"name": names["hook"], "url": "https://hooks.example.com/siem"},
+        ),
+    ]
+    assert [r.status_code for r in made] == [201, 201, 201, 201], [r.text for r in made]
+    return names
+
+
 def test_every_recipient_and_trigger_type_reads_back(
-    cases_api: CaseManagementApi, project: dict[str, Any]
+    cases_api: CaseManagementApi, project: dict[str, Any], server: Server, http: httpx.Client
 ) -> None:
+    names = configured_channels(server, http)
     recipients = [
         email("ada@example.com"),
         CaseNotificationRuleRecipient(
-            type="SLACK_CHANNEL", data=CaseNotificationRuleRecipientData(workspace="acme", channel="#alerts")
+            type="SLACK_CHANNEL",
+            data=CaseNotificationRuleRecipientData(workspace=names["account"], channel="#alerts"),
         ),
         CaseNotificationRuleRecipient(
-            type="MS_TEAMS_CHANNEL", data=CaseNotificationRuleRecipientData(connector_name="ops-workflow")
+            type="MS_TEAMS_CHANNEL", data=CaseNotificationRuleRecipientData(connector_name=names["teams"])
         ),
         CaseNotificationRuleRecipient(
-            type="PAGERDUTY_SERVICE", data=CaseNotificationRuleRecipientData(service_name="db")
+            type="PAGERDUTY_SERVICE", data=CaseNotificationRuleRecipientData(service_name=names["service"])
         ),
-        CaseNotificationRuleRecipient(type="HTTP", data=CaseNotificationRuleRecipientData(name="siem")),
+        CaseNotificationRuleRecipient(
+            type="HTTP", data=CaseNotificationRuleRecipientData(name=names["hook"])
+        ),
     ]
     triggers = [
         CaseNotificationRuleTrigger(type="CASE_CREATED"),

@@ -82,6 +82,8 @@ FAST = {
     "delivery_retry_schedule": "100ms,200ms,300ms",
     "worker_poll_ms": 20,
     "worker_lease_s": 5.0,
+    # The receivers listen on loopback, which the outbound address policy refuses by default.
+    "outbound_allow": "127.0.0.0/8",
 }
 
 

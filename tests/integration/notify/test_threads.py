@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from casedesk.adapters.channels.webhook import WebhookSender
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.notifications.deliveries import DeliveryState
@@ -84,7 +85,8 @@ def test_a_channel_with_no_sender_is_dead_at_once(template: DatabaseTemplate) ->
     with fresh_container(template) as db:
         admin, project = admin_and_project(db)
         db.bus.handle(c.CreateCase(title="Disk full", project=project), admin)
-        drain(db.worker(planner=SlackPlanner(), destinations=destinations))
+        only_webhooks = lambda client: {ChannelKind.WEBHOOK: WebhookSender(client)}  # noqa: E731
+        drain(db.worker(planner=SlackPlanner(), destinations=destinations, senders=only_webhooks))
         [delivery] = all_deliveries(db)
     assert delivery.state is DeliveryState.DEAD
     assert delivery.last_error == "no_sender"
