@@ -118,6 +118,7 @@ def start_worker(url: str, receiver: WebhookReceiver, secret: str) -> subprocess
         "CASEDESK_WORKER_LEASE_S": "6",
         "CASEDESK_WORKER_POLL_MS": "50",
         "CASEDESK_DELIVERY_RETRY_SCHEDULE": "100ms,100ms,100ms",
+        "CASEDESK_OUTBOUND_ALLOW": "127.0.0.0/8",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.integration.notify.worker_process", receiver.url, secret],
