@@ -19,9 +19,13 @@ import httpx
 import pytest
 import yaml
 
+from tests.api.channels import add_slack_account
+from tests.support import Server
+
 Json = Any
 # Placeholders in the bodies and paths below, filled from `world`.
 TYPE, CASE_TYPE, PROJECT, INCIDENT = "{incident_type}", "{case_type}", "{project}", "{incident}"
+SLACK_ACCOUNT = "{slack_account}"  # with a channel #ops, which a rule's recipient names
 
 
 @cache
@@ -182,8 +186,9 @@ BODIES: dict[str, dict[str, Any]] = {
         "type": "notification_rule",
         "attributes": {
             "is_enabled": True, "query": "priority:P1",
-            "recipients": [{"type": "SLACK_CHANNEL", "data": {"workspace": "acme", "workspace_id": "T1",
-                                                              "channel": "#ops", "channel_id": "C1"}}],
+            "recipients": [{"type": "SLACK_CHANNEL",
+                            "data": {"workspace": SLACK_ACCOUNT, "workspace_id": "T1",
+                                     "channel": "#ops", "channel_id": "C1"}}],
             "triggers": [{"type": "STATUS_TRANSITIONED",
                           "data": {"from_status": "OPEN", "from_status_name": "Open",
                                    "to_status": "CLOSED", "to_status_name": "Closed"}}],
@@ -325,7 +330,7 @@ def filled(document: Json, world: dict[str, str]) -> Json:
 
 
 @pytest.fixture(scope="module")
-def world(http: httpx.Client) -> dict[str, str]:
+def world(http: httpx.Client, server: Server) -> dict[str, str]:
     def made(path: str, body: dict[str, Any]) -> str:
         response = http.post(path, json=body)
         assert response.status_code in (200, 201), response.text
@@ -340,6 +345,10 @@ def world(http: httpx.Client) -> dict[str, str]:
         CASE_TYPE: made("/api/v2/cases/types", {"data": {"type": "case_type", "attributes": {"name": "S"}}}),
     }  # fmt: skip
     found[INCIDENT] = new_incident(http)
+    found[SLACK_ACCOUNT] = add_slack_account(server)
+    ops = http.post(f"/api/v1/integration/slack/configuration/accounts/{found[SLACK_ACCOUNT]}/channels",
+                    json={"name": "#ops"})  # fmt: skip
+    assert ops.status_code == 201, ops.text
     return found
 
 

@@ -3,6 +3,7 @@ the worker would."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -23,6 +24,10 @@ from casedesk.domain.cases.rules import (
     RecipientData,
     RecipientType,
 )
+from casedesk.domain.commands import Command
+from casedesk.domain.errors import Conflict, ValidationFailed
+from casedesk.domain.notifications import commands as nc
+from casedesk.domain.notifications.addressing import recipient_destination
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import NoticeReason
 from casedesk.domain.projects import commands as pc
@@ -32,6 +37,7 @@ from casedesk.domain.vocab import Scope
 from casedesk.services.bus import MessageBus
 from casedesk.services.ports.outbox import OutboxMessage
 from casedesk.services.reactions.notify.planned import Planned
+from tests.api.channels import TEAMS_URL
 
 CREATED = CaseTrigger(CaseTriggerType.CASE_CREATED)
 EMAIL = Recipient(RecipientType.EMAIL, RecipientData(email="oncall@example.com"))
@@ -84,8 +90,33 @@ def user(bus: MessageBus, name: str, role: Role = Role.STANDARD) -> Principal:
     return Principal(user_id=user_id, email=email, scopes=Scope.default() | {Scope.ACT_ON_BEHALF}, role=role)
 
 
+def configure(bus: MessageBus, who: Principal, recipient: Recipient) -> None:
+    """Configures the destination `recipient` names, unless it already is (a rule may name
+    only what is configured)."""
+    kind, name, _ = recipient_destination(recipient)
+    account, _, channel = name.rpartition("/")
+    made: list[Command[Any]] = []
+    if kind is ChannelKind.SLACK:
+        made = [
+            nc.AddSlackAccount(name=account or "acme", token="xoxb-1"),
+            nc.CreateSlackChannel(account=account or "acme", name=channel),
+        ]
+    elif kind is ChannelKind.TEAMS:
+        made = [nc.CreateTeamsHandle(name=name, url=TEAMS_URL)]
+    elif kind is ChannelKind.PAGERDUTY:
+        made = [nc.CreatePagerDutyService(name=name, routing_key=uuid.uuid4().hex)]
+    elif kind is ChannelKind.WEBHOOK:
+        made = [nc.CreateWebhook(name=name, url="https://hooks.example.com/x")]
+    for command in made:
+        # Configured already by an earlier rule of the same test: the name is taken.
+        with contextlib.suppress(Conflict, ValidationFailed):
+            bus.handle(command, who)
+
+
 def rule(bus: MessageBus, who: Principal, project: uuid.UUID, *triggers: CaseTrigger, **kw: Any) -> uuid.UUID:
     recipients = kw.pop("recipients", (EMAIL,))
+    for recipient in recipients:
+        configure(bus, who, recipient)
     value = CaseNotificationRule(recipients=tuple(recipients), triggers=triggers or (CREATED,), **kw)
     rule_id: uuid.UUID = bus.handle(CreateCaseNotificationRule(project, value), who)
     return rule_id
