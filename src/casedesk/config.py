@@ -22,11 +22,11 @@ class Settings(BaseSettings):
     # and reopening them per request costs more than keeping them.
     db_pool_size: int = 20
 
-    # -- channels (README.md, "Channels") --
+    # -- channels (README.md, "What each channel sends") --
     # Slack's Web API and PagerDuty's Events API v2, replaceable for private deployments and tests.
     slack_api_url: str = "https://slack.com/api"
     pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
-    # -- notification channels (README.md, "Notification channels") --
+    # -- notification channels (README.md, "Configuring channels") --
     # Private address ranges (comma-separated CIDRs) webhooks and Workflows URLs may point at;
     # only global addresses otherwise. Link-local ranges are refused whatever this says.
     outbound_allow: str = ""
@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     max_query_wildcards: int = Field(default=10, ge=1)
     max_query_depth: int = Field(default=10, ge=1)
 
-    # -- delivery (README.md, "The worker") --
+    # -- delivery (README.md, "The worker and the delivery log") --
     # Waits before each retry of a failed delivery; after the last one it is dead.
     delivery_retry_schedule: str = DEFAULT_SCHEDULE
     # Sends per destination (queued, never dropped): kind=N/s|m|h, comma-separated.
