@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -33,7 +31,7 @@ from tests.integration.notify.support import (
     wait_until,
     webhook,
 )
-from tests.receivers.webhook import Answer, WebhookReceiver, new_secret, receiving
+from tests.receivers.webhook import Answer, WebhookReceiver, receiving
 from tests.support import DatabaseTemplate
 
 
@@ -49,30 +47,6 @@ def casedesk(database_url: str, *args: str) -> Ran:
     script, without paying for a Python start per call)."""
     result = CliRunner().invoke(cli.app, list(args), env={"CASEDESK_DATABASE_URL": database_url})
     return Ran(result.exit_code, result.stdout, result.stderr)
-
-
-@pytest.fixture
-def secret() -> str:
-    return new_secret()
-
-
-@pytest.fixture
-def receiver(secret: str) -> Iterator[WebhookReceiver]:
-    with receiving(secret) as r:
-        yield r
-
-
-@pytest.fixture
-def db(template: DatabaseTemplate) -> Iterator[Container]:
-    with fresh_container(template) as container:
-        yield container
-
-
-@pytest.fixture
-def hooks(receiver: WebhookReceiver, secret: str) -> StaticDestinations:
-    destinations = StaticDestinations()
-    destinations.add(webhook("ops", receiver.url, secret))
-    return destinations
 
 
 def create_case(db: Container, admin: Principal, project: str, title: str = "Disk full") -> uuid.UUID:

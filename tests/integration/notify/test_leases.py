@@ -9,10 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from casedesk.bootstrap import Container
 from casedesk.domain.cases import commands as c
@@ -27,28 +24,9 @@ from tests.integration.notify.support import (
     drain,
     fresh_container,
     wait_until,
-    webhook,
 )
-from tests.receivers.webhook import WebhookReceiver, new_secret, receiving
+from tests.receivers.webhook import WebhookReceiver
 from tests.support import DatabaseTemplate, backend
-
-
-@pytest.fixture
-def secret() -> str:
-    return new_secret()
-
-
-@pytest.fixture
-def receiver(secret: str) -> Iterator[WebhookReceiver]:
-    with receiving(secret) as r:
-        yield r
-
-
-@pytest.fixture
-def hooks(receiver: WebhookReceiver, secret: str) -> StaticDestinations:
-    destinations = StaticDestinations()
-    destinations.add(webhook("ops", receiver.url, secret))
-    return destinations
 
 
 def burst(db: Container, count: int) -> None:

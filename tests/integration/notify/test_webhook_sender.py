@@ -50,17 +50,6 @@ NOTICE = Notice(
 )
 
 
-@pytest.fixture
-def secret() -> str:
-    return new_secret()
-
-
-@pytest.fixture
-def receiver(secret: str) -> Iterator[WebhookReceiver]:
-    with receiving(secret) as r:
-        yield r
-
-
 def send(destination: Destination, delivery_id: str = "msg_01TEST", notice: Notice = NOTICE) -> Outcome:
     async def main() -> Outcome:
         async with httpx.AsyncClient(trust_env=False) as client:

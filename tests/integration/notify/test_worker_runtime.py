@@ -6,10 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
-
-import pytest
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.notifications.deliveries import DeliveryState
@@ -25,31 +22,12 @@ from tests.integration.notify.support import (
     fresh_container,
     running,
     wait_until,
-    webhook,
 )
-from tests.receivers.webhook import Answer, WebhookReceiver, new_secret, receiving
+from tests.receivers.webhook import Answer, WebhookReceiver
 from tests.support import DatabaseTemplate, backend
 
 # Far longer than any wait below: only a wake-up can make the worker look in time.
 NEVER_POLLS = {"worker_poll_ms": 600_000}
-
-
-@pytest.fixture
-def secret() -> str:
-    return new_secret()
-
-
-@pytest.fixture
-def receiver(secret: str) -> Iterator[WebhookReceiver]:
-    with receiving(secret) as r:
-        yield r
-
-
-@pytest.fixture
-def hooks(receiver: WebhookReceiver, secret: str) -> StaticDestinations:
-    destinations = StaticDestinations()
-    destinations.add(webhook("ops", receiver.url, secret))
-    return destinations
 
 
 def test_a_commit_in_this_process_wakes_an_idle_worker(
