@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -45,7 +46,11 @@ def served_schema(fuzzed_server: Server) -> schemathesis.BaseSchema:
             "base-url": fuzzed_server.url,
         }
     )
-    return schemathesis.openapi.from_url(f"{fuzzed_server.url}/openapi.json", config=config)
+    # Read here rather than by schemathesis, whose 10 s read timeout a loaded machine can
+    # overrun while the document is built for the first time.
+    document = httpx.get(f"{fuzzed_server.url}/openapi.json", timeout=120)
+    document.raise_for_status()
+    return schemathesis.openapi.from_dict(document.json(), config=config)
 
 
 def test_no_answer_is_a_server_error_or_off_the_declared_schema(
