@@ -51,7 +51,9 @@ def measure(url: str, changes: int, interval: float) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"or 'sqlite' (default {DEFAULT_URL})")
     parser.add_argument("--changes", type=int, default=500)
     parser.add_argument("--interval", type=float, default=0.02, help="seconds between changes (default 0.02)")

@@ -111,9 +111,19 @@ def receiving() -> Iterator[Receiver]:
     try:
         yield receiver
     finally:
-        loop.call_soon_threadsafe(server.close)
+        asyncio.run_coroutine_threadsafe(_shut(server), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
+        loop.close()
+
+
+async def _shut(server: asyncio.Server) -> None:
+    """Stops listening and ends the connections still open (the senders' keep-alives)."""
+    server.close()
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
 
 
 # -- what the worker runs with -------------------------------------------------------------
