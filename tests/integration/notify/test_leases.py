@@ -109,6 +109,10 @@ def start_worker(url: str, receiver: WebhookReceiver, secret: str) -> subprocess
     return process
 
 
+# The burst the killed-worker test sends: a thousand case changes.
+BURST = 1000
+
+
 def test_killing_a_worker_mid_burst_loses_no_delivery(
     template: DatabaseTemplate, receiver: WebhookReceiver, secret: str
 ) -> None:
@@ -116,19 +120,19 @@ def test_killing_a_worker_mid_burst_loses_no_delivery(
     SQLite has one writer, so there the killed worker's successor starts after it."""
     receiver.delay = 0.005
     with fresh_container(template) as db:
-        burst(db, 200)
+        burst(db, BURST)
         url = db.settings.database_url
         workers = [start_worker(url, receiver, secret)]
         try:
             if backend() == "postgresql":
                 workers.append(start_worker(url, receiver, secret))
-            receiver.wait_for(lambda r: len(r.accepted) >= 30, timeout=60)
+            receiver.wait_for(lambda r: len(r.accepted) >= BURST // 10, timeout=60)
             workers[0].send_signal(signal.SIGKILL)
             workers[0].wait()
             if backend() == "sqlite":
                 workers.append(start_worker(url, receiver, secret))
-            receiver.wait_for(lambda r: len(r.accepted) == 200, timeout=120)
-            wait_until(lambda: all_in(db, DeliveryState.DELIVERED, 200), timeout=60)
+            receiver.wait_for(lambda r: len(r.accepted) == BURST, timeout=240)
+            wait_until(lambda: all_in(db, DeliveryState.DELIVERED, BURST), timeout=60)
         finally:
             for process in workers:
                 if process.poll() is None:

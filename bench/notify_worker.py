@@ -1,0 +1,33 @@
+"""A delivery worker process for the delivery benchmarks: `python -m bench.notify_worker
+HOOK_URL CONCURRENCY`, on the database and settings of the environment (CASEDESK_*), with the
+benchmarks' planner and webhook (notify_support.py). Prints `ready`, works until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from bench.notify_support import HookPlanner, one_hook
+from casedesk.bootstrap import bootstrap
+
+
+def main() -> None:
+    hook_url, concurrency = sys.argv[1], int(sys.argv[2])
+    container = bootstrap()
+    run = container.worker(planner=HookPlanner(), destinations=one_hook(hook_url), concurrency=concurrency)
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        print("ready", flush=True)
+        await run.run(stop)
+
+    try:
+        asyncio.run(work())
+    finally:
+        container.close()
+
+
+if __name__ == "__main__":
+    main()
