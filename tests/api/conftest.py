@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from casedesk.bootstrap import bootstrap
 from casedesk.domain.vocab import Scope
 from tests.api import tines as t
 from tests.api.accounts import keys_for
@@ -51,5 +52,9 @@ def notifying(
         env = vendor_env(_slack_server.url, _pagerduty_server.url, smtp)
         with throwaway_database() as url, running_server(url, env) as srv:
             headers = {"DD-API-KEY": srv.admin.api_key, "DD-APPLICATION-KEY": srv.admin.app_key}
-            with httpx.Client(base_url=srv.url, headers=headers, timeout=30) as client:
-                yield Notifying(srv, client, smtp)
+            container = bootstrap(srv.settings())
+            try:
+                with httpx.Client(base_url=srv.url, headers=headers, timeout=30) as client:
+                    yield Notifying(srv, client, smtp, container)
+            finally:
+                container.close()

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from casedesk.bootstrap import Container
+from casedesk.services.ports.deliveries import DeliveryView
 from tests.api import dd
 from tests.receivers.smtp import Received, SmtpReceiver
 from tests.support import Server
@@ -36,11 +38,13 @@ def vendor_env(slack_url: str, pagerduty_url: str, smtp: SmtpReceiver) -> dict[s
 
 @dataclass
 class Notifying:
-    """The server, raw HTTP to it as its admin, and the mail relay it submits to."""
+    """The server, raw HTTP to it as its admin, the mail relay it submits to, and direct
+    access to its database (to poll the delivery log without a process per look)."""
 
     server: Server
     http: httpx.Client
     smtp: SmtpReceiver
+    container: Container
 
     def project(self, **attributes: Any) -> dict[str, Any]:
         key = "E" + uuid.uuid4().hex[:7].upper()
@@ -63,6 +67,13 @@ class Notifying:
         body = {"data": {"type": "case", "attributes": attributes}}
         done = (client or self.http).post(f"/api/v2/cases/{case['id']}{suffix}", json=body)
         assert done.status_code in (200, 201), done.text
+
+    def settled(self, key: str, count: int, state: str = "delivered") -> list[DeliveryView]:
+        """The case's deliveries once there are `count`, every one in `state`."""
+        return eventually(
+            lambda: self.container.deliveries.deliveries(case=key),
+            lambda ds: len(ds) == count and all(d.state.value == state for d in ds),
+        )
 
     def deliveries(self, *args: str) -> list[dict[str, Any]]:
         listed = self.server.cli("deliveries", "list", *args, "--json")

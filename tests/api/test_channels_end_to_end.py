@@ -49,11 +49,8 @@ def test_a_case_s_life_is_one_slack_thread_whose_root_ends_closed(
 
     channel = eventually(lambda: fake_slack.fake.channel(name), lambda c: replies(c) >= 2)
     # The status changes reach the rule; the comment does not (no trigger names comments).
-    delivered = eventually(
-        lambda: notifying.deliveries("--case", key),
-        lambda ds: len(ds) == 3 and all(d["status"] == "delivered" for d in ds),
-    )
-    assert len(delivered) == 3
+    notifying.settled(key, 3)
+    assert [d["status"] for d in notifying.deliveries("--case", key)] == ["delivered"] * 3
     [root] = channel.roots
     assert key in root.text
     assert len(root.replies) == 2
@@ -105,11 +102,8 @@ def test_a_teams_handle_gets_an_adaptive_card_logged_as_accepted_not_confirmed(
     assert run.status == "succeeded", run.reason
     assert run.card["type"] == "AdaptiveCard"
     assert case["attributes"]["key"] in str(run.card)
-    [listed] = eventually(
-        lambda: notifying.deliveries("--case", case["attributes"]["key"]),
-        lambda ds: len(ds) == 1 and ds[0]["status"] == "delivered",
-    )
-    shown = notifying.delivery(listed["id"])
+    [delivered] = notifying.settled(case["attributes"]["key"], 1)
+    shown = notifying.delivery(delivered.id)
     assert (shown["last_result"], shown["last_status"]) == ("accepted", 202)
     [attempt] = shown["attempt_log"]
     assert attempt["result"] == "accepted"
