@@ -63,7 +63,9 @@ class Notifying:
         assert created.status_code == 201, created.text
         return dict(created.json()["data"])
 
-    def act(self, case: dict[str, Any], suffix: str, client: httpx.Client | None = None, **attributes: Any) -> None:
+    def act(
+        self, case: dict[str, Any], suffix: str, client: httpx.Client | None = None, **attributes: Any
+    ) -> None:
         body = {"data": {"type": "case", "attributes": attributes}}
         done = (client or self.http).post(f"/api/v2/cases/{case['id']}{suffix}", json=body)
         assert done.status_code in (200, 201), done.text

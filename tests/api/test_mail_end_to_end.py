@@ -68,7 +68,9 @@ def test_the_assignee_and_watchers_are_mailed_in_one_thread_and_the_author_is_no
     assert len(mails_to(mails, assignee["email"])) == 3
     to_watcher = mails_to(mails, watcher["email"])
     assert len(to_watcher) == 3
-    assert "Freed 20 GB" in to_watcher[-1].message.get_body(("plain",)).get_content()
+    text = to_watcher[-1].message.get_body(("plain",))
+    assert text is not None
+    assert "Freed 20 GB" in text.get_content()
 
 
 def test_a_restricted_project_mails_an_outside_rule_address_but_no_removed_member(

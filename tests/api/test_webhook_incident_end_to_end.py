@@ -48,7 +48,9 @@ def new_template(notifying: Notifying) -> str:
         "content": "Severity {{incident.severity}}, state {{incident.state}}: {{incident.url}}",
         "category": "alert",
     }
-    made = notifying.http.post(TEMPLATES, json={"data": {"type": "notification_templates", "attributes": attributes}})
+    made = notifying.http.post(
+        TEMPLATES, json={"data": {"type": "notification_templates", "attributes": attributes}}
+    )
     assert made.status_code == 201, made.text
     return str(made.json()["data"]["id"])
 
@@ -92,7 +94,13 @@ def test_an_incident_rule_s_template_reaches_its_webhook_and_the_incident_s_hand
 
 def _incident_rule(attributes: dict[str, Any], template: str) -> dict[str, Any]:
     relationships = {"notification_template": {"data": {"id": template, "type": "notification_templates"}}}
-    return {"data": {"type": "incident_notification_rules", "attributes": attributes, "relationships": relationships}}
+    return {
+        "data": {
+            "type": "incident_notification_rules",
+            "attributes": attributes,
+            "relationships": relationships,
+        }
+    }
 
 
 def test_a_change_inside_a_maintenance_window_is_logged_as_suppressed_and_not_sent(
@@ -148,13 +156,18 @@ def test_a_rule_naming_an_unconfigured_destination_is_a_400_at_the_recipient(not
         "http://[::ffff:10.0.0.1]/in",
     ],
 )
-def test_a_webhook_url_that_is_not_http_or_is_forbidden_is_a_400_at_url(notifying: Notifying, url: str) -> None:
+def test_a_webhook_url_that_is_not_http_or_is_forbidden_is_a_400_at_url(
+    notifying: Notifying, url: str
+) -> None:
     refused = notifying.http.post(HOOKS, json={"name": unique("bad"), "url": url})
     assert refused.status_code == 400, refused.text
     [message] = refused.json()["errors"]
     assert message.startswith("/url"), message
     name = unique("good")
-    assert notifying.http.post(HOOKS, json={"name": name, "url": "https://hooks.example.com/in"}).status_code == 201
+    assert (
+        notifying.http.post(HOOKS, json={"name": name, "url": "https://hooks.example.com/in"}).status_code
+        == 201
+    )
     moved = notifying.http.put(f"{HOOKS}/{name}", json={"url": url})
     assert moved.status_code == 400, moved.text
     assert moved.json()["errors"][0].startswith("/url")
