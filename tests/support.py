@@ -207,8 +207,9 @@ OUTBOUND_ALLOW = "127.0.0.0/8"
 
 
 @contextmanager
-def running_server(database_url: str) -> Iterator[Server]:
-    """`casedesk init` then `casedesk serve` on a free loopback port, as a user would."""
+def running_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`casedesk init` then `casedesk serve` on a free loopback port, as a user would;
+    `extra_env` adds settings (CASEDESK_…) to the server's environment, or replaces them."""
     done = casedesk(
         database_url, "init", "--admin-email", "admin@example.com", "--name", "Ada Admin", "--json"
     )
@@ -228,6 +229,7 @@ def running_server(database_url: str) -> Iterator[Server]:
         "CASEDESK_STATEMENT_TIMEOUT_MS": "120000",
         "CASEDESK_OUTBOUND_ALLOW": OUTBOUND_ALLOW,
         "CASEDESK_DATA_DIR": data_dir.name,
+        **(extra_env or {}),
     }
     url = f"http://127.0.0.1:{port}"
     with data_dir, tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:

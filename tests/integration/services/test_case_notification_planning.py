@@ -241,6 +241,8 @@ def test_watchers_hear_of_comments_and_mentioned_users_of_mentions(
     plans = planned(db, case_id, seq)
     # Grace wrote it: she is not told about her own comment.
     assert targets(plans["case.commented"]) == [(ChannelKind.EMAIL, ada.email, NoticeReason.WATCHING)]
+    # The comment's own words are the notice's text, not the case's description.
+    assert plans["case.commented"][0].notice.body == f"Over to you <@user-{linus.user_id}>"
     assert targets(plans["case.users_mentioned"]) == [
         (ChannelKind.EMAIL, linus.email, NoticeReason.MENTIONED)
     ]

@@ -135,6 +135,14 @@ def case_headline(message: OutboxMessage, scene: CaseScene, actor: str) -> str:
     return f"{actor} changed {key} ({what})"
 
 
+def case_body(message: OutboxMessage) -> str | None:
+    """The long text a case notice carries instead of the description: a comment's own
+    words, which are what its readers are told of."""
+    if message.kind == CaseEvent.COMMENTED:
+        return str(message.payload.get("message") or "") or None
+    return None
+
+
 def incident_headline(message: OutboxMessage, scene: IncidentScene, actor: str) -> str:
     label, data = f"Incident #{scene.incident.public_id}", message.payload
     match message.kind:

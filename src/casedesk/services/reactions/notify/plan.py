@@ -110,6 +110,7 @@ class NotificationPlanner:
             subject=subject,
             change=dict(message.payload),
             actor=actor,
+            body=notices.case_body(message),
         )
 
     def _firing_rules(
