@@ -17,7 +17,7 @@ import pytest
 from tests.api import accounts, dd
 from tests.api.channels import unique
 from tests.receivers.webhook import Answer, WebhookReceiver, receiving
-from tests.support import Server
+from tests.support import Keys, Server
 
 HOOKS = "/api/v1/integration/webhooks/configuration/webhooks"
 LOG = "/api/v2/deliveries"
@@ -33,8 +33,8 @@ class World:
     project: dict[str, Any]
     case: dict[str, Any]  # of `project`, told to both hooks
     hidden_case: dict[str, Any]  # of a restricted project nobody but admins sees
-    outsider: accounts.Keys
-    reader: accounts.Keys  # read-only role
+    outsider: Keys
+    reader: Keys  # read-only role
 
 
 def new_project(http: httpx.Client) -> dict[str, Any]:
