@@ -138,11 +138,11 @@ def decode_cursor(text: str | None) -> tuple[datetime, str] | None:
     try:
         at, sep, last = base64.urlsafe_b64decode(text.encode()).decode().partition("|")
         moment = datetime.fromisoformat(at)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        if not sep or not last or moment.utcoffset() is None:
+            raise ValueError(text)
+        return moment.astimezone(UTC), last
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
         raise ValidationFailed("page[cursor]", "not a cursor this API gave") from None
-    if not sep or not last or moment.utcoffset() is None:
-        raise ValidationFailed("page[cursor]", "not a cursor this API gave")
-    return moment.astimezone(UTC), last
 
 
 def reads_incidents(ctx: Context) -> bool:
