@@ -316,3 +316,26 @@ def test_bad_retry_bodies_are_400_with_a_pointer(
     answer = http.post(f"{LOG}/retry", json={"data": {"type": kind, "attributes": attributes}})
     assert answer.status_code == 400, answer.text
     assert pointer in json.dumps(answer.json()["errors"])
+
+
+def test_an_incident_s_deliveries_are_shown_to_incident_readers_only(
+    server: Server, http: httpx.Client, world: World
+) -> None:
+    attributes = {
+        "title": "Checkout down",
+        "customer_impacted": False,
+        "notification_handles": [{"handle": f"@webhook-{world.ok_hook}", "display_name": "Log"}],
+    }
+    made = http.post("/api/v2/incidents", json={"data": {"type": "incidents", "attributes": attributes}})
+    assert made.status_code == 201, made.text
+    incident = made.json()["data"]
+    by_id = {"filter[incident]": incident["id"]}
+    [delivery] = settled(http, lambda f: len(f) == 1, **by_id)
+    assert delivery["attributes"]["subject"]["type"] == "incident"
+    public = {"filter[incident]": str(incident["attributes"]["public_id"])}
+    assert [d["id"] for d in listed(http, **public)] == [delivery["id"]]
+    narrow = accounts.new_keys(server, scopes="integrations_read", label="integrations")
+    with accounts.http_as(server, accounts.key_headers(narrow)) as caller:
+        assert caller.get(f"{LOG}/{delivery['id']}").status_code == 404
+        assert caller.get(LOG, params=by_id).json()["data"] == []
+        assert caller.get(f"{LOG}/{of(http, world.ok_hook, world.case)['id']}").status_code == 200
