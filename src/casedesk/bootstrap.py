@@ -144,7 +144,7 @@ class Container:
     @property
     def deliveries(self) -> DeliveryLedger:
         """The delivery ledger as people read it, and manual retries."""
-        return SqlDeliveryLedger(self.engine)
+        return SqlDeliveryLedger(self.connections)
 
     @property
     def delivery_queue(self) -> DeliveryQueue:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -414,6 +415,32 @@ class Arena:
         self.in_project = True
         return str(self._once("notification_rule", make))
 
+    def delivery_id(self) -> str:
+        """A delivery about a new case of the shared (restricted) project, made by the
+        server's worker from a rule only that case matches (an email one: with no relay
+        configured, it goes dead at once)."""
+
+        def make() -> str:
+            word = "dlv" + uuid.uuid4().hex[:12]
+            rule = notification_rule_body()
+            rule["data"]["attributes"]["query"] = word
+            path = f"/api/v2/cases/projects/{self.world.project_id}/notification_rules"
+            created(self.dd.post(path, json=rule))
+            relationships = {"project": {"data": {"id": self.world.project_id, "type": "project"}}}
+            attributes = {"title": f"{word} disk full", "type_id": STANDARD_TYPE}
+            body = {"data": {"type": "case", "attributes": attributes, "relationships": relationships}}
+            key = created(self.dd.post("/api/v2/cases", json=body))["data"]["attributes"]["key"]
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                found = created(self.dd.get("/api/v2/deliveries", params={"filter[case]": key}))["data"]
+                if found:
+                    return str(found[0]["id"])
+                time.sleep(0.05)
+            raise AssertionError(f"no delivery about {key} appeared")
+
+        self.in_project = True
+        return str(self._once("delivery", make))
+
     # -- notification channels
 
     def webhook_name(self) -> str:
@@ -584,6 +611,7 @@ DATADOG_PARAMETERS: dict[str, Callable[[Arena], object]] = {
     "account_name": Arena.account_name,
     "channel_name": Arena.channel_name,
     "handle_id": Arena.teams_handle_id,
+    "delivery_id": Arena.delivery_id,
 }
 
 TINES_PARAMETERS: dict[str, Callable[[Arena], object]] = {
@@ -681,6 +709,10 @@ def notification_rule_body() -> dict[str, Any]:
 
 # Operation id → its body, where the contract's example does not fit or there is none.
 BODIES: dict[str, Callable[[Arena], Any]] = {
+    # -- Datadog: the delivery log (a `since` in the future retries nothing)
+    "RetryDeadDeliveries": lambda arena: {
+        "data": {"type": "delivery_retry", "attributes": {"status": "dead", "since": "2999-01-01T00:00:00Z"}}
+    },
     # -- Datadog: cases
     "CreateCase": lambda arena: {
         "data": {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,12 +18,16 @@ from prometheus_client.parser import text_string_to_metric_families
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import users as uc
+from casedesk.domain.notifications.deliveries import DeliveryState, Settlement, Trigger
 from casedesk.domain.notifications.destinations import ChannelKind
-from casedesk.domain.notifications.outcomes import Result
+from casedesk.domain.notifications.outcomes import Outcome, Result
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
+from casedesk.services.ports.deliveries import Attempt, NewDelivery
+from casedesk.services.ports.outbox import OutboxMessage
 from tests.api import dd
+from tests.notices import case_notice
 from tests.support import serving_in_thread, throwaway_database
 
 
@@ -198,3 +202,41 @@ def test_a_metrics_token_requires_the_bearer(db: Container) -> None:
 
 def replace_settings(db: Container, **changes: Any) -> Container:
     return replace(db, settings=db.settings.model_copy(update=changes))
+
+
+def test_deliveries_waiting_and_dead_are_read_at_each_scrape(db: Container, client: httpx.Client) -> None:
+    project = client.post(
+        "/api/v2/cases/projects",
+        json={"data": {"type": "project", "attributes": {"name": "Waiting", "key": "WAIT"}}},
+    )
+    assert project.status_code == 201, project.text
+    created = client.post("/api/v2/cases", json=dd.create_body(project.json()["data"]["id"]))
+    assert created.status_code == 201, created.text
+    case_id = uuid.UUID(created.json()["data"]["id"])
+    before = scrape(client)
+
+    def plan(message: OutboxMessage) -> list[NewDelivery]:
+        if message.subject_id != case_id:
+            return []
+        notice = case_notice(str(case_id))
+        return [NewDelivery(ChannelKind.WEBHOOK, "gauge", "webhook:gauge", notice)]
+
+    db.delivery_queue.fan_out(plan, "metrics-test", datetime.now(UTC), limit=500)
+    waiting = scrape(client)
+    grew = value(waiting, "casedesk_deliveries_waiting", channel="webhook") - value(
+        before, "casedesk_deliveries_waiting", channel="webhook"
+    )
+    assert grew == 1
+    assert value(waiting, "casedesk_deliveries_waiting", channel="slack") == 0
+    assert value(waiting, "casedesk_delivery_oldest_waiting_age_seconds") > 0
+
+    [claimed] = db.delivery_queue.claim("metrics-test", datetime.now(UTC), 10, timedelta(seconds=30))
+    refused = Attempt(1, Trigger.INITIAL, datetime.now(UTC), 5, Outcome(Result.PERMANENT, status=400))
+    assert db.delivery_queue.settle(claimed, refused, Settlement(DeliveryState.DEAD), datetime.now(UTC))
+    dead = scrape(client)
+    assert value(dead, "casedesk_deliveries_waiting", channel="webhook") == value(
+        before, "casedesk_deliveries_waiting", channel="webhook"
+    )
+    assert value(dead, "casedesk_deliveries_dead", channel="webhook") == (
+        value(before, "casedesk_deliveries_dead", channel="webhook") + 1
+    )

@@ -21,6 +21,7 @@ class Reading(StrEnum):
     KEYS = "keys"  # every user's application keys
     AUDIT_LOG = "audit_log"
     CHANNELS = "channels"  # configured notification channels, never their secrets
+    DELIVERIES = "deliveries"  # the delivery log (cases and incidents filtered further)
 
 
 READ_SCOPES: dict[Reading, Scope] = {
@@ -35,6 +36,7 @@ READ_SCOPES: dict[Reading, Scope] = {
     Reading.KEYS: Scope.USER_ACCESS_MANAGE,
     Reading.AUDIT_LOG: Scope.USER_ACCESS_MANAGE,
     Reading.CHANNELS: Scope.INTEGRATIONS_READ,
+    Reading.DELIVERIES: Scope.INTEGRATIONS_READ,
 }
 
 

@@ -1,58 +1,58 @@
-"""The delivery ledger as read by people (the CLI, later an HTTP API), and manual retries."""
+"""The delivery ledger as read by people (the CLI and the HTTP API), and manual retries."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, union, update
+from sqlalchemy import ColumnElement, Connection, and_, false, not_, or_, select, true, union, update
 from sqlalchemy.engine import RowMapping
 
 from casedesk.adapters.db import wakeups
-from casedesk.adapters.db.engine import WRITE
+from casedesk.adapters.db.access import hidden
+from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.schema import core
 from casedesk.adapters.db.schema import deliveries as t
 from casedesk.domain.errors import NotFound
 from casedesk.domain.notifications.deliveries import DeliveryState, Trigger
 from casedesk.domain.notifications.destinations import ChannelKind
-from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryView
+from casedesk.services.ports.access import Visibility
+from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryFilter, DeliveryView
 
 d = t.deliveries
 a = t.delivery_attempts
 
 
 class SqlDeliveryLedger:
-    """The `DeliveryLedger` port over `engine`."""
+    """The `DeliveryLedger` port over `connections` (the pool, or one request's connection)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.writer = engine.execution_options(**WRITE)
+    def __init__(self, connections: Connections) -> None:
+        self.connections = connections
 
     def deliveries(
         self, *, state: DeliveryState | None = None, case: str | None = None, limit: int = 100
     ) -> list[DeliveryView]:
-        query = select(d).order_by(d.c.created_at.desc(), d.c.id.desc()).limit(limit)
-        if state is not None:
-            query = query.where(d.c.state == state.value)
-        with self.engine.connect() as conn:
-            if case is not None:
-                key = case.strip().upper()
-                ids = conn.execute(
-                    union(
-                        select(core.cases.c.id).where(core.cases.c.key == key),
-                        select(core.case_key_aliases.c.case_id).where(core.case_key_aliases.c.key == key),
-                    )
-                ).scalars()
-                found = list(ids)
-                if not found:
-                    raise NotFound("case", case)
-                query = query.where(d.c.subject_id.in_(found))
+        return self.page(DeliveryFilter(Visibility.everything(), state=state, case=case, limit=limit))
+
+    def page(self, wanted: DeliveryFilter) -> list[DeliveryView]:
+        query = select(d).order_by(d.c.created_at.desc(), d.c.id.desc()).limit(wanted.limit)
+        with self.connections.connect() as conn:
+            query = query.where(
+                seen(conn, wanted.visibility, wanted.incidents),
+                *conditions(wanted),
+            )
+            if wanted.case is not None:
+                query = query.where(d.c.subject_id.in_(case_ids(conn, wanted.case, wanted.visibility)))
             return [view(r) for r in conn.execute(query).mappings()]
 
-    def delivery(self, delivery_id: str) -> DeliveryDetail:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(d).where(d.c.id == delivery_id)).mappings().one_or_none()
+    def delivery(
+        self, delivery_id: str, visibility: Visibility | None = None, *, incidents: bool = True
+    ) -> DeliveryDetail:
+        with self.connections.connect() as conn:
+            condition = seen(conn, visibility or Visibility.everything(), incidents)
+            row = conn.execute(select(d).where(d.c.id == delivery_id, condition)).mappings().one_or_none()
             if row is None:
                 raise NotFound("delivery", delivery_id)
             attempts = conn.execute(
@@ -62,13 +62,14 @@ class SqlDeliveryLedger:
 
     def retry(self, delivery_ids: Sequence[str], now: datetime) -> list[str]:
         wanted = list(dict.fromkeys(delivery_ids))
-        with self.writer.begin() as conn:
+        with self.connections.unit(write=True) as conn:
             known = set(conn.execute(select(d.c.id).where(d.c.id.in_(wanted))).scalars())
             missing = [i for i in wanted if i not in known]
             if missing:
                 raise NotFound("delivery", missing[0])
             conn.execute(retried(now).where(d.c.id.in_(wanted)))
             wakeups.announce(conn)
+            conn.commit()
         wakeups.committed()
         return wanted
 
@@ -76,14 +77,73 @@ class SqlDeliveryLedger:
         condition = d.c.state == DeliveryState.DEAD.value
         if since is not None:
             condition = condition & (d.c.created_at >= since)
-        with self.writer.begin() as conn:
+        with self.connections.unit(write=True) as conn:
             ids = list(conn.execute(select(d.c.id).where(condition).order_by(d.c.outbox_seq)).scalars())
             if ids:
                 conn.execute(retried(now).where(d.c.id.in_(ids)))
                 wakeups.announce(conn)
+            conn.commit()
         if ids:
             wakeups.committed()
         return ids
+
+
+def seen(conn: Connection, visibility: Visibility, incidents: bool) -> ColumnElement[bool]:
+    """The deliveries a reader may see: not those of cases in hidden projects, and incident
+    deliveries only when `incidents`. A delivery of a deleted case stays visible (its
+    notice is all that is left of it)."""
+    projects = hidden(conn, visibility)
+    condition: ColumnElement[bool] = true()
+    if projects:
+        in_hidden = select(core.cases.c.id).where(core.cases.c.project_id.in_(sorted(projects)))
+        condition = not_(and_(d.c.subject_type == "case", d.c.subject_id.in_(in_hidden)))
+    if not incidents:
+        condition = and_(condition, d.c.subject_type != "incident")
+    return condition
+
+
+def conditions(wanted: DeliveryFilter) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if wanted.state is not None:
+        found.append(d.c.state == wanted.state.value)
+    if wanted.destination is not None:
+        kind, name = wanted.destination
+        found.append(and_(d.c.kind == kind.value, d.c.name == name))
+    if wanted.since is not None:
+        found.append(d.c.created_at >= wanted.since)
+    if wanted.incident is not None:
+        found.append(and_(d.c.subject_type == "incident", incident_is(wanted.incident)))
+    if wanted.after is not None:
+        at, last = wanted.after
+        found.append(or_(d.c.created_at < at, and_(d.c.created_at == at, d.c.id < last)))
+    return found
+
+
+def incident_is(ref: str) -> ColumnElement[bool]:
+    """An incident's public id (as the planner recorded it) or its UUID."""
+    try:
+        return d.c.subject_id == uuid.UUID(ref)
+    except ValueError:
+        return d.c.subject_ref == ref.strip() if ref.strip().isdigit() else false()
+
+
+def case_ids(conn: Connection, ref: str, visibility: Visibility) -> list[uuid.UUID]:
+    """The case `ref` (a key, an old key or a UUID) names, if the reader may see it."""
+    c = core.cases.c
+    try:
+        by: Any = select(c.id).where(c.id == uuid.UUID(ref))
+    except ValueError:
+        key = ref.strip().upper()
+        aliased = select(core.case_key_aliases.c.case_id).where(core.case_key_aliases.c.key == key)
+        by = union(select(c.id).where(c.key == key), aliased)
+    candidates = list(conn.execute(by).scalars())
+    projects = hidden(conn, visibility)
+    if candidates and projects:
+        query = select(c.id).where(c.id.in_(candidates), c.project_id.not_in(sorted(projects)))
+        candidates = list(conn.execute(query).scalars())
+    if not candidates:
+        raise NotFound("case", ref)
+    return candidates
 
 
 def retried(now: datetime) -> Any:

@@ -5,6 +5,8 @@ global one, so several applications in one process do not collide).
   `casedesk_http_request_duration_seconds{method,route}`: requests by route template.
 - `casedesk_outbox_pending` and `casedesk_outbox_oldest_pending_age_seconds`: read from
   the database at each scrape (`OutboxBacklog`).
+- `casedesk_deliveries_waiting{channel}` (pending and failed), `casedesk_deliveries_dead{channel}`
+  and `casedesk_delivery_oldest_waiting_age_seconds`: read at each scrape too.
 - `casedesk_delivery_attempts_total{channel,result}` and
   `casedesk_delivery_attempt_duration_seconds{channel}`: the `DeliveryMetrics` port, fed
   by the worker running in this process.
@@ -56,7 +58,8 @@ class PrometheusDeliveryMetrics:
 
 
 class BacklogCollector(Collector):
-    """The outbox's depth and the age of its oldest pending event, read at each scrape."""
+    """The outbox's depth and the age of its oldest pending event, the deliveries waiting
+    and dead per channel and the age of the oldest waiting one, read at each scrape."""
 
     def __init__(self, backlog: OutboxBacklog, clock: Callable[[], datetime]) -> None:
         self.source = backlog
@@ -68,11 +71,15 @@ class BacklogCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         backlog = self.source.backlog()
-        age = (self.clock() - backlog.oldest).total_seconds() if backlog.oldest is not None else 0.0
-        pending, oldest = self.families()
+        now = self.clock()
+        pending, oldest, waiting, dead, oldest_waiting = families = self.families()
         pending.add_metric([], backlog.pending)
-        oldest.add_metric([], max(age, 0.0))
-        return [pending, oldest]
+        oldest.add_metric([], age(now, backlog.oldest))
+        for kind in ChannelKind:  # every channel has its series, at 0 when nothing waits
+            waiting.add_metric([kind.value], backlog.waiting.get(kind.value, 0))
+            dead.add_metric([kind.value], backlog.dead.get(kind.value, 0))
+        oldest_waiting.add_metric([], age(now, backlog.oldest_waiting))
+        return families
 
     @staticmethod
     def families() -> list[GaugeMetricFamily]:
@@ -82,7 +89,25 @@ class BacklogCollector(Collector):
                 "casedesk_outbox_oldest_pending_age_seconds",
                 "Seconds since the oldest event not yet delivered happened (0 when none waits).",
             ),
+            GaugeMetricFamily(
+                "casedesk_deliveries_waiting",
+                "Deliveries waiting for an attempt (pending or failed), by channel.",
+                labels=["channel"],
+            ),
+            GaugeMetricFamily(
+                "casedesk_deliveries_dead",
+                "Deliveries given up on, waiting for a manual retry, by channel.",
+                labels=["channel"],
+            ),
+            GaugeMetricFamily(
+                "casedesk_delivery_oldest_waiting_age_seconds",
+                "Seconds since the oldest waiting delivery was created (0 when none waits).",
+            ),
         ]
+
+
+def age(now: datetime, since: datetime | None) -> float:
+    return max((now - since).total_seconds(), 0.0) if since is not None else 0.0
 
 
 class Telemetry:

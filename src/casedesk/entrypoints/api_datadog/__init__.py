@@ -18,6 +18,7 @@ from casedesk.domain.errors import DomainError
 from casedesk.entrypoints.api_datadog import (
     application_keys,
     audit,
+    deliveries,
     errors,
     maintenance,
     projects,
@@ -72,6 +73,7 @@ def router() -> APIRouter:
     api.include_router(roles.router)
     api.include_router(application_keys.router)
     api.include_router(audit.router)
+    api.include_router(deliveries.router)
     for incident_router in incident_routers():
         api.include_router(incident_router)
     api.include_router(teams.router)

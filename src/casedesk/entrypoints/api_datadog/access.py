@@ -39,3 +39,7 @@ KeyManager = Annotated[Context, Depends(for_command(uc.RevokeAppKey))]
 AuditReader = Annotated[Context, Depends(for_reading(Reading.AUDIT_LOG))]
 ChannelReader = Annotated[Context, Depends(for_reading(Reading.CHANNELS))]
 ChannelWriter = Annotated[Context, Depends(for_command(nc.CreateWebhook))]
+DeliveryReader = Annotated[Context, Depends(for_reading(Reading.DELIVERIES))]
+# Retrying is no command of the registry (the ledger's own write); it needs what configuring
+# the channels needs, `manage_integrations`.
+DeliveryRetrier = Annotated[Context, Depends(for_command(nc.CreateWebhook))]

@@ -1,6 +1,6 @@
 """What the Datadog operations outside the contract answer, for `/openapi.json`: the users,
 roles, application key, audit and integration configuration operations casedesk implements
-as Datadog documents them.
+as Datadog documents them, and casedesk's own delivery log.
 Success bodies reuse the contract's schemas where it has them (`User`); errors are the
 contract's `APIErrorResponse`."""
 
@@ -123,6 +123,74 @@ TEAMS_HANDLE = obj(
     attributes=obj(name=STRING),
 )
 
+NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+NULLABLE_INT: Schema = {"type": ["integer", "null"]}
+DELIVERY_ATTRIBUTES: dict[str, Schema] = {
+    "status": {"enum": ["pending", "failed", "delivered", "dead", "suppressed"]},
+    "destination": obj(["kind", "name"], kind=STRING, name=STRING),
+    "event": obj(id=STRING, kind=STRING),
+    "subject": obj(type={"enum": ["case", "incident"]}, id=STRING, ref=NULLABLE_STRING),
+    "attempt_count": {"type": "integer"},
+    "next_attempt_at": NULLABLE_TIME,
+    "last_result": NULLABLE_STRING,
+    "last_status": NULLABLE_INT,
+    "last_error": NULLABLE_STRING,
+    "suppressed_by": {**NULLABLE_STRING, "description": "The maintenance window that held it back."},
+    "created_at": TIME,
+    "delivered_at": NULLABLE_TIME,
+}
+DELIVERY = obj(
+    ["id", "type", "attributes"],
+    id={**STRING, "description": "The delivery's id: a webhook's `webhook-id`, kept by retries."},
+    type={"const": "deliveries"},
+    attributes={"type": "object", "properties": DELIVERY_ATTRIBUTES},
+)
+ATTEMPT = obj(
+    number={"type": "integer"},
+    trigger={"enum": ["initial", "scheduled", "manual", "recovery"]},
+    started_at=TIME,
+    duration_ms={"type": "integer"},
+    result=STRING,
+    status_code=NULLABLE_INT,
+    error=NULLABLE_STRING,
+    snippet={**STRING, "description": "The start of the receiver's answer, at most 4 KiB."},
+    next_attempt_at=NULLABLE_TIME,
+)
+DELIVERY_DETAIL = obj(
+    ["data"],
+    data=obj(
+        ["id", "type", "attributes"],
+        id=STRING,
+        type={"const": "deliveries"},
+        attributes={
+            "type": "object",
+            "properties": {
+                **DELIVERY_ATTRIBUTES,
+                "attempts": {"type": "array", "items": ATTEMPT},
+                "notice": {"type": "object", "description": "What was sent about, as planned (no secrets)."},
+            },
+        },
+    ),
+)
+DELIVERIES = obj(
+    ["data"],
+    data={"type": "array", "items": DELIVERY},
+    meta=obj(page=obj(after=STRING)),
+    links=obj(next=STRING),
+)
+DELIVERY_RETRY = obj(
+    ["data"],
+    data=obj(
+        type={"const": "delivery_retry"},
+        attributes=obj(
+            status={"const": "dead"},
+            since=NULLABLE_TIME,
+            count={"type": "integer"},
+            delivery_ids={"type": "array", "items": STRING},
+        ),
+    ),
+)
+
 # operationId → its success body (None: it answers 204 without one).
 ANSWERS: dict[str, Schema | None] = {
     "ListUsers": USERS,
@@ -159,6 +227,10 @@ ANSWERS: dict[str, Schema | None] = {
     "GetWorkflowsWebhookHandle": obj(["data"], data=TEAMS_HANDLE),
     "UpdateWorkflowsWebhookHandle": obj(["data"], data=TEAMS_HANDLE),
     "DeleteWorkflowsWebhookHandle": None,
+    "ListDeliveries": DELIVERIES,
+    "GetDelivery": DELIVERY_DETAIL,
+    "RetryDelivery": DELIVERY_DETAIL,
+    "RetryDeadDeliveries": DELIVERY_RETRY,
 }
 ERRORS = {
     "400": "Bad Request",

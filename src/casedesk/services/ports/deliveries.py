@@ -2,7 +2,7 @@
 
 Two views of the same tables. The worker's (`DeliveryQueue`) turns outbox messages into
 deliveries, claims the due ones under a lease and settles each attempt; the readers'
-(`DeliveryLedger`: the CLI, later an HTTP API) list and show deliveries and ask for retries.
+(`DeliveryLedger`: the CLI and the HTTP API) list and show deliveries and ask for retries.
 Each call is a transaction of its own: a claim is committed before anything is sent, so a
 slow receiver holds no database lock.
 """
@@ -19,6 +19,7 @@ from casedesk.domain.notifications.deliveries import DeliveryState, Settlement, 
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import Notice
 from casedesk.domain.notifications.outcomes import Outcome
+from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.outbox import OutboxMessage
 
 
@@ -152,16 +153,44 @@ class DeliveryDetail:
     attempts: Sequence[AttemptView]
 
 
+@dataclass(frozen=True)
+class DeliveryFilter:
+    """Which deliveries a reader asks for, newest first. `visibility` hides the deliveries of
+    cases in projects the reader may not see; `incidents` False hides incident deliveries
+    (a reader who may not read incidents). `case` is a case key (an old key of a moved case
+    too) or UUID, `incident` an incident's public id or UUID; `after` is the (created_at, id) of the
+    last delivery of the previous page."""
+
+    visibility: Visibility
+    state: DeliveryState | None = None
+    case: str | None = None
+    incident: str | None = None
+    destination: tuple[ChannelKind, str] | None = None
+    since: datetime | None = None
+    incidents: bool = True
+    after: tuple[datetime, str] | None = None
+    limit: int = 100
+
+
 class DeliveryLedger(Protocol):
     def deliveries(
         self, *, state: DeliveryState | None = None, case: str | None = None, limit: int = 100
     ) -> list[DeliveryView]:
-        """Newest first; `case` is a case key (an old key of a moved case too), NotFound when
-        no case has it."""
+        """Newest first, everything visible; `case` is a case key (an old key of a moved case
+        too), NotFound when no case has it."""
         ...
 
-    def delivery(self, delivery_id: str) -> DeliveryDetail:
-        """One delivery with its attempts, oldest first; NotFound when unknown."""
+    def page(self, wanted: DeliveryFilter) -> list[DeliveryView]:
+        """Up to `wanted.limit` deliveries, newest first. NotFound for a `case` that names
+        no case the reader may see."""
+        ...
+
+    def delivery(
+        self, delivery_id: str, visibility: Visibility | None = None, *, incidents: bool = True
+    ) -> DeliveryDetail:
+        """One delivery with its attempts, oldest first; NotFound when unknown, or hidden
+        from `visibility` (None: everything is visible) or, for an incident's, when
+        `incidents` is False."""
         ...
 
     def retry(self, delivery_ids: Sequence[str], now: datetime) -> list[str]:

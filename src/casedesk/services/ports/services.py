@@ -11,6 +11,7 @@ from casedesk.domain.users import Principal
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentReads
 from casedesk.services.ports.channel_config import ChannelReads
+from casedesk.services.ports.deliveries import DeliveryLedger
 from casedesk.services.ports.identity import IdentityReads
 from casedesk.services.ports.incidents import IncidentReadModel
 from casedesk.services.ports.key_lookup import KeyLookup
@@ -45,6 +46,10 @@ class Services(Protocol):
     @property
     def channels(self) -> ChannelReads:
         """The configured notification channels, without their secrets."""
+
+    @property
+    def deliveries(self) -> DeliveryLedger:
+        """The delivery log, and manual retries."""
 
     @property
     def keys(self) -> KeyLookup:
