@@ -202,7 +202,7 @@ def run(options: Options) -> list[Measurement]:
     ):
         print(f"database {make_url(database_url).database}; server logs in {logs}", flush=True)
         keys = casedesk_init(database_url, ADMIN_EMAIL)
-        casedesk_argv = [sys.executable, "-m", "casedesk", "serve", *workers]
+        casedesk_argv = [sys.executable, "-m", "casedesk", "serve", *workers, "--no-worker"]
         baseline_argv = [sys.executable, "-m", "bench.baseline_app", *workers]
         with running_server("casedesk", casedesk_argv, database_url, Path(logs)) as casedesk:
             project_id = create_project(casedesk, keys)
