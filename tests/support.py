@@ -207,9 +207,12 @@ OUTBOUND_ALLOW = "127.0.0.0/8"
 
 
 @contextmanager
-def running_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+def running_server(
+    database_url: str, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[Server]:
     """`casedesk init` then `casedesk serve` on a free loopback port, as a user would;
-    `extra_env` adds settings (CASEDESK_…) to the server's environment, or replaces them."""
+    `extra_env` adds settings (CASEDESK_…) to the server's environment, or replaces them;
+    `args` are more options of `serve` (`--no-worker`, `--workers 2`)."""
     done = casedesk(
         database_url, "init", "--admin-email", "admin@example.com", "--name", "Ada Admin", "--json"
     )
@@ -234,7 +237,7 @@ def running_server(database_url: str, extra_env: dict[str, str] | None = None) -
     url = f"http://127.0.0.1:{port}"
     with data_dir, tempfile.NamedTemporaryFile(prefix="casedesk-serve-", suffix=".log") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "casedesk", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "casedesk", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -36,7 +36,7 @@ from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
-from casedesk.adapters.metrics.prometheus import Telemetry
+from casedesk.adapters.metrics.prometheus import DeliveryTelemetry, Telemetry
 from casedesk.adapters.outbound.client import build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.adapters.secrets import KEY_FILE, KeySettings, SecretBox, default_data_dir
@@ -115,6 +115,11 @@ class Container:
         """A new set of metrics in a registry of its own: one per application (the worker
         run beside it reports to `telemetry.deliveries`)."""
         return Telemetry(SqlOutboxBacklog(self.engine))
+
+    def worker_telemetry(self) -> DeliveryTelemetry:
+        """The metrics of a worker run without an HTTP application beside it (`casedesk
+        worker`, the parent of `casedesk serve --workers N`): deliveries and the backlog."""
+        return DeliveryTelemetry(SqlOutboxBacklog(self.engine))
 
     @property
     def email(self) -> Sender:

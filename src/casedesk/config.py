@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     worker_lease_s: float = Field(default=60.0, gt=0)
     # The longest an idle worker goes without looking for work.
     worker_poll_ms: int = Field(default=250, ge=10)
+    # Where a worker without an HTTP application beside it (`casedesk worker`, the parent of
+    # `casedesk serve --workers N`) serves its metrics (README.md, "Metrics"); none: nowhere.
+    worker_metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     # -- notification mail (README.md, "Email") --
     # `smtp://[user:pass@]host[:port]` or `smtps://user:pass@host[:465]`; empty: mail
     # deliveries fail as not configured (permanent, so they can be retried once it is set).

@@ -107,23 +107,39 @@ def serve(
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Send no notifications (run `casedesk worker` instead).")
     ] = False,
+    metrics_port: worker_cli.MetricsPort = None,
+    metrics_host: worker_cli.MetricsHost = None,
 ) -> None:
     """Migrate the database if needed and serve the HTTP API, with a delivery worker in the
-    same process unless --no-worker."""
+    same process unless --no-worker. With --workers N the delivery worker runs in the parent
+    process, whose metrics no HTTP process shows: --metrics-port serves them."""
     container = bootstrap(migrate=True)
+    wanted_port = container.settings.worker_metrics_port if metrics_port is None else metrics_port
+    if no_worker and metrics_port is not None:
+        container.close()
+        fail("--metrics-port serves the delivery worker's metrics; it does not go with --no-worker")
     application = None
     if workers == 1:
         from casedesk.entrypoints.http.app import create_app
 
         application = create_app(container)
-    # One process: the worker reports to the application's /metrics.
-    metrics = application.state.telemetry.deliveries if application is not None else None
+    # One process: the worker reports to the application's /metrics. Several: the parent's
+    # worker reports to a registry of its own, served on --metrics-port when one is given.
+    telemetry = application.state.telemetry if application is not None else None
+    if telemetry is None and wanted_port is not None and not no_worker:
+        telemetry = container.worker_telemetry()
+    server = None
+    if telemetry is not None and wanted_port is not None and not no_worker:
+        server = worker_cli.open_metrics(container, telemetry, metrics_host, wanted_port)
+    metrics = telemetry.deliveries if telemetry is not None else None
     stop_worker = None if no_worker else container.worker(metrics=metrics).start_thread()
     try:
         serve_http(host, port, workers, application)
     finally:
         if stop_worker is not None:
             stop_worker()
+        if server is not None:
+            server.close()
         container.close()
 
 

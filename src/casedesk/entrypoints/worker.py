@@ -14,7 +14,9 @@ import typer
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.domain.errors import DomainError, NotFound
 from casedesk.domain.notifications.deliveries import DeliveryState
+from casedesk.entrypoints.metrics_server import Exposition, MetricsServer, start_metrics_server
 from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryView
+from casedesk.services.ports.metrics import DeliveryMetrics
 from casedesk.services.search.times import parse_time
 
 deliveries_app = typer.Typer(help="Read the delivery log and retry deliveries.", no_args_is_help=True)
@@ -37,15 +39,52 @@ def describe(exc: DomainError) -> str:
     return exc.message
 
 
+MetricsPort = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=65535,
+        help="Serve the worker's metrics at http://HOST:PORT/metrics (0: a free port; "
+        "default CASEDESK_WORKER_METRICS_PORT, else none).",
+    ),
+]
+MetricsHost = Annotated[
+    str | None,
+    typer.Option(help="Address the metrics are served on (default CASEDESK_WORKER_METRICS_HOST, 127.0.0.1)."),
+]
+
+
+def open_metrics(container: Container, telemetry: Exposition, host: str | None, port: int) -> MetricsServer:
+    """`telemetry` served on its own port (the API's token guards it too), or the command fails."""
+    host = host or container.settings.worker_metrics_host
+    try:
+        server = start_metrics_server(telemetry, host, port, container.settings.metrics_token)
+    except OSError as exc:
+        container.close()
+        fail(f"cannot serve metrics on {host}:{port}: {exc.strerror or exc}")
+        raise  # unreachable: fail exits
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"metrics at http://{shown}:{server.port}/metrics", err=True)
+    return server
+
+
 def worker(
     concurrency: Annotated[
         int | None, typer.Option(min=1, help="Sends in flight at once (default CASEDESK_WORKER_CONCURRENCY).")
     ] = None,
+    metrics_port: MetricsPort = None,
+    metrics_host: MetricsHost = None,
 ) -> None:
     """Run the delivery worker until interrupted (SIGINT or SIGTERM); the sends in flight
     finish first. Any number of workers may share a PostgreSQL database."""
     container = bootstrap(migrate=True)
-    run = container.worker(concurrency=concurrency)
+    port = container.settings.worker_metrics_port if metrics_port is None else metrics_port
+    metrics: DeliveryMetrics | None = None
+    server: MetricsServer | None = None
+    if port is not None:
+        telemetry = container.worker_telemetry()
+        metrics, server = telemetry.deliveries, open_metrics(container, telemetry, metrics_host, port)
+    run = container.worker(concurrency=concurrency, metrics=metrics)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -58,6 +97,8 @@ def worker(
     try:
         asyncio.run(main())
     finally:
+        if server is not None:
+            server.close()
         container.close()
 
 

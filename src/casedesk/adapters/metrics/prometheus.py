@@ -10,6 +10,10 @@ global one, so several applications in one process do not collide).
 - `casedesk_delivery_attempts_total{channel,result}` and
   `casedesk_delivery_attempt_duration_seconds{channel}`: the `DeliveryMetrics` port, fed
   by the worker running in this process.
+
+A `casedesk worker` process (or the parent of `casedesk serve --workers N`) has no HTTP
+application: it serves a `DeliveryTelemetry` (the same metrics without the HTTP ones) on a
+port of its own (entrypoints/metrics_server.py).
 """
 
 from __future__ import annotations
@@ -110,13 +114,27 @@ def age(now: datetime, since: datetime | None) -> float:
     return max((now - since).total_seconds(), 0.0) if since is not None else 0.0
 
 
-class Telemetry:
-    """One application's registry and the instruments that write to it."""
+class DeliveryTelemetry:
+    """A registry of the delivery metrics: what a worker reports (`deliveries`) and the
+    backlog read at each scrape. A `casedesk worker` process serves one of its own."""
 
     content_type = CONTENT_TYPE_LATEST  # of `exposition()`
 
     def __init__(self, backlog: OutboxBacklog, clock: Callable[[], datetime] | None = None) -> None:
         self.registry = CollectorRegistry()
+        self.deliveries: DeliveryMetrics = PrometheusDeliveryMetrics(self.registry)
+        self.registry.register(BacklogCollector(backlog, clock or (lambda: datetime.now(UTC))))
+
+    def exposition(self) -> bytes:
+        """Every metric in Prometheus' text format (`content_type`)."""
+        return generate_latest(self.registry)
+
+
+class Telemetry(DeliveryTelemetry):
+    """One application's registry: the delivery metrics and the HTTP requests."""
+
+    def __init__(self, backlog: OutboxBacklog, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(backlog, clock)
         self.requests = Counter(
             "casedesk_http_requests",
             "HTTP requests answered, by method, route template and status.",
@@ -129,13 +147,7 @@ class Telemetry:
             ["method", "route"],
             registry=self.registry,
         )
-        self.deliveries: DeliveryMetrics = PrometheusDeliveryMetrics(self.registry)
-        self.registry.register(BacklogCollector(backlog, clock or (lambda: datetime.now(UTC))))
 
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
-
-    def exposition(self) -> bytes:
-        """Every metric in Prometheus' text format (`content_type`)."""
-        return generate_latest(self.registry)

@@ -73,14 +73,19 @@ def template(scope: Scope, root: str) -> str:
     return mounted + path
 
 
-def serve_metrics(app: FastAPI, telemetry: Telemetry, token: str) -> None:
-    expected = f"Bearer {token}".encode()
+def admitted(authorization: str, token: str) -> bool:
+    """Whether a request with this `Authorization` header may read the metrics: any when no
+    token is set, else only `Bearer <token>` (compared in constant time)."""
+    if not token:
+        return True
+    return hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
 
+
+def serve_metrics(app: FastAPI, telemetry: Telemetry, token: str) -> None:
     @app.get("/metrics", include_in_schema=False)
     def metrics(request: Request) -> Response:
         # A plain `def`: collecting reads the outbox, which must not block the event loop.
-        presented = request.headers.get("authorization", "").encode()
-        if token and not hmac.compare_digest(presented, expected):
+        if not admitted(request.headers.get("authorization", ""), token):
             return PlainTextResponse(
                 "a bearer token is required\n", status_code=401, headers={"WWW-Authenticate": "Bearer"}
             )
