@@ -21,6 +21,8 @@ PERSONAL = {
     "notify_on_case_status_change": True,
 }
 
+MENTIONS = {"enabled": True, "notify_on_case_comment_mention": True}
+
 
 def mails_to(mails: list[Received], address: str) -> list[Received]:
     return [m for m in mails if address in m.recipients]
@@ -71,6 +73,45 @@ def test_the_assignee_and_watchers_are_mailed_in_one_thread_and_the_author_is_no
     text = to_watcher[-1].message.get_body(("plain",))
     assert text is not None
     assert "Freed 20 GB" in text.get_content()
+
+
+def test_a_mention_mails_the_comment_that_mentions_them_cut_at_a_thousand_characters(
+    notifying: Notifying,
+) -> None:
+    project = notifying.project()
+    body = {"data": {"type": "project", "attributes": {"settings": {"notification": MENTIONS}}}}
+    done = notifying.http.patch(f"{PROJECTS}/{project['id']}", json=body)
+    assert done.status_code == 200, done.text
+    named, long_named = create_user(notifying.server, "named"), create_user(notifying.server, "longnamed")
+    case = notifying.case(project, "Certificate expiry")
+    key = case["attributes"]["key"]
+    notifying.act(case, "/comment", comment=f"<@user-{named['user_id']}> can you renew *api.example.com*?")
+    tail = "the end is not sent"
+    long = f"<@user-{long_named['user_id']}> " + "word " * 400 + tail
+    notifying.act(case, "/comment", comment=long)
+    notifying.settled(key, 2)
+    mails = notifying.mails_about(key)
+    [short_mail] = mails_to(mails, named["email"])
+    assert short_mail.message["X-Casedesk-Reason"] == "mentioned"
+    text = plain(short_mail)
+    assert "mentioned you in" in text
+    assert f"<@user-{named['user_id']}> can you renew *api.example.com*?" in text
+    html = short_mail.message.get_body(("html",))
+    assert html is not None
+    assert "<em>api.example.com</em>" in html.get_content()  # the comment's Markdown, rendered
+    [long_mail] = mails_to(mails, long_named["email"])
+    text = plain(long_mail)
+    assert "word word" in text
+    assert tail not in text
+    shown = text[text.index(f"<@user-{long_named['user_id']}>") :].split("\n\n")[0]
+    assert shown.endswith("word…")
+    assert len(shown) <= 1000
+
+
+def plain(mail: Received) -> str:
+    text = mail.message.get_body(("plain",))
+    assert text is not None
+    return str(text.get_content()).replace("\r\n", "\n")
 
 
 def test_a_restricted_project_mails_an_outside_rule_address_but_no_removed_member(

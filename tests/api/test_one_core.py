@@ -130,7 +130,7 @@ def test_a_comment_that_mentions_someone_records_the_mention_in_either_dialect(
     tines_id = case_uuid(container, via_tines["case_id"])
     commented = ("case.commented", None, text)
     assert changes(container, via_dd.id)[-1] == changes(container, tines_id)[-1] == commented
-    expected = [{"user_ids": [ann["id"], bob["id"]], "in": "comment"}]
+    expected = [{"user_ids": [ann["id"], bob["id"]], "in": "comment", "excerpt": text}]
     assert mentions(container, via_dd.id) == mentions(container, tines_id) == expected
 
 
@@ -150,10 +150,14 @@ def test_mentions_through_the_official_datadog_client(
     # A mention of someone unknown is just text.
     cases_api.comment_case(case.id, dd.comment_request(f"<@user-{uuid.uuid4()}>"))
     assert mentions(container, case.id) == [
-        {"user_ids": [ann["id"]], "in": "description"},
+        {"user_ids": [ann["id"]], "in": "description", "excerpt": f"for <@user-{ann['id']}>"},
         # The edit names only whom it newly mentions.
-        {"user_ids": [bob["id"]], "in": "description"},
-        {"user_ids": [ann["id"]], "in": "comment"},
+        {
+            "user_ids": [bob["id"]],
+            "in": "description",
+            "excerpt": f"for <@user-{ann['id']}> and <@user-{bob['id']}>",
+        },
+        {"user_ids": [ann["id"]], "in": "comment", "excerpt": f"now <@user-{ann['id']}>"},
     ]
 
 

@@ -280,8 +280,8 @@ def test_mentions_are_resolved_for_notifying_later(
             .all()
         )
     assert payloads == [
-        {"user_ids": [str(jane_id)], "in": "description"},
-        {"user_ids": [str(jane_id)], "in": "comment"},
+        {"user_ids": [str(jane_id)], "in": "description", "excerpt": case["description"]},
+        {"user_ids": [str(jane_id)], "in": "comment", "excerpt": f"ping <@user-{jane_user['id']}>"},
     ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from casedesk.domain import events as ev
 from casedesk.domain.cases.case import Case
 from casedesk.domain.cases.case_types import CaseType, builtin_case_types
+from casedesk.domain.cases.mentions import excerpt
 from casedesk.domain.cases.values import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -317,6 +318,26 @@ def test_mentions_are_detected_wherever_text_is_written() -> None:
     ]
     mention = next(e for e in case.events if e.kind == CaseEvent.USERS_MENTIONED)
     assert not mention.appends_timeline
+    # Each carries the text that mentions them, as it reads after the change.
+    excerpts = [e.data["excerpt"] for e in case.events if e.kind == CaseEvent.USERS_MENTIONED]
+    assert excerpts[2:] == [f"ping <@user-{bob}> <@user-{bob}>", "ping <@user-12>"]
+
+
+def test_a_mention_carries_at_most_a_thousand_characters_of_its_text() -> None:
+    ann = uuid.uuid4()
+    case = open_case()
+    words = "lorem " * 300
+    case.comment(f"<@user-{ann}> {words}", EDITOR, later(1), lambda refs: [ann])
+    [excerpt] = [e.data["excerpt"] for e in case.events if e.kind == CaseEvent.USERS_MENTIONED]
+    assert len(excerpt) <= 1000
+    assert excerpt.startswith(f"<@user-{ann}> lorem")
+    assert excerpt.endswith("lorem…")  # cut between words
+
+
+def test_an_excerpt_of_text_without_spaces_is_cut_at_the_limit() -> None:
+    assert excerpt("x" * 1000) == "x" * 1000
+    assert excerpt("x" * 1001) == "x" * 999 + "…"
+    assert excerpt("ab cd", limit=4) == "ab…"
 
 
 def test_archive_and_unarchive() -> None:

@@ -20,7 +20,7 @@ from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.closure import ClosureCondition, ViewSource, check_close, clean_conditions
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig, CustomValueInput
 from casedesk.domain.cases.links import CaseLink
-from casedesk.domain.cases.mentions import MentionLookup, mentioned, newly_mentioned
+from casedesk.domain.cases.mentions import MentionLookup, excerpt, mentioned, newly_mentioned
 from casedesk.domain.cases.values import (
     TAGS_KEY,
     Insight,
@@ -123,7 +123,7 @@ class Case:
         case._record(CaseEvent.CREATED, actor, now, {**data, "assignee_id": str(first) if first else None})
         case.set_assignees(list(assignee_ids), actor, now)
         case.set_tags(tags, actor, now)
-        case._mentioned(mentions(mentioned(case.description)), "description", actor, now)
+        case._mentioned(mentions(mentioned(case.description)), "description", case.description, actor, now)
         return case
 
     # -- status, priority, text ----------------------------------------------------------
@@ -163,20 +163,22 @@ class Case:
         if description != self.description:
             old, self.description = self.description, description
             self._changed(CaseEvent.DESCRIPTION_CHANGED, actor, now, old, description)
-            self._mentioned(mentions(newly_mentioned(old, description)), "description", actor, now)
+            self._mentioned(
+                mentions(newly_mentioned(old, description)), "description", description, actor, now
+            )
 
     def comment(self, message: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup) -> Event:
         """Adds a comment; the returned event's id is the comment's timeline cell id."""
         message = clean_comment(message)
         event = self._record(CaseEvent.COMMENTED, actor, now, {"message": message})
-        self._mentioned(mentions(mentioned(message)), "comment", actor, now)
+        self._mentioned(mentions(mentioned(message)), "comment", message, actor, now)
         return event
 
     def comment_updated(
         self, cell_id: uuid.UUID, old: str, new: str, actor: uuid.UUID, now: datetime, mentions: MentionLookup
     ) -> None:
         self._record(CaseEvent.COMMENT_UPDATED, actor, now, {"cell_id": str(cell_id), "old": old, "new": new})
-        self._mentioned(mentions(newly_mentioned(old, new)), "comment", actor, now)
+        self._mentioned(mentions(newly_mentioned(old, new)), "comment", new, actor, now)
 
     def comment_deleted(self, cell_id: uuid.UUID, message: str, actor: uuid.UUID, now: datetime) -> None:
         self._record(CaseEvent.COMMENT_DELETED, actor, now, {"cell_id": str(cell_id), "message": message})
@@ -375,9 +377,12 @@ class Case:
             "resolved_at": self.closed_at.isoformat() if self.closed_at else None,
         }
 
-    def _mentioned(self, user_ids: list[uuid.UUID], where: str, actor: uuid.UUID, now: datetime) -> None:
+    def _mentioned(
+        self, user_ids: list[uuid.UUID], where: str, text: str, actor: uuid.UUID, now: datetime
+    ) -> None:
+        """`text`: the description or comment that mentions them, as written."""
         if user_ids:
-            data = {"user_ids": [str(u) for u in user_ids], "in": where}
+            data = {"user_ids": [str(u) for u in user_ids], "in": where, "excerpt": excerpt(text)}
             self._record(CaseEvent.USERS_MENTIONED, actor, now, data)
 
     def _changed(self, kind: CaseEvent, actor: uuid.UUID, now: datetime, old: Any, new: Any) -> None:

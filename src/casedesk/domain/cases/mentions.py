@@ -1,7 +1,8 @@
 """Mentions in a case's description and comments: `<@user-2435>` (a user's number, as Tines
 writes them) or `<@user-<uuid>>`. The syntax is the core's, whichever dialect wrote the text;
 the aggregate detects them whenever a description or comment is written and records whom they
-name (`CaseEvent.USERS_MENTIONED`), for the worker to notify."""
+name (`CaseEvent.USERS_MENTIONED`) with an excerpt of the text that names them, for the worker
+to notify."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ MENTION = re.compile(
     r"<@user-([0-9]{1,18}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>"
 )
 MENTIONS_MAX = 50
+# How much of the text that mentions someone the event carries, for the notice they get.
+EXCERPT_MAX = 1000
 
 # The active users among the refs, in order, each once; refs naming no active user are
 # left out (a mention of someone unknown is just text). The services provide it.
@@ -30,6 +33,16 @@ def mentioned(text: str) -> list[UserRef]:
         if found not in refs:
             refs.append(found)
     return refs[:MENTIONS_MAX]
+
+
+def excerpt(text: str, limit: int = EXCERPT_MAX) -> str:
+    """`text` when it fits in `limit` characters; else its start, cut at the last space of
+    the final tenth when there is one (not in the middle of a word), and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    start = text[: limit - 1]
+    space = start.rfind(" ", limit - 1 - limit // 10)
+    return (start[:space] if space > 0 else start).rstrip() + "…"
 
 
 def newly_mentioned(old: str, new: str) -> list[UserRef]:

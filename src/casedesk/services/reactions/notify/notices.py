@@ -137,9 +137,12 @@ def case_headline(message: OutboxMessage, scene: CaseScene, actor: str) -> str:
 
 def case_body(message: OutboxMessage) -> str | None:
     """The long text a case notice carries instead of the description: a comment's own
-    words, which are what its readers are told of."""
+    words, which are what its readers are told of; for a mention, the start of the comment
+    or description that mentions them (`domain/cases/mentions.py`, EXCERPT_MAX)."""
     if message.kind == CaseEvent.COMMENTED:
         return str(message.payload.get("message") or "") or None
+    if message.kind == CaseEvent.USERS_MENTIONED:
+        return str(message.payload.get("excerpt") or "") or None
     return None
 
 
