@@ -130,6 +130,66 @@ def test_a_change_inside_a_maintenance_window_is_logged_as_suppressed_and_not_se
     assert listed["destination"] == hook
 
 
+def test_handles_that_reach_nothing_are_logged_as_suppressed_beside_what_was_sent(
+    notifying: Notifying,
+) -> None:
+    oncall, workflow = f"@oncall-{unique('sre')}", f"@workflow-{unique('escalate')}"
+    with hooked(notifying) as (hook, receiver):
+        attributes = {
+            "conditions": [{"field": "severity", "values": ["SEV-2"]}],
+            "enabled": True,
+            "handles": [f"@webhook-{hook}", oncall, "@incident-slack-channel"],
+            "trigger": "incident_created_trigger",
+            "visibility": "organization",
+        }
+        made = notifying.http.post(
+            INCIDENT_RULES, json={"data": {"type": "incident_notification_rules", "attributes": attributes}}
+        )
+        assert made.status_code == 201, made.text
+        incident = notifying.http.post(
+            "/api/v2/incidents",
+            json=idd.create_body(
+                unique("Queue backed up"),
+                fields={"severity": {"type": "dropdown", "value": "SEV-2"}},
+                notification_handles=[{"handle": workflow, "display_name": "Escalate"}],
+            ),
+        )
+        assert incident.status_code == 201, incident.text
+        public_id = incident.json()["data"]["attributes"]["public_id"]
+        receiver.wait_for(lambda r: len(r.accepted) == 1)
+        logged = eventually(
+            lambda: incident_log(notifying, public_id),
+            lambda ds: len(ds) == 4 and all(d["status"] in ("delivered", "suppressed") for d in ds),
+        )
+    by_destination = {(d["destination"]["kind"], d["destination"]["name"]): d for d in logged}
+    assert by_destination[("webhook", hook)]["status"] == "delivered"
+    for handle in (oncall, "@incident-slack-channel", workflow):
+        shown = by_destination[("unreachable", handle)]
+        assert (shown["status"], shown["suppressed_by"]) == ("suppressed", f"unsupported_handle:{handle}")
+        assert shown["attempt_count"] == 0
+    # The filters find them: by state, and by the destination as the log names it.
+    suppressed = notifying.http.get(
+        "/api/v2/deliveries", params={"filter[incident]": public_id, "filter[status]": "suppressed"}
+    )
+    assert suppressed.status_code == 200, suppressed.text
+    assert len(suppressed.json()["data"]) == 3
+    named = notifying.http.get("/api/v2/deliveries", params={"filter[destination]": f"unreachable:{oncall}"})
+    assert named.status_code == 200, named.text
+    [found] = named.json()["data"]
+    assert found["attributes"]["suppressed_by"] == f"unsupported_handle:{oncall}"
+    listed = [d for d in notifying.deliveries("--status", "suppressed") if d["destination"] == workflow]
+    assert [(d["channel"], d["suppressed_by"]) for d in listed] == [
+        ("unreachable", f"unsupported_handle:{workflow}")
+    ]
+
+
+def incident_log(notifying: Notifying, public_id: int) -> list[dict[str, Any]]:
+    """The attributes of an incident's deliveries, as ListDeliveries answers them."""
+    listed = notifying.http.get("/api/v2/deliveries", params={"filter[incident]": public_id})
+    assert listed.status_code == 200, listed.text
+    return [d["attributes"] for d in listed.json()["data"]]
+
+
 def test_a_rule_naming_an_unconfigured_destination_is_a_400_at_the_recipient(notifying: Notifying) -> None:
     project = notifying.project()
     with hooked(notifying) as (hook, _):

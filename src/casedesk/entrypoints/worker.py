@@ -154,7 +154,8 @@ def attempt_json(item: AttemptView) -> dict[str, Any]:
 
 
 def line(item: DeliveryView) -> str:
-    outcome = item.last_error or (str(item.last_status) if item.last_status else "-")
+    # A suppressed delivery was never tried: what suppressed it is its outcome.
+    outcome = item.last_error or (str(item.last_status) if item.last_status else item.suppressed_by or "-")
     return (
         f"{item.id}  {item.state.value:<10} {item.destination_key}  {item.event_kind}  "
         f"{item.subject_ref or item.subject_id}  attempts={item.attempts}  {outcome}"

@@ -66,6 +66,13 @@ def test_incident_rules_fire_on_creation_when_their_conditions_hold(
         (ChannelKind.TEAMS, "war-room"),
         (ChannelKind.PAGERDUTY, "db"),
         (ChannelKind.EMAIL, "ada@example.com"),
+        # Handles that reach nothing are recorded, suppressed, saying which handle it was.
+        (ChannelKind.UNREACHABLE, "@oncall-sre"),
+        (ChannelKind.UNREACHABLE, "@incident-slack-channel"),
+    ]
+    assert [p.suppressed_by for p in plans] == [None] * 6 + [
+        "unsupported_handle:@oncall-sre",
+        "unsupported_handle:@incident-slack-channel",
     ]
     notice = plans[0].notice
     assert (notice.reason, notice.rule_id, notice.page) == (
@@ -124,6 +131,8 @@ def test_an_incidents_own_handles_are_told_at_creation(
         NotificationHandle("@webhook-siem"),
         NotificationHandle("@slack-ops"),
         NotificationHandle("@oncall-sre"),
+        NotificationHandle("@workflow-escalate"),
+        NotificationHandle("@nobody-knows"),  # no handle form at all
     )
     incident_id = bus.handle(
         ic.CreateIncident(title="Down", customer_impacted=False, notification_handles=handles), admin
@@ -132,7 +141,17 @@ def test_an_incidents_own_handles_are_told_at_creation(
     # The webhook is named by a rule and by the incident: one delivery, for the rule.
     assert targets(plans) == [
         (ChannelKind.WEBHOOK, "siem", NoticeReason.INCIDENT_RULE),
+        (ChannelKind.UNREACHABLE, "@nobody-knows", NoticeReason.INCIDENT_HANDLE),
         (ChannelKind.SLACK, "ops", NoticeReason.INCIDENT_HANDLE),
+        (ChannelKind.UNREACHABLE, "@oncall-sre", NoticeReason.INCIDENT_HANDLE),
+        (ChannelKind.UNREACHABLE, "@workflow-escalate", NoticeReason.INCIDENT_HANDLE),
+    ]
+    assert [p.suppressed_by for p in plans] == [
+        None,
+        "unsupported_handle:@nobody-knows",
+        None,
+        "unsupported_handle:@oncall-sre",
+        "unsupported_handle:@workflow-escalate",
     ]
     seq = last_seq(db)
     bus.handle(ic.UpdateIncident(IncidentRef(id=incident_id), title="Still down"), admin)
@@ -155,11 +174,13 @@ def test_a_rule_naming_an_incident_type_fires_for_that_type_only(
 def test_a_window_matching_everything_suppresses_incident_deliveries(
     db: Container, bus: MessageBus, admin: Principal
 ) -> None:
-    incident_rule(bus, admin, conditions=[])
+    incident_rule(bus, admin, conditions=[], handles=["@slack-ops", "@oncall-sre"])
     window_id = bus.handle(
         mc.CreateMaintenanceWindow("All quiet", "*", NOW - timedelta(minutes=5), NOW + timedelta(hours=1)),
         admin,
     )
     incident_id = bus.handle(ic.CreateIncident(title="Down", customer_impacted=False), admin)
-    [plan] = planned(db, incident_id)["incident.created"]
+    plan, unreachable = planned(db, incident_id)["incident.created"]
     assert plan.suppressed_by == str(window_id)
+    # A handle that reaches nothing would not be sent after the window either: it says so.
+    assert unreachable.suppressed_by == "unsupported_handle:@oncall-sre"

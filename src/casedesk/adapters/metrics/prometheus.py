@@ -51,7 +51,7 @@ class PrometheusDeliveryMetrics:
             buckets=DELIVERY_BUCKETS,
             registry=registry,
         )
-        for kind in ChannelKind:  # every series exists from the start, at 0
+        for kind in ChannelKind.sent():  # every series exists from the start, at 0
             self.duration.labels(kind.value)
             for result in Result:
                 self.attempts.labels(kind.value, result.value)
@@ -79,7 +79,7 @@ class BacklogCollector(Collector):
         pending, oldest, waiting, dead, oldest_waiting = families = self.families()
         pending.add_metric([], backlog.pending)
         oldest.add_metric([], age(now, backlog.oldest))
-        for kind in ChannelKind:  # every channel has its series, at 0 when nothing waits
+        for kind in ChannelKind.sent():  # every channel has its series, at 0 when nothing waits
             waiting.add_metric([kind.value], backlog.waiting.get(kind.value, 0))
             dead.add_metric([kind.value], backlog.dead.get(kind.value, 0))
         oldest_waiting.add_metric([], age(now, backlog.oldest_waiting))

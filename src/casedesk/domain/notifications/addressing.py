@@ -5,7 +5,8 @@ A Slack name is `<account>/<channel>` (the channel without `#`); one that names 
 (`@slack-alerts`, a recipient without `workspace`) is the channel alone, which the
 destinations resolve in the only Slack account configured. Handles that reach nothing a
 channel delivers to (on-call teams, workflows, the incident's own Slack channel) have no
-destination: `handle_destination` says why instead.
+destination: `handle_destination` says why instead, and `unreachable` is how the delivery
+log records them (suppressed, never sent), so that what a rule asked for stays visible.
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ UNREACHABLE = {
     HandleKind.WORKFLOW: "workflows are not hosted",
     HandleKind.INCIDENT_SLACK_CHANNEL: "incidents have no Slack channel of their own",
 }
+
+
+UNSUPPORTED = "unsupported_handle"
+NAME_MAX = 300  # within the ledger's 320 characters for a destination name
+REASON_MAX = 200  # the ledger's `suppressed_by`
+
+
+def unreachable(handle_text: str) -> tuple[ChannelKind, str, str]:
+    """(kind, name, suppressed_by) of the delivery that records a handle reaching nothing:
+    `unreachable:@oncall-sre`, suppressed by `unsupported_handle:@oncall-sre`."""
+    name = handle_text.strip()[:NAME_MAX]
+    return ChannelKind.UNREACHABLE, name, f"{UNSUPPORTED}:{name}"[:REASON_MAX]
 
 
 def handle_destination(handle: Handle) -> tuple[ChannelKind, str] | str:

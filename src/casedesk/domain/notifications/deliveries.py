@@ -25,7 +25,9 @@ class DeliveryState(enum.StrEnum):
     FAILED = "failed"  # tried, failed transiently: waiting for its next attempt
     DELIVERED = "delivered"  # the receiver took it (Result.DELIVERED or ACCEPTED)
     DEAD = "dead"  # given up: a permanent failure, or the schedule ran out
-    SUPPRESSED = "suppressed"  # planned during a maintenance window: recorded, never sent
+    # Recorded, never sent: planned during a maintenance window, or for a handle that
+    # reaches nothing (`suppressed_by` says which).
+    SUPPRESSED = "suppressed"
 
 
 # States that still wait for an attempt: they hold their ordering key.

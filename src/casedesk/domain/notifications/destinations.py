@@ -20,6 +20,15 @@ class ChannelKind(enum.StrEnum):
     TEAMS = "teams"
     PAGERDUTY = "pagerduty"
     WEBHOOK = "webhook"
+    # No channel: an incident handle casedesk reaches nothing with (`@oncall-…`,
+    # `@workflow-…`, `@incident-slack-channel`), named by the handle as written. Its
+    # deliveries are recorded as suppressed and never sent (addressing.py).
+    UNREACHABLE = "unreachable"
+
+    @classmethod
+    def sent(cls) -> tuple[ChannelKind, ...]:
+        """The kinds a sender sends to: every kind but UNREACHABLE."""
+        return tuple(kind for kind in cls if kind is not cls.UNREACHABLE)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.events import CaseEvent, IncidentEvent
 from casedesk.domain.handles import Handle
 from casedesk.domain.incidents.settings import Setting
-from casedesk.domain.notifications.addressing import handle_destination, recipient_destination
+from casedesk.domain.notifications.addressing import handle_destination, recipient_destination, unreachable
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice, NoticeReason, PageAction
 from casedesk.services.ports.notify_reads import CaseScene, IncidentScene, NotifyReads
@@ -53,11 +53,16 @@ class _Plan:
 
     found: dict[str, Planned]
 
-    def add(self, kind: ChannelKind, name: str, notice: Notice) -> None:
+    def add(self, kind: ChannelKind, name: str, notice: Notice, suppressed_by: str | None = None) -> None:
         key = Destination(kind, name).key
         kept = self.found.get(key)
         if kept is None or RANK[notice.reason] < RANK[kept.notice.reason]:
-            self.found[key] = Planned(kind, name, notice)
+            self.found[key] = Planned(kind, name, notice, suppressed_by)
+
+
+def _unreachable(handle_text: str, notice: Notice) -> tuple[ChannelKind, str, Notice, str]:
+    kind, name, reason = unreachable(handle_text)
+    return kind, name, notice, reason
 
 
 class NotificationPlanner:
@@ -153,12 +158,14 @@ class NotificationPlanner:
             self._handles(plan, rule.handles, notice)
         if message.kind == IncidentEvent.CREATED:
             handles = []
+            notice = replace(base, reason=NoticeReason.INCIDENT_HANDLE)
             for given in scene.incident.notification_handles:
                 try:
                     handles.append(Handle(given.handle))
                 except ValidationFailed:
-                    log.info("incident handle %r is no handle form casedesk reaches; skipped", given.handle)
-            self._handles(plan, tuple(handles), replace(base, reason=NoticeReason.INCIDENT_HANDLE))
+                    log.info("incident handle %r is no handle form casedesk reaches; recorded", given.handle)
+                    plan.add(*_unreachable(given.handle, notice))
+            self._handles(plan, tuple(handles), notice)
         return self._suppressed(message, list(plan.found.values()), None)
 
     def _incident_notice(self, message: OutboxMessage, scene: IncidentScene) -> Notice:
@@ -192,10 +199,12 @@ class NotificationPlanner:
 
     @staticmethod
     def _handles(plan: _Plan, handles: tuple[Handle, ...], notice: Notice) -> None:
+        """A handle that reaches nothing is recorded as a suppressed delivery saying so."""
         for handle in handles:
             reached = handle_destination(handle)
             if isinstance(reached, str):
-                log.info("handle %s skipped: %s", handle.text, reached)
+                log.info("handle %s reaches nothing (%s); recorded as suppressed", handle.text, reached)
+                plan.add(*_unreachable(handle.text, notice))
                 continue
             plan.add(*reached, notice)
 
@@ -218,5 +227,6 @@ class NotificationPlanner:
             hits = self.reads.case_matches(case_id, [f for _, f in usable])
         for (window, _), hit in zip(usable, hits, strict=True):
             if hit:
-                return [replace(p, suppressed_by=str(window.id)) for p in planned]
+                # A delivery already suppressed (a handle that reaches nothing) keeps its reason.
+                return [p if p.suppressed_by else replace(p, suppressed_by=str(window.id)) for p in planned]
         return planned

@@ -13,8 +13,9 @@ from casedesk.services.ports.outbox import OutboxMessage
 @dataclass(frozen=True)
 class Planned:
     """One delivery to make: `notice` to the destination of `kind` named `name` (as
-    `Destinations.find` takes it). `suppressed_by` names the maintenance window that was
-    active when the change was made: the delivery is then recorded as suppressed, not sent."""
+    `Destinations.find` takes it). `suppressed_by`, when set, makes the delivery recorded as
+    suppressed, never sent: the id of the maintenance window that was active when the change
+    was made, or `unsupported_handle:<handle>` for a handle that reaches nothing."""
 
     kind: ChannelKind
     name: str
