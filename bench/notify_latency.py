@@ -25,6 +25,7 @@ from bench.notify_support import (
     percentile,
     receiving,
 )
+from casedesk.entrypoints.worker_run import WorkerRun
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -34,7 +35,8 @@ def measure(url: str, changes: int, interval: float) -> list[float]:
         db = container(db_url)
         try:
             admin, project = admin_and_project(db)
-            stop = db.worker(planner=HookPlanner(), destinations=one_hook(receiver.url)).start_thread()
+            run = WorkerRun(db.worker(planner=HookPlanner(), destinations=one_hook(receiver.url)))
+            stop = run.start_thread()
             try:
                 started: dict[int, float] = {}
                 for n in range(changes):

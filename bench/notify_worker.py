@@ -10,12 +10,14 @@ import sys
 
 from bench.notify_support import HookPlanner, one_hook
 from casedesk.bootstrap import bootstrap
+from casedesk.entrypoints.worker_run import WorkerRun
 
 
 def main() -> None:
     hook_url, concurrency = sys.argv[1], int(sys.argv[2])
     container = bootstrap()
-    run = container.worker(planner=HookPlanner(), destinations=one_hook(hook_url), concurrency=concurrency)
+    parts = container.worker(planner=HookPlanner(), destinations=one_hook(hook_url), concurrency=concurrency)
+    run = WorkerRun(parts)
 
     async def work() -> None:
         stop = asyncio.Event()

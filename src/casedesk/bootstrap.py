@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -18,7 +16,6 @@ from casedesk.adapters.channels.pagerduty import PagerDutySender
 from casedesk.adapters.channels.slack import SlackSender
 from casedesk.adapters.channels.teams import TeamsSender
 from casedesk.adapters.channels.webhook import WebhookSender
-from casedesk.adapters.db import wakeups
 from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
@@ -166,7 +163,7 @@ class Container:
         client: httpx.AsyncClient | None = None,
         concurrency: int | None = None,
         name: str | None = None,
-    ) -> WorkerRun:
+    ) -> WorkerParts:
         """A delivery worker on this container's database: by default with the planner, the
         configured destinations and every channel's sender. `senders` builds the senders
         from the worker's HTTP `client` (by default the one the outbound address policy
@@ -190,7 +187,7 @@ class Container:
             metrics=metrics,
             name=name,
         )
-        return WorkerRun(worker, client, self.engine)
+        return WorkerParts(worker, client, self.engine)
 
     def senders(self, client: httpx.AsyncClient) -> dict[ChannelKind, Sender]:
         """Every channel's sender, sending through `client`."""
@@ -221,50 +218,15 @@ class Container:
         self.engine.dispose()
 
 
-@dataclass
-class WorkerRun:
-    """A worker with what it runs on: its HTTP client, and its wake-ups (this process's
-    commits, and PostgreSQL's NOTIFY from every process)."""
+@dataclass(frozen=True)
+class WorkerParts:
+    """A delivery worker and what it runs on: the HTTP client its senders share (whoever
+    runs the worker closes it) and the engine whose commits wake it. How it runs (its
+    thread, its wake-ups) is the entry points' (`entrypoints/worker_run.py`)."""
 
     worker: DeliveryWorker
     client: httpx.AsyncClient
     engine: Engine
-
-    async def run(self, stop: asyncio.Event) -> None:
-        unsubscribe = wakeups.subscribe(self.worker.wake)
-        listener = None
-        if self.engine.dialect.name == "postgresql":
-            listener = wakeups.PgListener(self.engine, self.worker.wake).start()
-        try:
-            await self.worker.run(stop)
-        finally:
-            unsubscribe()
-            if listener is not None:
-                await asyncio.to_thread(listener.stop)
-            await self.client.aclose()
-
-    def start_thread(self) -> Callable[[], None]:
-        """Runs the worker in a thread of its own (beside an HTTP server); returns the
-        function that stops it and waits for the sends in flight."""
-        ready = threading.Event()
-        loop_box: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop_box.append((asyncio.get_running_loop(), stop))
-            ready.set()
-            await self.run(stop)
-
-        thread = threading.Thread(target=asyncio.run, args=(main(),), name="casedesk-worker", daemon=True)
-        thread.start()
-        ready.wait()
-
-        def stop() -> None:
-            loop, event = loop_box[0]
-            loop.call_soon_threadsafe(event.set)
-            thread.join()
-
-        return stop
 
 
 @dataclass(frozen=True)
@@ -299,18 +261,18 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     if migrate:
         upgrade_to_head(engine)
     connections = PooledConnections(engine)
-    box = secret_box(settings)
-    policy = AddressPolicy.from_text(settings.outbound_allow)
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
-        bus=MessageBus(lambda: SqlUnitOfWork(connections, secrets=box, outbound=policy)),
+        # The bus's units of work are the container's own (`uow_on`), made when a command runs.
+        bus=MessageBus(lambda: container.uow()),
         read=SqlReadModel(connections),
         connections=connections,
         request_slots=pool_capacity(settings.db_pool_size),
-        box=box,
-        policy=policy,
+        box=secret_box(settings),
+        policy=AddressPolicy.from_text(settings.outbound_allow),
     )
+    return container
 
 
 def secret_box(settings: Settings) -> SecretBox:

@@ -23,6 +23,7 @@ from casedesk.domain.users import IssuedKeys, Principal, Role, clean_email
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints import channels_cli
 from casedesk.entrypoints import worker as worker_cli
+from casedesk.entrypoints.worker_run import WorkerRun
 
 app = typer.Typer(help="casedesk: self-hosted case and incident management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -132,7 +133,7 @@ def serve(
     if telemetry is not None and wanted_port is not None and not no_worker:
         server = worker_cli.open_metrics(container, telemetry, metrics_host, wanted_port)
     metrics = telemetry.deliveries if telemetry is not None else None
-    stop_worker = None if no_worker else container.worker(metrics=metrics).start_thread()
+    stop_worker = None if no_worker else WorkerRun(container.worker(metrics=metrics)).start_thread()
     try:
         serve_http(host, port, workers, application)
     finally:

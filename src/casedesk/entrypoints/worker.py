@@ -15,6 +15,7 @@ from casedesk.bootstrap import Container, bootstrap
 from casedesk.domain.errors import DomainError, NotFound
 from casedesk.domain.notifications.deliveries import DeliveryState
 from casedesk.entrypoints.metrics_server import Exposition, MetricsServer, start_metrics_server
+from casedesk.entrypoints.worker_run import WorkerRun
 from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryView
 from casedesk.services.ports.metrics import DeliveryMetrics
 from casedesk.services.search.times import parse_time
@@ -84,7 +85,7 @@ def worker(
     if port is not None:
         telemetry = container.worker_telemetry()
         metrics, server = telemetry.deliveries, open_metrics(container, telemetry, metrics_host, port)
-    run = container.worker(concurrency=concurrency, metrics=metrics)
+    run = WorkerRun(container.worker(concurrency=concurrency, metrics=metrics))
 
     async def main() -> None:
         stop = asyncio.Event()

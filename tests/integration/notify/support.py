@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from casedesk.bootstrap import Container, WorkerRun, bootstrap
+from casedesk.bootstrap import Container, WorkerParts, bootstrap
 from casedesk.config import Settings
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice, NoticeReason
+from casedesk.entrypoints.worker_run import WorkerRun
 from casedesk.services.ports.deliveries import DeliveryView
 from casedesk.services.ports.outbox import OutboxMessage
 from casedesk.services.reactions.notify.planned import Planned
@@ -98,7 +99,9 @@ def fresh_container(template: DatabaseTemplate, **settings: Any) -> Iterator[Con
 
 
 @contextmanager
-def running(run: WorkerRun) -> Iterator[WorkerRun]:
+def running(parts: WorkerParts) -> Iterator[WorkerRun]:
+    """The worker in a thread of its own, as `casedesk serve` runs it, until the block ends."""
+    run = WorkerRun(parts)
     stop = run.start_thread()
     try:
         yield run
@@ -106,7 +109,7 @@ def running(run: WorkerRun) -> Iterator[WorkerRun]:
         stop()
 
 
-def drain(run: WorkerRun) -> None:
+def drain(run: WorkerParts) -> None:
     """One worker works until nothing is due and nothing is in flight."""
 
     async def main() -> None:

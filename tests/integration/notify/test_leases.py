@@ -79,9 +79,9 @@ def test_a_lease_that_runs_out_is_claimed_again_and_the_old_holder_cannot_settle
 
 
 async def _fan_out_only(run: object) -> None:
-    from casedesk.bootstrap import WorkerRun
+    from casedesk.bootstrap import WorkerParts
 
-    assert isinstance(run, WorkerRun)
+    assert isinstance(run, WorkerParts)
     worker = run.worker
     try:
         await asyncio.to_thread(worker.queue.fan_out, worker.plan, worker.name, datetime.now(UTC), 100)

@@ -9,6 +9,7 @@ import signal
 import sys
 
 from casedesk.bootstrap import bootstrap
+from casedesk.entrypoints.worker_run import WorkerRun
 from tests.integration.notify.support import HookPlanner, StaticDestinations, webhook
 
 
@@ -17,7 +18,7 @@ def main() -> None:
     destinations = StaticDestinations()
     destinations.add(webhook("ops", url, secret))
     container = bootstrap()
-    run = container.worker(planner=HookPlanner(["ops"]), destinations=destinations)
+    run = WorkerRun(container.worker(planner=HookPlanner(["ops"]), destinations=destinations))
 
     async def work() -> None:
         stop = asyncio.Event()
