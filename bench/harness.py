@@ -99,15 +99,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(name: str, argv: list[str], database_url: str, log_dir: Path) -> Iterator[Server]:
+def running_server(
+    name: str, argv: list[str], database_url: str, log_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Runs `argv --host 127.0.0.1 --port P` until the block ends; output goes to a log file
-    (a pipe nobody reads would fill up and stall the server mid-run)."""
+    (a pipe nobody reads would fill up and stall the server mid-run). `env` adds settings
+    (CASEDESK_…) to the server's environment."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*argv, "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env(database_url),
+            env={**server_env(database_url), **(env or {})},
             cwd=REPO_ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
