@@ -146,6 +146,8 @@ def test_a_standalone_worker_serves_its_delivery_metrics_behind_the_token() -> N
         bearer = {"Authorization": f"Bearer {TOKEN}"}
         elsewhere = metrics_url.removesuffix("/metrics") + "/"
         assert httpx.get(elsewhere, headers=bearer).status_code == 404
+        posted = httpx.post(metrics_url, headers=bearer)
+        assert (posted.status_code, posted.headers["allow"]) == (405, "GET")
         before = scrape(metrics_url, **bearer)
         assert delivered(0)(before)
 

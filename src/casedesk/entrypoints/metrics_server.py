@@ -49,8 +49,8 @@ def metrics_app(telemetry: Exposition, token: str) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != "/metrics":
             return answer(start_response, "404 Not Found", b"only /metrics is served here\n")
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return answer(start_response, "405 Method Not Allowed", b"", [("Allow", "GET, HEAD")])
+        if environ.get("REQUEST_METHOD") != "GET":
+            return answer(start_response, "405 Method Not Allowed", b"", [("Allow", "GET")])
         if not admitted(environ.get("HTTP_AUTHORIZATION", ""), token):
             refused = [("WWW-Authenticate", "Bearer")]
             return answer(start_response, "401 Unauthorized", b"a bearer token is required\n", refused)
