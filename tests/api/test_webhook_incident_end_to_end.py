@@ -177,6 +177,10 @@ def test_handles_that_reach_nothing_are_logged_as_suppressed_beside_what_was_sen
     assert named.status_code == 200, named.text
     [found] = named.json()["data"]
     assert found["attributes"]["suppressed_by"] == f"unsupported_handle:{oncall}"
+    # Nothing can send it, so retrying it is refused rather than left to die.
+    refused = notifying.http.post(f"/api/v2/deliveries/{found['id']}/retry")
+    assert refused.status_code == 409, refused.text
+    assert oncall in refused.json()["errors"][0]
     listed = [d for d in notifying.deliveries("--status", "suppressed") if d["destination"] == workflow]
     assert [(d["channel"], d["suppressed_by"]) for d in listed] == [
         ("unreachable", f"unsupported_handle:{workflow}")

@@ -15,7 +15,7 @@ from casedesk.adapters.db.access import hidden
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.schema import core
 from casedesk.adapters.db.schema import deliveries as t
-from casedesk.domain.errors import NotFound
+from casedesk.domain.errors import Conflict, NotFound
 from casedesk.domain.notifications.deliveries import DeliveryState, Trigger
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.services.ports.access import Visibility
@@ -63,10 +63,17 @@ class SqlDeliveryLedger:
     def retry(self, delivery_ids: Sequence[str], now: datetime) -> list[str]:
         wanted = list(dict.fromkeys(delivery_ids))
         with self.connections.unit(write=True) as conn:
-            known = set(conn.execute(select(d.c.id).where(d.c.id.in_(wanted))).scalars())
+            known = {
+                row.id: row
+                for row in conn.execute(select(d.c.id, d.c.kind, d.c.name).where(d.c.id.in_(wanted)))
+            }
             missing = [i for i in wanted if i not in known]
             if missing:
                 raise NotFound("delivery", missing[0])
+            unreachable = [i for i in wanted if known[i].kind == ChannelKind.UNREACHABLE.value]
+            if unreachable:
+                name = known[unreachable[0]].name
+                raise Conflict(f"{unreachable[0]} is for {name}, which casedesk cannot reach: no retry")
             conn.execute(retried(now).where(d.c.id.in_(wanted)))
             wakeups.announce(conn)
             conn.commit()
