@@ -18,6 +18,8 @@ WRITE = {WRITE_OPTION: True}
 # carry it, connections.py): PostgreSQL's statement_timeout, a progress handler on SQLite. A
 # statement stopped by it raises `TimedOut`, and its transaction is rolled back.
 STATEMENT_TIMEOUT_OPTION = "casedesk_statement_timeout_ms"
+# Where a PostgreSQL connection's record keeps the bound its session carries (absent: none set).
+SESSION_BOUND_KEY = "casedesk_session_statement_timeout_ms"
 # SQLite virtual machine instructions between two looks at the clock: about 0.1 ms of work.
 SQLITE_PROGRESS_STEPS = 10_000
 
@@ -53,10 +55,24 @@ def statement_bound(conn: Any) -> int | None:
 
 
 def _bound_postgresql_transaction(conn: Any) -> None:
-    # SET LOCAL ends with the transaction, so the pooled connection goes back unbounded.
+    """Gives the session the bound the beginning transaction carries (none: the server's
+    default). It is set on the session rather than with SET LOCAL in every transaction, so a
+    request pays a round trip only when its pooled connection last served with another bound
+    (or none: a worker or the CLI, which then reset it). The SET runs before the transaction
+    begins, in autocommit, so that a rollback does not undo it; the value set is remembered
+    in the pool's record of the connection, which forgets it when the connection is replaced."""
     bound = statement_bound(conn)
-    if bound is not None:
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {bound}")
+    record = conn.connection.info
+    if record.get(SESSION_BOUND_KEY) == bound:
+        return
+    driver = conn.connection.driver_connection
+    driver.autocommit = True
+    try:
+        value = "DEFAULT" if bound is None else str(bound)
+        conn.exec_driver_sql(f"SET statement_timeout TO {value}")
+    finally:
+        driver.autocommit = False
+    record[SESSION_BOUND_KEY] = bound
 
 
 def _timed_out(context: ExceptionContext) -> None:
