@@ -4,7 +4,7 @@ Same server (uvicorn with its default settings, as `casedesk serve` runs it), sa
 (psycopg 3 under a SQLAlchemy Core engine with casedesk's pool size), same tables and the same
 statements, run in a thread pool as FastAPI runs casedesk's `def` routes. What it leaves out is
 what the benchmark measures: authentication, request validation, domain objects, the message
-bus, the re-read of the created case, pre-ping on pool checkout, and FastAPI's rendering.
+bus, the re-read of the created case, the check of a pooled connection, and FastAPI's rendering.
 
     CASEDESK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DB \
         .venv/bin/python -m bench.baseline_app --port 8001 [--workers N]
@@ -211,7 +211,7 @@ class Baseline:
 
 
 def build_app(database_url: str, pool_size: int) -> Starlette:
-    # Same pool shape as casedesk's engine (adapters/db/engine.py), without its pre-ping.
+    # Same pool shape as casedesk's engine (adapters/db/engine.py), without its checkout check.
     engine = create_engine(psycopg_url(database_url), pool_size=pool_size, max_overflow=pool_size // 2)
     baseline = Baseline(engine)
 

@@ -1,4 +1,4 @@
-"""What one request costs the database: pool checkouts, pre-pings, transactions and statements.
+"""What one request costs the database: pool checkouts, pings, transactions and statements.
 
     .venv/bin/python -m bench.request_cost [--database-url URL] [--repeat N]
 
@@ -9,7 +9,8 @@ time over a keep-alive connection, it sends `--repeat` case creations (`POST /ap
 and as many searches (`GET /api/v2/cases?filter=…`), and prints per request:
 
 - checkouts: connections taken from SQLAlchemy's pool (pool `checkout` events);
-- pings: pre-ping round trips made on those checkouts (`pool_pre_ping`);
+- pings: round trips checking those connections before use (engine.py pings a connection
+  only after a second in the pool, or when the server wrote to it);
 - xacts: transactions begun (`begin` events, autobegin included), and how they ended;
 - begins: on SQLite, which BEGIN each transaction sent (IMMEDIATE for writes);
 - statements: SQL statements sent, not counting BEGIN;
@@ -80,7 +81,7 @@ class Tally:
 
 
 class EngineCounter:
-    """Counts an engine's pool checkouts, pre-pings, transactions and statements."""
+    """Counts an engine's pool checkouts, pings, transactions and statements."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -93,7 +94,7 @@ class EngineCounter:
         event.listen(engine, "rollback", self._on_rollback)
         event.listen(engine, "before_cursor_execute", self._on_statement)
         event.listen(engine, "after_cursor_execute", self._after_statement)
-        # A pre-ping is no event of its own; wrap the dialect's ping of this engine to see it.
+        # A ping is no event of its own; wrap the dialect's ping of this engine to see it.
         ping: Callable[[Any], bool] = engine.dialect.do_ping
 
         def counted_ping(dbapi_connection: Any) -> bool:

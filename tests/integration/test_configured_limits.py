@@ -15,16 +15,19 @@ from fastapi import FastAPI
 from sqlalchemy import select, text
 from starlette.routing import Mount
 
+from casedesk.adapters.db.connections import PooledConnections, RequestConnection
+from casedesk.adapters.db.engine import build_engine
 from casedesk.adapters.db.schema import core as t
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
 from casedesk.domain import users as uc
+from casedesk.domain.errors import TimedOut
 from casedesk.domain.users import IssuedKeys, Principal
 from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
 from casedesk.entrypoints.http.deps import ReadingServices, WritingServices
 from tests.api import dd
-from tests.support import serving_in_thread, throwaway_database
+from tests.support import backend, serving_in_thread, throwaway_database
 
 BOUND_MS = 200
 # Counts to ten million: seconds on either database, so far past the bound.
@@ -198,6 +201,44 @@ def test_without_a_rate_limit_answers_carry_no_rate_limit_headers(client: httpx.
 def test_the_bound_holds_only_for_requests(db: Container) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text(EXPENSIVE.replace("10000000", "300000"))).scalar_one() == 300000
+
+
+@pytest.mark.skipif(backend() != "postgresql", reason="the session's statement_timeout is PostgreSQL's")
+def test_one_pooled_connection_is_bounded_for_requests_and_unbounded_for_other_uses() -> None:
+    """PostgreSQL keeps the bound on the session, so it outlives rolled-back transactions and
+    the connection's return to the pool: each use must find the bound it carries."""
+    with throwaway_database() as url:
+        engine = build_engine(url, pool_size=1)  # one connection, served to every use in turn
+        pooled = PooledConnections(engine)
+
+        def in_request(sql: str, *, write: bool = False) -> str:
+            request = RequestConnection(engine, write=write, statement_timeout_ms=BOUND_MS)
+            try:
+                with request.unit(write=write) as conn:
+                    return str(conn.execute(text(sql)).scalar_one())
+            finally:
+                request.close()
+
+        def request_bound(*, write: bool) -> str:
+            return in_request("SHOW statement_timeout", write=write)
+
+        def other_bound() -> str:
+            with pooled.unit(write=False) as conn:
+                return str(conn.execute(text("SHOW statement_timeout")).scalar_one())
+
+        try:
+            unbounded = other_bound()
+            assert unbounded == "0"
+            assert request_bound(write=False) == f"{BOUND_MS}ms"
+            assert request_bound(write=False) == f"{BOUND_MS}ms"  # the read's rollback kept it
+            assert other_bound() == unbounded
+            assert request_bound(write=True) == f"{BOUND_MS}ms"
+            with pytest.raises(TimedOut):
+                in_request(EXPENSIVE)
+            assert other_bound() == unbounded
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        finally:
+            engine.dispose()
 
 
 # -- the case, query and body limits as set -----------------------------------------------

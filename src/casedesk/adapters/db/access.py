@@ -4,8 +4,10 @@ and the lookup it is built from. What is visible is decided in `services/access.
 from __future__ import annotations
 
 import uuid
+from functools import cache
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, exists, select, true
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, exists, select, true
 
 from casedesk.adapters.db.schema import core as t
 from casedesk.services.ports.access import Visibility
@@ -31,10 +33,25 @@ def visible_cases(conn: Connection, visibility: Visibility) -> ColumnElement[boo
     return visible(conn, t.cases.c.project_id, visibility)
 
 
+S = TypeVar("S", bound=Select[Any])
+
+
+def restricted(conn: Connection, query: S, column: ColumnElement[uuid.UUID], visibility: Visibility) -> S:
+    """`query` (a statement built once) limited to the projects `visibility` lets the caller
+    see: the statement itself when nothing is hidden, so that it keeps its cache key."""
+    ids = hidden(conn, visibility)
+    return query.where(column.not_in(sorted(ids))) if ids else query
+
+
 def hidden_projects(conn: Connection, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    return frozenset(conn.execute(_hidden_projects(), {"user_id": user_id}).scalars())
+
+
+@cache
+def _hidden_projects() -> Select[Any]:
     p, m = t.projects.c, t.project_members.c
-    member = exists().where(m.project_id == p.id, m.user_id == user_id)
-    return frozenset(conn.execute(select(p.id).where(p.restricted, ~member)).scalars())
+    member = exists().where(m.project_id == p.id, m.user_id == bindparam("user_id"))
+    return select(p.id).where(p.restricted, ~member)
 
 
 class VisibilityLimit:

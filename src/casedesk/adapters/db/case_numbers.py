@@ -18,8 +18,9 @@ serialises writers anyway, bumps a row of `counters` (one writer at a time, and 
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, Update, bindparam, select, text, update
 
 from casedesk.adapters.db.schema import core as t
 
@@ -28,13 +29,27 @@ P = t.projects
 
 def draw(conn: Connection, project_id: uuid.UUID) -> tuple[int, int]:
     """(the next global case number, the next number in the project)."""
-    bump = update(P).where(P.c.id == project_id).values(last_case_number=P.c.last_case_number + 1)
+    project = {"project_id": project_id}
     if conn.dialect.name == "postgresql":
-        row = conn.execute(bump.returning(t.case_number_seq.next_value(), P.c.last_case_number)).one()
+        row = conn.execute(_draw_both(), project).one()
         return int(row[0]), int(row[1])
     number = _bump_counter(conn, 1)
-    in_project = conn.execute(bump.returning(P.c.last_case_number)).scalar_one()
+    in_project = conn.execute(_bump_project(), project).scalar_one()
     return number, int(in_project)
+
+
+# Built once (every creation runs them): a reused statement keeps its SQLAlchemy cache key.
+@cache
+def _bump_project() -> Update:
+    bump = update(P).where(P.c.id == bindparam("project_id"))
+    return bump.values(last_case_number=P.c.last_case_number + 1).returning(P.c.last_case_number)
+
+
+@cache
+def _draw_both() -> Update:
+    bump = update(P).where(P.c.id == bindparam("project_id"))
+    bump = bump.values(last_case_number=P.c.last_case_number + 1)
+    return bump.returning(t.case_number_seq.next_value(), P.c.last_case_number)
 
 
 def reserve(conn: Connection, count: int) -> int:

@@ -3,8 +3,8 @@
 Outside HTTP (CLI, worker, tests) each use takes its own connection from the pool
 (`PooledConnections`). An HTTP request instead takes one connection and keeps it until the
 request ends (`RequestConnection`): authentication, the command's unit of work and the
-read-back all run on it, so a request costs one pool checkout (and one pre-ping) instead of
-one per step.
+read-back all run on it, so a request costs one pool checkout (and its check, engine.py)
+instead of one per step.
 
 Transactions stay short and never span two requests:
 

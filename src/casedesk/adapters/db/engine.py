@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import select
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import InvalidatePoolError
 
 from casedesk.domain.errors import TimedOut
 
@@ -18,6 +21,8 @@ WRITE = {WRITE_OPTION: True}
 # carry it, connections.py): PostgreSQL's statement_timeout, a progress handler on SQLite. A
 # statement stopped by it raises `TimedOut`, and its transaction is rolled back.
 STATEMENT_TIMEOUT_OPTION = "casedesk_statement_timeout_ms"
+# Where a PostgreSQL connection's record keeps the bound its session carries (absent: none set).
+SESSION_BOUND_KEY = "casedesk_session_statement_timeout_ms"
 # SQLite virtual machine instructions between two looks at the clock: about 0.1 ms of work.
 SQLITE_PROGRESS_STEPS = 10_000
 
@@ -35,16 +40,63 @@ def build_engine(url: str, *, pool_size: int = 20) -> Engine:
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url, pool_size)
     else:
-        # The pre-ping (one round trip, about 30 µs on loopback) is paid once per HTTP request,
-        # since a request holds one connection throughout (connections.py). It keeps a server
-        # restart from failing the requests that would pick up a dead pooled connection;
-        # retrying instead would need every first statement to be safe to repeat.
-        engine = create_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow(pool_size), pool_pre_ping=True
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow(pool_size))
+        event.listen(engine, "checkin", _note_return)
+        event.listen(engine, "checkout", _check_before_use(engine))
         event.listen(engine, "begin", _bound_postgresql_transaction)
     event.listen(engine, "handle_error", _timed_out)
     return engine
+
+
+# A pooled connection is pinged before use when it has been back in the pool this long (or
+# when the server wrote to it meanwhile); see `_check_before_use`.
+PING_AFTER_IDLE_S = 1.0
+RETURNED_AT_KEY = "casedesk_returned_at"
+
+
+def _note_return(_dbapi_connection: Any, record: Any) -> None:
+    record.info[RETURNED_AT_KEY] = time.monotonic()
+
+
+def _check_before_use(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """A checkout check that keeps a server restart from failing the requests that would pick
+    up a dead pooled connection (retrying instead would need every first statement to be
+    safe to repeat), like SQLAlchemy's pre-ping, without its round trip on every checkout.
+
+    A server that ends a connection (a restart, `pg_terminate_backend`, an idle timeout)
+    tells the client, which leaves the socket readable: such a connection, and one that sat
+    in the pool longer than `PING_AFTER_IDLE_S` (a server host that went away says nothing),
+    is pinged, and one that fails the ping makes the pool replace every connection older
+    than it, as the pre-ping does. One that came back a moment ago with nothing to read is
+    used as it is: had its server gone since, the requests that used the pool meanwhile
+    would have failed and replaced it. A new connection is not checked (SQLAlchemy's pre-ping
+    skips it too)."""
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(RETURNED_AT_KEY)
+        if returned is None:
+            return  # new: nothing happened to it yet
+        fresh = time.monotonic() - returned <= PING_AFTER_IDLE_S
+        if fresh and not _server_wrote(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):  # type: ignore[arg-type]
+                raise InvalidatePoolError(str(exc)) from exc
+            raise
+
+    return check
+
+
+def _server_wrote(dbapi_connection: Any) -> bool:
+    """Whether the server sent anything the driver has not read (between two requests, only a
+    connection's end does): a look at the socket, no round trip."""
+    if not hasattr(select, "poll"):
+        return True  # no cheap look: ping every time
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def statement_bound(conn: Any) -> int | None:
@@ -53,10 +105,24 @@ def statement_bound(conn: Any) -> int | None:
 
 
 def _bound_postgresql_transaction(conn: Any) -> None:
-    # SET LOCAL ends with the transaction, so the pooled connection goes back unbounded.
+    """Gives the session the bound the beginning transaction carries (none: the server's
+    default). It is set on the session rather than with SET LOCAL in every transaction, so a
+    request pays a round trip only when its pooled connection last served with another bound
+    (or none: a worker or the CLI, which then reset it). The SET runs before the transaction
+    begins, in autocommit, so that a rollback does not undo it; the value set is remembered
+    in the pool's record of the connection, which forgets it when the connection is replaced."""
     bound = statement_bound(conn)
-    if bound is not None:
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {bound}")
+    record = conn.connection.info
+    if record.get(SESSION_BOUND_KEY) == bound:
+        return
+    driver = conn.connection.driver_connection
+    driver.autocommit = True
+    try:
+        value = "DEFAULT" if bound is None else str(bound)
+        conn.exec_driver_sql(f"SET statement_timeout TO {value}")
+    finally:
+        driver.autocommit = False
+    record[SESSION_BOUND_KEY] = bound
 
 
 def _timed_out(context: ExceptionContext) -> None:

@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Exists, exists, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    bindparam,
+    exists,
+    select,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 from casedesk.adapters.db.connection_types import Connections
@@ -26,25 +37,9 @@ class SqlKeyLookup:
         self.connections = connections
 
     def check(self, api_key_hash: str | None, app_key_hash: str) -> KeyCheck:
-        columns: list[ColumnElement[Any]] = [
-            APP.id.label("key_id"),
-            APP.revoked_at,
-            APP.scopes,
-            APP.last_used_at,
-            USERS.id,
-            USERS.email,
-            USERS.role,
-            USERS.disabled,
-        ]
-        if api_key_hash is not None:
-            columns.append(_api_key_live(api_key_hash).label("api_key_live"))
-        query = (
-            select(*columns)
-            .select_from(t.app_keys.join(t.users, USERS.id == APP.user_id))
-            .where(APP.key_hash == app_key_hash)
-        )
+        hashes = {"app_key_hash": app_key_hash, "api_key_hash": api_key_hash}
         with self.connections.connect() as conn:
-            row = conn.execute(query).mappings().first()
+            row = conn.execute(_key_query(with_api_key=api_key_hash is not None), hashes).mappings().first()
             if row is None:
                 # Only an unknown application key costs a second query: which key to name.
                 live = api_key_hash is None or _api_key_is_live(conn, api_key_hash)
@@ -71,7 +66,30 @@ class SqlKeyLookup:
             pass  # the database is busy with writers: the next use stamps it
 
 
-def _api_key_live(api_key_hash: str) -> Exists:
+@cache
+def _key_query(*, with_api_key: bool) -> Select[Any]:
+    """Built once: every request runs it, and a statement reused keeps SQLAlchemy's cache key
+    (the hashes are bound at execution)."""
+    columns: list[ColumnElement[Any]] = [
+        APP.id.label("key_id"),
+        APP.revoked_at,
+        APP.scopes,
+        APP.last_used_at,
+        USERS.id,
+        USERS.email,
+        USERS.role,
+        USERS.disabled,
+    ]
+    if with_api_key:
+        columns.append(_api_key_live(bindparam("api_key_hash")).label("api_key_live"))
+    return (
+        select(*columns)
+        .select_from(t.app_keys.join(t.users, USERS.id == APP.user_id))
+        .where(APP.key_hash == bindparam("app_key_hash"))
+    )
+
+
+def _api_key_live(api_key_hash: str | BindParameter[Any]) -> Exists:
     return exists().where(API.key_hash == api_key_hash, API.revoked_at.is_(None))
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, Select, bindparam, select
 
 from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.repositories import case_ref_clause
@@ -23,8 +25,15 @@ def load_users(conn: Connection, ids: Iterable[uuid.UUID | None]) -> dict[uuid.U
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = conn.execute(select(t.users).where(t.users.c.id.in_(wanted))).mappings()
+    rows = conn.execute(_users_by_id(), {"ids": list(wanted)}).mappings()
     return {r["id"]: user_from_row(r) for r in rows}
+
+
+@cache
+def _users_by_id() -> Select[Any]:
+    # Built once, like every statement on the request path: a reused statement keeps its
+    # cache key, which SQLAlchemy otherwise works out again at every execution.
+    return select(t.users).where(t.users.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def case_id_of(conn: Connection, ref: CaseRef, visibility: Visibility) -> uuid.UUID:

@@ -5,12 +5,27 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    RowMapping,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from casedesk.adapters.db import case_numbers
-from casedesk.adapters.db.access import VisibilityLimit, visible, visible_cases
+from casedesk.adapters.db.access import VisibilityLimit, restricted, visible, visible_cases
 from casedesk.adapters.db.cases.side_tables import (
     NO_ASSIGNEES_OR_RECORDS,
     AssigneesAndRecords,
@@ -147,9 +162,9 @@ class SqlCaseRepository:
         for case_id, case in self.seen.items():
             row = case_to_row(case)
             if case_id in self.new:
-                self.conn.execute(insert(t.cases).values(**row))
+                self.conn.execute(_insert_case(), row)
             else:
-                self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**row))
+                self.conn.execute(_update_case(), {**row, "case_row_id": case_id})
             stored = self.stored.get(case_id, NOTHING_STORED)
             if case.attributes != stored.attributes:
                 write_attributes(self.conn, case)
@@ -188,21 +203,24 @@ class SqlProjectRepository:
 
     def get(self, ref: uuid.UUID | str) -> Project:
         p = t.projects.c
+        if isinstance(ref, uuid.UUID):
+            # The common lookup (a creation's project), with a statement built once.
+            by_id = restricted(self.conn, _live_project_by_id(), p.id, self.limits.visibility)
+            return self._project(self.conn.execute(by_id, {"project_id": ref}).mappings().first(), ref)
         query = select(t.projects).where(
             p.deleted_at.is_(None), visible(self.conn, p.id, self.limits.visibility)
         )
-        if isinstance(ref, uuid.UUID):
-            query = query.where(t.projects.c.id == ref)
-        else:
-            try:
-                query = query.where(t.projects.c.id == uuid.UUID(ref))
-            except ValueError:
-                if ref.isascii() and ref.isdigit() and len(ref) <= 18:
-                    # Digits alone are a project number (Tines' team id); keys start with a letter.
-                    query = query.where(t.projects.c.number == int(ref))
-                else:
-                    query = query.where(t.projects.c.key == ref.upper())
-        row = self.conn.execute(query).mappings().first()
+        try:
+            query = query.where(t.projects.c.id == uuid.UUID(ref))
+        except ValueError:
+            if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+                # Digits alone are a project number (Tines' team id); keys start with a letter.
+                query = query.where(t.projects.c.number == int(ref))
+            else:
+                query = query.where(t.projects.c.key == ref.upper())
+        return self._project(self.conn.execute(query).mappings().first(), ref)
+
+    def _project(self, row: RowMapping | None, ref: uuid.UUID | str) -> Project:
         if row is None:
             raise NotFound("project", ref)
         return project_from_row(row, project_members(self.conn, [row["id"]]).get(row["id"], []))
@@ -332,8 +350,7 @@ class SqlCaseTypeRepository:
         self.conn = conn
 
     def get(self, type_id: uuid.UUID) -> CaseType:
-        query = select(t.case_types).where(t.case_types.c.id == type_id)
-        row = self.conn.execute(query).mappings().first()
+        row = self.conn.execute(_case_type_by_id(), {"type_id": type_id}).mappings().first()
         if row is None:
             raise NotFound("case_type", type_id)
         return case_type_from_row(row)
@@ -395,11 +412,42 @@ def project_members(
     """Per project, its members and their roles ("member" or "admin")."""
     members: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
     if project_ids:
-        pm = t.project_members.c
-        query = select(pm.project_id, pm.user_id, pm.role).where(pm.project_id.in_(project_ids))
-        for project_id, user_id, role in conn.execute(query):
+        for project_id, user_id, role in conn.execute(_members_of(), {"project_ids": list(project_ids)}):
             members.setdefault(project_id, []).append((user_id, role))
     return members
+
+
+# Statements the request path runs every time, built once: a reused statement keeps its
+# SQLAlchemy cache key, which is otherwise worked out again at each execution.
+
+
+@cache
+def _members_of() -> Select[Any]:
+    pm = t.project_members.c
+    return select(pm.project_id, pm.user_id, pm.role).where(
+        pm.project_id.in_(bindparam("project_ids", expanding=True))
+    )
+
+
+@cache
+def _live_project_by_id() -> Select[Any]:
+    p = t.projects.c
+    return select(t.projects).where(p.deleted_at.is_(None), p.id == bindparam("project_id"))
+
+
+@cache
+def _case_type_by_id() -> Select[Any]:
+    return select(t.case_types).where(t.case_types.c.id == bindparam("type_id"))
+
+
+@cache
+def _insert_case() -> Insert:
+    return insert(t.cases)
+
+
+@cache
+def _update_case() -> Update:
+    return update(t.cases).where(t.cases.c.id == bindparam("case_row_id"))
 
 
 class SqlTimelineRepository:

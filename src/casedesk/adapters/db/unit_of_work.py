@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from contextlib import ExitStack
 from dataclasses import replace
+from functools import cache
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import BindParameter, Connection, Insert, bindparam, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casedesk.adapters.db import outbox, wakeups
@@ -173,20 +174,41 @@ class SqlUnitOfWork:
 
 
 def write_events(conn: Connection, events: list[Event]) -> None:
-    """The timeline rows and the outbox rows of `events`. On PostgreSQL both go in one
-    statement (the timeline's insert as a data-modifying CTE of the outbox's): these are the
-    last statements of a write, made while the rows it changed, and a creation's project
-    counter, stay locked, so a round trip fewer is a shorter wait for concurrent writers."""
-    cells = timeline_rows(events)
-    if events:
-        wakeups.announce(conn)
-    if conn.dialect.name == "postgresql" and cells and events:
-        timeline = insert(t.timeline_events).values(cells).cte("timeline_cells")
-        conn.execute(insert(t.outbox).values(outbox.rows(events)).add_cte(timeline))
+    """The timeline rows and the outbox rows of `events`, and the NOTIFY that wakes workers.
+    On PostgreSQL all three go in one statement (the timeline's insert as a data-modifying CTE
+    of the outbox's, which returns the NOTIFY): these are the last statements of a write,
+    made while the rows it changed, and a creation's project counter, stay locked, so a round
+    trip fewer is a shorter wait for concurrent writers."""
+    if not events:
         return
+    cells = timeline_rows(events)
+    if conn.dialect.name == "postgresql" and cells:
+        rows = outbox.rows(events)
+        if len(cells) == 1 and len(rows) == 1:
+            # Most changes record one event: a statement built once for that shape.
+            statement = _one_event_statement(tuple(cells[0]), tuple(rows[0]))
+            params = {f"t_{k}": v for k, v in cells[0].items()} | {f"o_{k}": v for k, v in rows[0].items()}
+            conn.execute(statement, params).close()
+            return
+        timeline = insert(t.timeline_events).values(cells).cte("timeline_cells")
+        statement = insert(t.outbox).values(rows).add_cte(timeline).returning(wakeups.notify_expression())
+        conn.execute(statement).close()
+        return
+    wakeups.announce(conn)
     if cells:
         conn.execute(insert(t.timeline_events), cells)
     outbox.append(conn, events)
+
+
+@cache
+def _one_event_statement(cell_columns: tuple[str, ...], row_columns: tuple[str, ...]) -> Insert:
+    """`write_events`' statement for one timeline row and one outbox row, their values bound
+    as `t_<column>` and `o_<column>`. SQLAlchemy never caches a multi-row VALUES, and a
+    statement reused keeps its cache key."""
+    cell: dict[str, BindParameter[Any]] = {name: bindparam(f"t_{name}") for name in cell_columns}
+    row: dict[str, BindParameter[Any]] = {name: bindparam(f"o_{name}") for name in row_columns}
+    timeline = insert(t.timeline_events).values(cell).cte("timeline_cells")
+    return insert(t.outbox).values(row).add_cte(timeline).returning(wakeups.notify_expression())
 
 
 def timeline_rows(events: list[Event]) -> list[dict[str, Any]]:

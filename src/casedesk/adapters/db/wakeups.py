@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import ColumnElement, Connection, Engine, func, text
 
 CHANNEL = "casedesk_work"
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ def announce(conn: Connection) -> None:
     """Queues a NOTIFY with `conn`'s transaction (PostgreSQL; nothing elsewhere)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+
+
+def notify_expression() -> ColumnElement[Any]:
+    """What `announce` sends, as an expression to put in a statement the transaction sends
+    anyway (PostgreSQL): a NOTIFY sent many times in one transaction is delivered once."""
+    return func.pg_notify(CHANNEL, "")
 
 
 def committed() -> None:

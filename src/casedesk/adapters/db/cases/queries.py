@@ -4,11 +4,12 @@ through one query (`search_cases`, and `case` for one), whichever dialect asks."
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, and_, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, bindparam, func, select
 
-from casedesk.adapters.db.access import visible, visible_cases
+from casedesk.adapters.db.access import restricted, visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import read_cases
@@ -70,8 +71,13 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
         activities_max: int = ACTIVITIES_MAX,
     ) -> CaseDetail:
         with self.engine.connect() as conn:
-            query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
-            row = conn.execute(query).mappings().first()
+            if ref.id is not None:
+                # The read-back of every change, with a statement built once.
+                by_id = restricted(conn, _case_by_id(), C.project_id, visibility)
+                row = conn.execute(by_id, {"case_id": ref.id}).mappings().first()
+            else:
+                query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
+                row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
             return read_cases(conn, [row], include, activities_max, visibility)[0]
@@ -259,3 +265,8 @@ def _timeline_entry(row: RowMapping, users: dict[uuid.UUID, User]) -> TimelineEn
         data=dict(row["data"]),
         submitted_by=users.get(submitter_id) if submitter_id else None,
     )
+
+
+@cache
+def _case_by_id() -> Select[Any]:
+    return select(t.cases).where(C.id == bindparam("case_id"))

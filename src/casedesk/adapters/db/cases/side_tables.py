@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Select, bindparam, delete, insert, select
 
 from casedesk.adapters.db.rows import insight_from_row
 from casedesk.adapters.db.schema import cases as x
@@ -84,13 +85,20 @@ def load_insights(conn: Connection, case_ids: Iterable[uuid.UUID]) -> dict[uuid.
     found: dict[uuid.UUID, list[Insight]] = {}
     if not wanted:
         return found
-    ci = t.case_insights
-    rows = conn.execute(
-        select(ci).where(ci.c.case_id.in_(wanted)).order_by(ci.c.created_at, ci.c.type, ci.c.resource_id)
-    ).mappings()
+    rows = conn.execute(_insights_of(), {"case_ids": wanted}).mappings()
     for row in rows:
         found.setdefault(row["case_id"], []).append(insight_from_row(row))
     return found
+
+
+@cache
+def _insights_of() -> Select[Any]:
+    ci = t.case_insights
+    return (
+        select(ci)
+        .where(ci.c.case_id.in_(bindparam("case_ids", expanding=True)))
+        .order_by(ci.c.created_at, ci.c.type, ci.c.resource_id)
+    )
 
 
 AssigneesAndRecords = tuple[tuple[uuid.UUID, ...], tuple[int, ...]]
