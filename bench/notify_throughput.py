@@ -13,12 +13,15 @@ fan-out and deliveries/s of the send.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import time
 from datetime import UTC, datetime
 
 from bench.notify_support import (
     HookPlanner,
     container,
+    cpu_seconds,
     database,
     receiving,
     record_backlog,
@@ -46,8 +49,13 @@ def fan_out_all(url: str, events: int) -> float:
         db.close()
 
 
-def one_run(url: str, events: int, workers: int, concurrency: int) -> tuple[float, float, float]:
-    """(record s, fan-out s, delivery s) for one worker count on a fresh database."""
+def workers_cpu(processes: list[subprocess.Popen[str]]) -> float:
+    return sum(cpu_seconds(p.pid) or 0.0 for p in processes)
+
+
+def one_run(url: str, events: int, workers: int, concurrency: int) -> tuple[float, float, float, float]:
+    """(record s, fan-out s, delivery s, worker CPU s while delivering) for one worker count
+    on a fresh database."""
     with database(url) as db_url, receiving() as receiver:
         db = container(db_url)
         try:
@@ -58,12 +66,14 @@ def one_run(url: str, events: int, workers: int, concurrency: int) -> tuple[floa
         began = time.perf_counter()
         processes = [start_worker(db_url, receiver.url, concurrency=concurrency) for _ in range(workers)]
         try:
+            started_cpu = workers_cpu(processes)  # start-up (imports, bootstrap) left out
             if not receiver.wait_for(events, timeout=events):
                 raise RuntimeError(f"only {receiver.distinct} of {events} deliveries arrived")
             sent = time.perf_counter() - began
+            cpu = workers_cpu(processes) - started_cpu
         finally:
             stop_workers(processes)
-        return recorded, fanned, sent
+        return recorded, fanned, sent, cpu
 
 
 def main() -> None:
@@ -77,14 +87,18 @@ def main() -> None:
     args = parser.parse_args()
     backend = "sqlite" if args.database_url.startswith("sqlite") else "postgresql"
     print(f"{args.events} events × 1 webhook on {backend}, concurrency {args.concurrency} per worker:")
-    print("workers  record ev/s  fan-out ev/s  deliveries/s  (delivery s, including worker start-up)")
+    print(
+        "workers  record ev/s  fan-out ev/s  deliveries/s  worker CPU ms/delivery"
+        "  (delivery s, including worker start-up)"
+    )
     for workers in (int(w) for w in args.workers.split(",")):
-        recorded, fanned, sent = one_run(args.database_url, args.events, workers, args.concurrency)
+        recorded, fanned, sent, cpu = one_run(args.database_url, args.events, workers, args.concurrency)
         print(
             f"{workers:7d}  {args.events / recorded:11.0f}  {args.events / fanned:12.0f}"
-            f"  {args.events / sent:12.0f}  ({sent:.1f} s)",
+            f"  {args.events / sent:12.0f}  {cpu * 1000 / args.events:22.2f}  ({sent:.1f} s)",
             flush=True,
         )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
