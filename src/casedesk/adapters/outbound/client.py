@@ -25,6 +25,8 @@ from casedesk.config import Settings
 
 CONNECT_TIMEOUT_S = 5.0
 TOTAL_TIMEOUT_S = 15.0
+HOLD_MAX = 16 * 1024  # bytes of a request held back to go out with its next part
+MAX_CONNECTIONS = 100
 
 
 class BlockedAddress(httpx.ConnectError):
@@ -96,25 +98,43 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 class KeptStream(httpcore.AsyncNetworkStream):
-    """A connection's stream that answers the pool's "is it still usable?" cheaply.
+    """A connection's stream, cheaper per request in two ways.
 
     Before each request the pool asks every idle connection whether its socket is readable
     (an idle socket with data to read is one the server closed). The anyio stream answers
     by building all its socket attributes, a `getpeername` system call included, each time;
     with a few dozen kept-alive connections that came to more CPU than a request's own
-    sending. This keeps the socket from the start and polls it directly."""
+    sending. This keeps the socket from the start and polls it directly.
+
+    httpcore writes a request's head and its body separately; a small write is held back
+    until the next write makes it large or the connection reads (for the answer), so a
+    small request leaves in one system call and one packet."""
 
     def __init__(self, inner: httpcore.AsyncNetworkStream, sock: socket.socket | None) -> None:
         self.inner = inner
         self.sock = sock
+        self._held = b""
+        self._held_timeout: float | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        await self._flush()
         return await self.inner.read(max_bytes, timeout)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self.inner.write(buffer, timeout)
+        if not buffer:
+            return
+        self._held += buffer
+        self._held_timeout = timeout
+        if len(self._held) >= HOLD_MAX:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        if self._held:
+            held, self._held = self._held, b""
+            await self.inner.write(held, self._held_timeout)
 
     async def aclose(self) -> None:
+        self._held = b""
         await self.inner.aclose()
 
     async def start_tls(
@@ -123,6 +143,7 @@ class KeptStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
+        await self._flush()
         return KeptStream(await self.inner.start_tls(ssl_context, server_hostname, timeout), self.sock)
 
     def get_extra_info(self, info: str) -> typing.Any:
@@ -151,12 +172,15 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, policy: AddressPolicy, *, verify: ssl.SSLContext | bool = True) -> None:
         super().__init__(verify=verify, trust_env=False)
         ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        # Every connection may be kept alive: the pool closes an idle connection whenever it
+        # holds more connections in all (busy ones included) than it may keep alive, so a
+        # lower bound made a busy worker open a new connection for most requests. Idle ones
+        # still go after keepalive_expiry.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=MAX_CONNECTIONS,
+            keepalive_expiry=httpx.Limits().keepalive_expiry,
             network_backend=GuardedBackend(policy),
         )
 

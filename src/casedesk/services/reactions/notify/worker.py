@@ -57,7 +57,7 @@ class WorkerOptions:
     a send that would wait longer than `max_rate_wait` for its destination's rate limit is
     put back in the queue, due when its slot opens, instead of holding its lease."""
 
-    concurrency: int = 10
+    concurrency: int = 40
     lease: timedelta = timedelta(seconds=60)
     poll: float = 0.25
     fan_out_batch: int = 100
