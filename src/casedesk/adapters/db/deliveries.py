@@ -71,9 +71,14 @@ class SqlDeliveryQueue:
             return []
         token = f"{worker}/{uuid.uuid4().hex[:12]}"
         with self.engine.begin() as conn:
-            rows = conn.execute(claimable(conn, now, limit)).mappings().all()
-            if not rows:
+            found = [
+                row
+                for state in WAITING
+                for row in conn.execute(claimable(conn, now, limit, state)).mappings()
+            ]
+            if not found:
                 return []
+            rows = sorted(found, key=lambda r: (r["next_attempt_at"], r["outbox_seq"]))[:limit]
             ids = [r["id"] for r in rows]
             conn.execute(update(d).where(d.c.id.in_(ids)).values(claimed_by=token, claimed_until=now + lease))
             threads = thread_refs(conn, [(r["destination_key"], r["subject_id"]) for r in rows])
@@ -229,8 +234,13 @@ def delivery_row(message: OutboxMessage, item: NewDelivery, now: datetime) -> di
     }
 
 
-def claimable(conn: Connection, now: datetime, limit: int) -> Any:
-    """Due, unleased heads of their ordering keys, the longest-waiting first."""
+def claimable(conn: Connection, now: datetime, limit: int, state: DeliveryState) -> Any:
+    """Due, unleased heads of their ordering keys in `state`, the longest-waiting first.
+
+    One waiting state at a time, ordered by `next_attempt_at` alone, so that the database
+    walks `ix_deliveries_due` (state, next_attempt_at) in order and stops at `limit`: with
+    both states, or a second sort key, it had to find and sort every due delivery first,
+    which made each claim as slow as the backlog was long."""
     older = d.alias("older")
     waiting = [s.value for s in WAITING]
     ahead = exists().where(
@@ -242,12 +252,12 @@ def claimable(conn: Connection, now: datetime, limit: int) -> Any:
     query = (
         select(d)
         .where(
-            d.c.state.in_(waiting),
+            d.c.state == state.value,
             d.c.next_attempt_at <= now,
             (d.c.claimed_until.is_(None)) | (d.c.claimed_until < now),
             ~ahead,
         )
-        .order_by(d.c.next_attempt_at, d.c.outbox_seq)
+        .order_by(d.c.next_attempt_at)
         .limit(limit)
     )
     if conn.dialect.name == "postgresql":

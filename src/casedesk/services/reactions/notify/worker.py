@@ -55,12 +55,15 @@ class WorkerOptions:
     """`lease` must outlast a send (senders time out after about 15 s) plus its settling;
     `poll` is the longest an idle worker goes without looking (wake-ups make it sooner);
     a send that would wait longer than `max_rate_wait` for its destination's rate limit is
-    put back in the queue, due when its slot opens, instead of holding its lease."""
+    put back in the queue, due when its slot opens, instead of holding its lease. A pass fans
+    out at most `fan_out_batches` transactions of `fan_out_batch` events before it claims, so
+    a large backlog of events starts being delivered while it is still being fanned out."""
 
     concurrency: int = 40
     lease: timedelta = timedelta(seconds=60)
     poll: float = 0.25
     fan_out_batch: int = 100
+    fan_out_batches: int = 10
     max_rate_wait: float = 5.0
     settle_batch: int = 200
     schedule: RetrySchedule = field(default_factory=lambda: RetrySchedule.parse(DEFAULT_SCHEDULE))
@@ -95,6 +98,7 @@ class DeliveryWorker:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._settler = Settler(queue, self.options.settle_batch)
+        self._fanned_all = True  # whether the last fan-out found no more events waiting
 
     def wake(self) -> None:
         """Ends the current idle wait early; safe to call from any thread."""
@@ -115,14 +119,15 @@ class DeliveryWorker:
                 except Exception:  # the database went away: try again after a pause
                     log.exception("delivery worker pass failed")
                     await asyncio.sleep(1.0)
-                fan_out = await self._idle(stopping)
+                fan_out = await self._idle(stopping) or not self._fanned_all
         finally:
             stopping.cancel()
             if self._inflight:
                 await asyncio.wait(self._inflight, timeout=self.options.lease.total_seconds())
 
     async def step(self, *, fan_out: bool = True) -> int:
-        """One pass: fan out what was recorded (unless `fan_out` is False), then claim due
+        """One pass: fan out what was recorded (unless `fan_out` is False; at most
+        `fan_out_batches` transactions of it), then claim due
         deliveries for the free send slots and start sending them. Returns how many sends
         were started."""
         free = self.options.concurrency - len(self._inflight)
@@ -136,9 +141,10 @@ class DeliveryWorker:
     def _pass(self, fan_out: bool, free: int) -> list[tuple[ClaimedDelivery, Destination | None]]:
         """The database side of a pass (in a thread). A delivery whose destination could
         not be looked up is left out: it stays leased and is claimed again later."""
-        while fan_out:
+        for _ in range(self.options.fan_out_batches if fan_out else 0):
             fanned = self.queue.fan_out(self.plan, self.name, self.clock(), self.options.fan_out_batch)
-            if fanned.messages + fanned.failed < self.options.fan_out_batch:
+            self._fanned_all = fanned.messages + fanned.failed < self.options.fan_out_batch
+            if self._fanned_all:
                 break
         claimed = self.queue.claim(self.name, self.clock(), free, self.options.lease)
         found: dict[tuple[ChannelKind, str], Destination | None] = {}
@@ -160,7 +166,7 @@ class DeliveryWorker:
             started = await self.step()
             if self._inflight:
                 await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
-            elif not started:
+            elif not started and self._fanned_all:
                 return
 
     async def _idle(self, stopping: asyncio.Future[Any]) -> bool:
