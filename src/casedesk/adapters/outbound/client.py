@@ -27,6 +27,7 @@ CONNECT_TIMEOUT_S = 5.0
 TOTAL_TIMEOUT_S = 15.0
 HOLD_MAX = 16 * 1024  # bytes of a request held back to go out with its next part
 MAX_CONNECTIONS = 100
+KEEPALIVE_CONNECTIONS = 20
 
 
 class BlockedAddress(httpx.ConnectError):
@@ -172,14 +173,15 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, policy: AddressPolicy, *, verify: ssl.SSLContext | bool = True) -> None:
         super().__init__(verify=verify, trust_env=False)
         ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        # Every connection may be kept alive: the pool closes an idle connection whenever it
-        # holds more connections in all (busy ones included) than it may keep alive, so a
-        # lower bound made a busy worker open a new connection for most requests. Idle ones
-        # still go after keepalive_expiry.
+        # httpcore closes an idle connection whenever the pool holds more connections in
+        # all (busy ones included) than it may keep alive, so above 20 sends in flight to one
+        # receiver some requests open a new connection. Keeping all of them alive measured
+        # dearer on loopback (the pool checks every idle connection before each request);
+        # for TLS receivers, where a new connection costs a handshake, it may not be.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=MAX_CONNECTIONS,
-            max_keepalive_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=KEEPALIVE_CONNECTIONS,
             keepalive_expiry=httpx.Limits().keepalive_expiry,
             network_backend=GuardedBackend(policy),
         )
