@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"or 'sqlite' (default {DEFAULT_URL})")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between samples (default 5)")
-    parser.add_argument("--concurrency", type=int, default=10, help="sends in flight (default 10)")
+    parser.add_argument("--concurrency", type=int, default=40, help="sends in flight (default 40)")
     args = parser.parse_args()
     drain(args.database_url, args.events, args.sample, args.concurrency)
 

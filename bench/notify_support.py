@@ -256,6 +256,16 @@ def stop_workers(processes: list[subprocess.Popen[str]]) -> None:
             process.stdout.close()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a process has used so far (Linux /proc), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(pid: int) -> float | None:
     """Resident memory of a process (Linux /proc), in MiB."""
     try:

@@ -1,10 +1,13 @@
 """A delivery worker process for the delivery benchmarks: `python -m bench.notify_worker
 HOOK_URL CONCURRENCY`, on the database and settings of the environment (CASEDESK_*), with the
-benchmarks' planner and webhook (notify_support.py). Prints `ready`, works until SIGTERM."""
+benchmarks' planner and webhook (notify_support.py). Prints `ready`, works until SIGTERM.
+With BENCH_PROFILE=FILE set, the work runs under cProfile and its statistics go to FILE."""
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
+import os
 import signal
 import sys
 
@@ -25,9 +28,16 @@ def main() -> None:
         print("ready", flush=True)
         await run.run(stop)
 
+    profile_to = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_to else None
     try:
+        if profiler is not None:
+            profiler.enable()
         asyncio.run(work())
     finally:
+        if profiler is not None and profile_to:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
         container.close()
 
 

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     # Sends per destination (queued, never dropped): kind=N/s|m|h, comma-separated.
     delivery_rate_limits: str = "slack=1/s,teams=4/s,pagerduty=120/m"
     # Sends in flight at once per worker.
-    worker_concurrency: int = Field(default=10, ge=1)
+    worker_concurrency: int = Field(default=40, ge=1)
     # How long a claimed delivery stays a worker's before another may claim it.
     worker_lease_s: float = Field(default=60.0, gt=0)
     # The longest an idle worker goes without looking for work.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, exists, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
@@ -29,11 +29,14 @@ from casedesk.domain.notifications.deliveries import (
 )
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.notices import Notice
-from casedesk.services.ports.deliveries import Attempt, ClaimedDelivery, FanOut, NewDelivery
+from casedesk.services.ports.deliveries import Attempt, ClaimedDelivery, FanOut, Finished, NewDelivery
 from casedesk.services.ports.outbox import OutboxMessage
 
 d = t.deliveries
 ERROR_MAX = 200
+# Deliveries per multi-row INSERT: within SQLite's limit of bound parameters (32,766) at
+# the table's width.
+INSERT_CHUNK = 500
 
 
 class SqlDeliveryQueue:
@@ -51,26 +54,37 @@ class SqlDeliveryQueue:
     ) -> FanOut:
         with self.engine.begin() as conn:
             messages = outbox.claim(conn, worker, now, limit)
-            created = failed = 0
+            planned: list[tuple[OutboxMessage, Sequence[NewDelivery]]] = []
+            failed = 0
             for message in messages:
                 try:
-                    planned = plan(message)
+                    planned.append((message, plan(message)))
                 except Exception as exc:  # one bad message must not block the others
                     outbox.mark_failed(conn, message, f"planning failed: {type(exc).__name__}: {exc}", now)
                     failed += 1
-                    continue
-                created += insert_deliveries(conn, message, planned, now)
-                outbox.mark_done(conn, message, now)
-        return FanOut(messages=len(messages) - failed, deliveries=created, failed=failed)
+            created = insert_deliveries(conn, planned, now)
+            outbox.mark_all_done(conn, [message for message, _ in planned], now)
+        return FanOut(messages=len(planned), deliveries=created, failed=failed)
 
     def claim(self, worker: str, now: datetime, limit: int, lease: timedelta) -> list[ClaimedDelivery]:
         if limit <= 0:
             return []
         token = f"{worker}/{uuid.uuid4().hex[:12]}"
         with self.engine.begin() as conn:
-            rows = conn.execute(claimable(conn, now, limit)).mappings().all()
-            if not rows:
+            if conn.dialect.name == "postgresql":
+                # While a burst is young the table's statistics still say that few
+                # deliveries wait, and the planner would rather collect and sort every due
+                # one (a bitmap scan) than walk the index in order: one claim then costs as
+                # much as the whole backlog. Without bitmap scans the ordered walk is left.
+                conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+            found = [
+                row
+                for state in WAITING
+                for row in conn.execute(claimable(conn, now, limit, state)).mappings()
+            ]
+            if not found:
                 return []
+            rows = sorted(found, key=lambda r: (r["next_attempt_at"], r["outbox_seq"]))[:limit]
             ids = [r["id"] for r in rows]
             conn.execute(update(d).where(d.c.id.in_(ids)).values(claimed_by=token, claimed_until=now + lease))
             threads = thread_refs(conn, [(r["destination_key"], r["subject_id"]) for r in rows])
@@ -88,66 +102,116 @@ class SqlDeliveryQueue:
     def settle(
         self, delivery: ClaimedDelivery, attempt: Attempt, settlement: Settlement, now: datetime
     ) -> bool:
-        outcome = attempt.outcome
-        delivered = settlement.state is DeliveryState.DELIVERED
-        error = settlement.reason or outcome.error
+        [held] = self.settle_all([Finished(delivery, attempt, settlement, now)])
+        return held
+
+    def settle_all(self, finished: Sequence[Finished]) -> list[bool]:
+        if not finished:
+            return []
         with self.engine.begin() as conn:
-            result = conn.execute(
-                update(d)
-                .where(d.c.id == delivery.id, d.c.claimed_by == delivery.lease)
-                .values(
-                    state=settlement.state.value,
-                    attempts=attempt.number,
-                    next_attempt_at=settlement.next_attempt_at,
-                    next_trigger=Trigger.SCHEDULED.value,
-                    claimed_by=None,
-                    claimed_until=None,
-                    last_result=outcome.result.value,
-                    last_status=outcome.status,
-                    last_error=None if error is None else error[:ERROR_MAX],
-                    **({"delivered_at": now} if delivered else {}),
-                )
-            )
-            if result.rowcount != 1:
-                return False
-            conn.execute(
-                t.delivery_attempts.insert().values(
-                    delivery_id=delivery.id,
-                    attempt=attempt.number,
-                    trigger=attempt.trigger.value,
-                    started_at=attempt.started_at,
-                    duration_ms=attempt.duration_ms,
-                    result=outcome.result.value,
-                    status=outcome.status,
-                    error=None if outcome.error is None else outcome.error[:ERROR_MAX],
-                    snippet=outcome.snippet,
-                    next_attempt_at=settlement.next_attempt_at,
-                )
-            )
-            if delivered:
-                if outcome.refs:
-                    merge_refs(conn, delivery, outcome.refs, now)
-                flush_recovered(conn, delivery.destination_key, now)
-        return True
+            held = held_leases(conn, [f.delivery for f in finished])
+            mine = [f for f in finished if f.delivery.id in held]
+            if mine:
+                conn.execute(SETTLE, [settle_params(f) for f in mine])
+                conn.execute(t.delivery_attempts.insert(), [attempt_row(f) for f in mine])
+            recovered: dict[str, datetime] = {}
+            for f in mine:
+                if f.settlement.state is DeliveryState.DELIVERED:
+                    if f.attempt.outcome.refs:
+                        merge_refs(conn, f.delivery, f.attempt.outcome.refs, f.now)
+                    key = f.delivery.destination_key
+                    recovered[key] = max(f.now, recovered.get(key, f.now))
+            for key in sorted(recovered):
+                flush_recovered(conn, key, recovered[key])
+        return [f.delivery.id in held for f in finished]
+
+
+# One delivery's new state; run once per settled delivery of a batch (executemany).
+SETTLE = (
+    update(d)
+    .where(d.c.id == bindparam("b_id"), d.c.claimed_by == bindparam("b_lease"))
+    .values(
+        state=bindparam("b_state"),
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next_attempt_at"),
+        next_trigger=Trigger.SCHEDULED.value,
+        claimed_by=None,
+        claimed_until=None,
+        last_result=bindparam("b_last_result"),
+        last_status=bindparam("b_last_status"),
+        last_error=bindparam("b_last_error"),
+        delivered_at=func.coalesce(
+            bindparam("b_delivered_at", type_=d.c.delivered_at.type), d.c.delivered_at
+        ),
+    )
+)
+
+
+def held_leases(conn: Connection, deliveries: Sequence[ClaimedDelivery]) -> set[str]:
+    """The ids of `deliveries` whose lease is still theirs, locked until the commit on
+    PostgreSQL (SQLite's write transaction already excludes every other writer)."""
+    leases = {delivery.id: delivery.lease for delivery in deliveries}
+    # In id order, so that two batches that share a delivery (a lease that ran out) lock alike.
+    query = select(d.c.id, d.c.claimed_by).where(d.c.id.in_(list(leases))).order_by(d.c.id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=d)
+    return {row.id for row in conn.execute(query) if row.claimed_by == leases[row.id]}
+
+
+def settle_params(f: Finished) -> dict[str, Any]:
+    outcome = f.attempt.outcome
+    error = f.settlement.reason or outcome.error
+    delivered = f.settlement.state is DeliveryState.DELIVERED
+    return {
+        "b_id": f.delivery.id,
+        "b_lease": f.delivery.lease,
+        "b_state": f.settlement.state.value,
+        "b_attempts": f.attempt.number,
+        "b_next_attempt_at": f.settlement.next_attempt_at,
+        "b_last_result": outcome.result.value,
+        "b_last_status": outcome.status,
+        "b_last_error": None if error is None else error[:ERROR_MAX],
+        "b_delivered_at": f.now if delivered else None,
+    }
+
+
+def attempt_row(f: Finished) -> dict[str, Any]:
+    outcome = f.attempt.outcome
+    return {
+        "delivery_id": f.delivery.id,
+        "attempt": f.attempt.number,
+        "trigger": f.attempt.trigger.value,
+        "started_at": f.attempt.started_at,
+        "duration_ms": f.attempt.duration_ms,
+        "result": outcome.result.value,
+        "status": outcome.status,
+        "error": None if outcome.error is None else outcome.error[:ERROR_MAX],
+        "snippet": outcome.snippet,
+        "next_attempt_at": f.settlement.next_attempt_at,
+    }
 
 
 def insert_deliveries(
-    conn: Connection, message: OutboxMessage, planned: Iterable[NewDelivery], now: datetime
+    conn: Connection, planned: Iterable[tuple[OutboxMessage, Iterable[NewDelivery]]], now: datetime
 ) -> int:
-    """Inserts one delivery per destination, ignoring those the message already has (a re-plan
-    after a crash, or a destination named twice); returns how many are new."""
-    rows: dict[str, dict[str, Any]] = {}
-    for item in planned:
-        rows.setdefault(item.destination_key, delivery_row(message, item, now))
+    """Inserts one delivery per message and destination, ignoring those a message already
+    has (a re-plan after a crash, or a destination named twice); returns how many are new."""
+    rows: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+    for message, items in planned:
+        for item in items:
+            rows.setdefault((message.event_id, item.destination_key), delivery_row(message, item, now))
     if not rows:
         return 0
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(d)
-        .values(list(rows.values()))
-        .on_conflict_do_nothing(index_elements=["event_id", "destination_key"])
-    )
-    return max(conn.execute(statement).rowcount, 0)
+    values, created = list(rows.values()), 0
+    for start in range(0, len(values), INSERT_CHUNK):
+        statement = (
+            dialect.insert(d)
+            .values(values[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["event_id", "destination_key"])
+        )
+        created += max(conn.execute(statement).rowcount, 0)
+    return created
 
 
 def delivery_row(message: OutboxMessage, item: NewDelivery, now: datetime) -> dict[str, Any]:
@@ -176,8 +240,13 @@ def delivery_row(message: OutboxMessage, item: NewDelivery, now: datetime) -> di
     }
 
 
-def claimable(conn: Connection, now: datetime, limit: int) -> Any:
-    """Due, unleased heads of their ordering keys, the longest-waiting first."""
+def claimable(conn: Connection, now: datetime, limit: int, state: DeliveryState) -> Any:
+    """Due, unleased heads of their ordering keys in `state`, the longest-waiting first.
+
+    One waiting state at a time, ordered by `next_attempt_at` alone, so that the database
+    walks `ix_deliveries_due` (state, next_attempt_at) in order and stops at `limit`: with
+    both states, or a second sort key, it had to find and sort every due delivery first,
+    which made each claim as slow as the backlog was long."""
     older = d.alias("older")
     waiting = [s.value for s in WAITING]
     ahead = exists().where(
@@ -189,12 +258,12 @@ def claimable(conn: Connection, now: datetime, limit: int) -> Any:
     query = (
         select(d)
         .where(
-            d.c.state.in_(waiting),
+            d.c.state == state.value,
             d.c.next_attempt_at <= now,
             (d.c.claimed_until.is_(None)) | (d.c.claimed_until < now),
             ~ahead,
         )
-        .order_by(d.c.next_attempt_at, d.c.outbox_seq)
+        .order_by(d.c.next_attempt_at)
         .limit(limit)
     )
     if conn.dialect.name == "postgresql":

@@ -77,6 +77,16 @@ class Attempt:
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A claimed delivery's attempt, made at `now` and ready to be recorded."""
+
+    delivery: ClaimedDelivery
+    attempt: Attempt
+    settlement: Settlement
+    now: datetime
+
+
 class DeliveryQueue(Protocol):
     def fan_out(
         self,
@@ -108,6 +118,13 @@ class DeliveryQueue(Protocol):
         """Records `attempt` and the delivery's new state, keeps the outcome's references for
         the thread on success and makes the destination's waiting retries due at once
         (recovery). False, and nothing recorded, when the lease is no longer held."""
+        ...
+
+    def settle_all(self, finished: Sequence[Finished]) -> list[bool]:
+        """`settle` for each of `finished` in one transaction; the answer for each, in order.
+        A delivery whose lease is no longer held is left alone and the others are recorded.
+        Recovery is made once per destination that succeeded, after every attempt of the
+        batch is recorded."""
         ...
 
 
