@@ -54,7 +54,7 @@ from casedesk.adapters.db.rows import (
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.db.schema import incidents as it
-from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case import UNNUMBERED, Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.cases.values import Insight
@@ -161,7 +161,11 @@ class SqlCaseRepository:
     def flush(self) -> None:
         for case_id, case in self.seen.items():
             row = case_to_row(case)
-            if case_id in self.new:
+            if case_id in self.new and case.number == UNNUMBERED:
+                # The numbers are drawn here, by the insert: the project stays locked from
+                # this statement to the commit (case_numbers.py).
+                case.take_numbers(*case_numbers.insert_case(self.conn, row))
+            elif case_id in self.new:
                 self.conn.execute(_insert_case(), row)
             else:
                 self.conn.execute(_update_case(), {**row, "case_row_id": case_id})
