@@ -16,8 +16,9 @@ and as many searches (`GET /api/v2/cases?filter=…`), and prints per request:
 - statements: SQL statements sent, not counting BEGIN;
 - held: round trips made while holding an identity counter's row lock, from the return of the
   first statement that takes one (`UPDATE counters`, `UPDATE projects SET last_case_number`,
-  also as the CTE of a case's insert) to the return of COMMIT, the COMMIT included; under concurrent creates every other creator
-  queues behind these round trips, so they bound the rate of creation;
+  also as the CTE of a case's insert) to the return of COMMIT, the COMMIT included; under
+  concurrent creates every other creator queues behind these round trips, so they bound the
+  rate of creation;
 - hold ms: the time those round trips and the Python between them took (median);
 - cpu ms: CPU time the server used for the request (median): the process's CPU time less the
   client's thread, so the HTTP server, FastAPI, casedesk, SQLAlchemy and the driver;
