@@ -57,16 +57,21 @@ def draw(conn: Connection, project_id: uuid.UUID) -> tuple[int, int]:
     return number, int(in_project)
 
 
+def drawn_row_params(row: dict[str, Any]) -> dict[str, Any]:
+    """`insert_drawn()`'s parameters for the case `row` (`rows.case_to_row`)."""
+    # Bound as `c_<column>`: parameters named as the table's columns would be taken for
+    # the insert's own VALUES.
+    params = {f"c_{name}": value for name, value in row.items() if name not in DRAWN}
+    return {**params, "drawn_project_id": row["project_id"]}
+
+
 def insert_case(conn: Connection, row: dict[str, Any]) -> tuple[int, str]:
     """Inserts the case `row` (`rows.case_to_row`) with its numbers drawn now, and answers
     (its global number, its key); the row's own `number` and `key` are ignored. On PostgreSQL
     one statement draws both numbers and inserts the case (the project's bump as a CTE of
     the insert), so the lock is taken by the statement that writes the case."""
     if conn.dialect.name == "postgresql":
-        # Bound as `c_<column>`: parameters named as the table's columns would be taken for
-        # the insert's own VALUES.
-        params = {f"c_{name}": value for name, value in row.items() if name not in DRAWN}
-        drawn = conn.execute(_insert_drawn(), {**params, "drawn_project_id": row["project_id"]}).one()
+        drawn = conn.execute(insert_drawn(), drawn_row_params(row)).one()
         return int(drawn.number), str(drawn.key)
     number = _bump_counter(conn, 1)
     key = conn.execute(_bump_project_key(), {"project_id": row["project_id"]}).scalar_one()
@@ -76,7 +81,7 @@ def insert_case(conn: Connection, row: dict[str, Any]) -> tuple[int, str]:
 
 # Built once (every creation runs them): a reused statement keeps its SQLAlchemy cache key.
 @cache
-def _insert_drawn() -> Insert:
+def insert_drawn() -> Insert:
     """`WITH drawn AS (UPDATE projects … RETURNING id, nextval(…), key) INSERT INTO cases …
     SELECT … FROM drawn RETURNING number, key`, each other column bound as `c_<column>`."""
     drawn = (

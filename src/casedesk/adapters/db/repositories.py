@@ -158,6 +158,22 @@ class SqlCaseRepository:
     def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
         return case_numbers.draw(self.conn, project_id)
 
+    def lone_creation(self) -> Case | None:
+        """The new case, when all this unit of work has to write for cases is the row of one
+        unnumbered case (no side rows): the unit of work writes it with its events."""
+        if len(self.seen) != 1 or len(self.new) != 1:
+            return None
+        (case,) = self.seen.values()
+        if case.number != UNNUMBERED or _Stored.of(case) != NOTHING_STORED:
+            return None
+        return case
+
+    def created(self, case: Case, number: int, key: str) -> None:
+        """`lone_creation`'s case, written with these numbers."""
+        case.take_numbers(number, key)
+        self.new.discard(case.id)
+        self.stored[case.id] = _Stored.of(case)
+
     def flush(self) -> None:
         for case_id, case in self.seen.items():
             row = case_to_row(case)
