@@ -30,11 +30,13 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     true,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -114,59 +116,59 @@ class Baseline:
             "custom_attributes": {},
         }
         values = [literal(value, cases.c[name].type) for name, value in given.items()]
-        insert_case = (
+        new_case = (
             insert(cases)
             .from_select([*given, "number", "key"], select(*values, drawn.c.number, drawn.c.key))
             .returning(cases.c.number, cases.c.key)
+            .cte("new_case")
+        )
+        event_data = {
+            "title": attributes["title"],
+            "priority": priority,
+            "status": "OPEN",
+            "assignee_id": None,
+        }
+        # The event's data is given the key as it is drawn, as unit_of_work's creation does.
+        data = func.jsonb_set(
+            literal(event_data, JSONB), literal_column("'{key}'"), func.to_jsonb(new_case.c.key), type_=JSONB
+        )
+        cell: dict[str, Any] = {
+            "id": event_id,
+            "subject_type": "case",
+            "subject_id": case_id,
+            "kind": "case.created",
+            "actor_id": self.actor,
+            "created_at": now,
+        }
+        cells = select(*(literal(v, t.timeline_events.c[k].type) for k, v in cell.items()), data)
+        timeline = insert(t.timeline_events).from_select([*cell, "data"], cells.select_from(new_case))
+        message: dict[str, Any] = {
+            "event_id": event_id,
+            "kind": "case.created",
+            "subject_type": "case",
+            "subject_id": case_id,
+            "actor_id": self.actor,
+            "occurred_at": now,
+            "state": "pending",
+            "attempts": 0,
+            "available_at": now,
+        }
+        rows = select(*(literal(v, t.outbox.c[k].type) for k, v in message.items()), data)
+        # One statement, then COMMIT, as unit_of_work writes a plain creation: numbers, case,
+        # timeline cell, outbox row and the workers' NOTIFY.
+        statement = (
+            insert(t.outbox)
+            .from_select([*message, "payload"], rows.select_from(new_case))
+            .add_cte(timeline.cte("timeline_cells"))
+            .returning(
+                func.pg_notify("casedesk_work", ""),
+                select(new_case.c.number).scalar_subquery(),
+                select(new_case.c.key).scalar_subquery(),
+            )
         )
         with self.engine.connect() as conn:
             conn.begin()
-            number, key = conn.execute(insert_case).one()
-            event_data = {
-                "key": key,
-                "title": attributes["title"],
-                "priority": priority,
-                "status": "OPEN",
-                "assignee_id": None,
-            }
-            # The timeline's insert as a CTE of the outbox's, as unit_of_work.write_events does.
-            timeline = (
-                insert(t.timeline_events)
-                .values(
-                    [
-                        {
-                            "id": event_id,
-                            "subject_type": "case",
-                            "subject_id": case_id,
-                            "kind": "case.created",
-                            "actor_id": self.actor,
-                            "created_at": now,
-                            "data": event_data,
-                        }
-                    ]
-                )
-                .cte("timeline_cells")
-            )
-            conn.execute(
-                insert(t.outbox)
-                .values(
-                    [
-                        {
-                            "event_id": event_id,
-                            "kind": "case.created",
-                            "subject_type": "case",
-                            "subject_id": case_id,
-                            "actor_id": self.actor,
-                            "occurred_at": now,
-                            "payload": event_data,
-                            "state": "pending",
-                            "attempts": 0,
-                            "available_at": now,
-                        }
-                    ]
-                )
-                .add_cte(timeline)
-            )
+            _, number, key = conn.execute(statement).one()
             conn.commit()
         return {
             "data": {
