@@ -190,8 +190,8 @@ class SqlUnitOfWork:
             | {f"o_{k}": v for k, v in message.items()}
         )
         drawn = self.conn.execute(_creation_statement(tuple(cell), tuple(message)), params).one()
+        self.conn.commit()  # at once: until it is done, other creations in the project wait
         self.cases.created(case, int(drawn.number), str(drawn.key))
-        self.conn.commit()
         wakeups.committed()
         return True
 
