@@ -21,7 +21,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
-from sqlalchemy import ColumnElement, Engine, create_engine, func, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    String,
+    cast,
+    create_engine,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -51,113 +66,109 @@ def iso(value: datetime | None) -> str | None:
 class Baseline:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.project_keys: dict[uuid.UUID, str] = {}
         with engine.connect() as conn:
             # No authentication: every case is created by the first user (`casedesk init`'s admin).
             self.actor: uuid.UUID = conn.execute(
                 select(t.users.c.id).order_by(t.users.c.created_at).limit(1)
             ).scalar_one()
 
-    def project_key(self, project_id: uuid.UUID) -> str:
-        # Looked up once per project rather than per request: casedesk's per-request project
-        # load is part of the overhead being measured, not of the floor.
-        key = self.project_keys.get(project_id)
-        if key is None:
-            with self.engine.connect() as conn:
-                key = conn.execute(select(t.projects.c.key).where(t.projects.c.id == project_id)).scalar_one()
-            self.project_keys[project_id] = key
-        return key
-
     def create_case(self, body: dict[str, Any]) -> dict[str, Any]:
         """The statements of casedesk's create, in its order, in one transaction."""
         data = body["data"]
         attributes = data["attributes"]
         project_id = uuid.UUID(data["relationships"]["project"]["data"]["id"])
-        prefix = self.project_key(project_id)
         now = datetime.now(UTC)
         case_id, event_id = uuid.uuid4(), uuid.uuid4()
         priority = attributes.get("priority", "NOT_DEFINED")
+        projects, cases = t.projects, t.cases
+        # Both numbers drawn by the statement that inserts the case, as
+        # adapters/db/case_numbers.py's insert_case does: the project's bump as a CTE.
+        drawn = (
+            update(projects)
+            .where(projects.c.id == project_id)
+            .values(last_case_number=projects.c.last_case_number + 1)
+            .returning(
+                t.case_number_seq.next_value().label("number"),
+                (projects.c.key + "-" + cast(projects.c.last_case_number, String)).label("key"),
+            )
+            .cte("drawn")
+        )
+        given: dict[str, Any] = {
+            "id": case_id,
+            "project_id": project_id,
+            "type_id": uuid.UUID(attributes["type_id"]),
+            "title": attributes["title"],
+            "description": attributes.get("description", ""),
+            "priority": priority,
+            "priority_urgency": URGENCY[priority],
+            "status": "OPEN",
+            "status_rank": 0,
+            "assignee_id": None,
+            "created_by": self.actor,
+            "modified_by": None,
+            "created_at": now,
+            "modified_at": None,
+            "closed_at": None,
+            "archived_at": None,
+            "due_date": None,
+            "resolved_reason": None,
+            "attributes": {},
+            "custom_attributes": {},
+        }
+        values = [literal(value, cases.c[name].type) for name, value in given.items()]
+        new_case = (
+            insert(cases)
+            .from_select([*given, "number", "key"], select(*values, drawn.c.number, drawn.c.key))
+            .returning(cases.c.number, cases.c.key)
+            .cte("new_case")
+        )
+        event_data = {
+            "title": attributes["title"],
+            "priority": priority,
+            "status": "OPEN",
+            "assignee_id": None,
+        }
+        # The event's data is given the key as it is drawn, as unit_of_work's creation does.
+        data = func.jsonb_set(
+            literal(event_data, JSONB), literal_column("'{key}'"), func.to_jsonb(new_case.c.key), type_=JSONB
+        )
+        cell: dict[str, Any] = {
+            "id": event_id,
+            "subject_type": "case",
+            "subject_id": case_id,
+            "kind": "case.created",
+            "actor_id": self.actor,
+            "created_at": now,
+        }
+        cells = select(*(literal(v, t.timeline_events.c[k].type) for k, v in cell.items()), data)
+        timeline = insert(t.timeline_events).from_select([*cell, "data"], cells.select_from(new_case))
+        message: dict[str, Any] = {
+            "event_id": event_id,
+            "kind": "case.created",
+            "subject_type": "case",
+            "subject_id": case_id,
+            "actor_id": self.actor,
+            "occurred_at": now,
+            "state": "pending",
+            "attempts": 0,
+            "available_at": now,
+        }
+        rows = select(*(literal(v, t.outbox.c[k].type) for k, v in message.items()), data)
+        # One statement, then COMMIT, as unit_of_work writes a plain creation: numbers, case,
+        # timeline cell, outbox row and the workers' NOTIFY.
+        statement = (
+            insert(t.outbox)
+            .from_select([*message, "payload"], rows.select_from(new_case))
+            .add_cte(timeline.cte("timeline_cells"))
+            .returning(
+                func.pg_notify("casedesk_work", ""),
+                select(new_case.c.number).scalar_subquery(),
+                select(new_case.c.key).scalar_subquery(),
+            )
+        )
         with self.engine.connect() as conn:
             conn.begin()
-            # Both numbers in one statement, as adapters/db/case_numbers.py draws them.
-            number, in_project = conn.execute(
-                update(t.projects)
-                .where(t.projects.c.id == project_id)
-                .values(last_case_number=t.projects.c.last_case_number + 1)
-                .returning(t.case_number_seq.next_value(), t.projects.c.last_case_number)
-            ).one()
-            key = f"{prefix}-{in_project}"
-            conn.execute(
-                insert(t.cases).values(
-                    id=case_id,
-                    number=number,
-                    project_id=project_id,
-                    key=key,
-                    type_id=uuid.UUID(attributes["type_id"]),
-                    title=attributes["title"],
-                    description=attributes.get("description", ""),
-                    priority=priority,
-                    priority_urgency=URGENCY[priority],
-                    status="OPEN",
-                    status_rank=0,
-                    assignee_id=None,
-                    created_by=self.actor,
-                    modified_by=None,
-                    created_at=now,
-                    modified_at=None,
-                    closed_at=None,
-                    archived_at=None,
-                    due_date=None,
-                    resolved_reason=None,
-                    attributes={},
-                    custom_attributes={},
-                )
-            )
-            event_data = {
-                "key": key,
-                "title": attributes["title"],
-                "priority": priority,
-                "status": "OPEN",
-                "assignee_id": None,
-            }
-            # The timeline's insert as a CTE of the outbox's, as unit_of_work.write_events does.
-            timeline = (
-                insert(t.timeline_events)
-                .values(
-                    [
-                        {
-                            "id": event_id,
-                            "subject_type": "case",
-                            "subject_id": case_id,
-                            "kind": "case.created",
-                            "actor_id": self.actor,
-                            "created_at": now,
-                            "data": event_data,
-                        }
-                    ]
-                )
-                .cte("timeline_cells")
-            )
-            conn.execute(
-                insert(t.outbox)
-                .values(
-                    [
-                        {
-                            "event_id": event_id,
-                            "kind": "case.created",
-                            "subject_type": "case",
-                            "subject_id": case_id,
-                            "actor_id": self.actor,
-                            "occurred_at": now,
-                            "payload": event_data,
-                            "state": "pending",
-                            "attempts": 0,
-                            "available_at": now,
-                        }
-                    ]
-                )
-                .add_cte(timeline)
-            )
+            _, number, key = conn.execute(statement).one()
             conn.commit()
         return {
             "data": {

@@ -15,10 +15,14 @@ and as many searches (`GET /api/v2/cases?filter=…`), and prints per request:
 - begins: on SQLite, which BEGIN each transaction sent (IMMEDIATE for writes);
 - statements: SQL statements sent, not counting BEGIN;
 - held: round trips made while holding an identity counter's row lock, from the return of the
-  first statement that takes one (`UPDATE counters`, `UPDATE projects SET last_case_number`)
-  to the return of COMMIT, the COMMIT included; under concurrent creates every other creator
-  queues behind these round trips, so they bound the rate of creation;
+  first statement that takes one (`UPDATE counters`, `UPDATE projects SET last_case_number`,
+  also as the CTE of a case's insert) to the return of COMMIT, the COMMIT included; under
+  concurrent creates every other creator queues behind these round trips, so they bound the
+  rate of creation;
 - hold ms: the time those round trips and the Python between them took (median);
+- lock ms: the same from the start of the statement that takes the lock, so that statement's
+  own run included (median; one client, so no wait for the lock): an upper bound of the
+  time the lock is held, for a statement that does more after it takes the lock;
 - cpu ms: CPU time the server used for the request (median): the process's CPU time less the
   client's thread, so the HTTP server, FastAPI, casedesk, SQLAlchemy and the driver;
 - p50 ms: latency from sending the request to reading the whole answer (one client, so
@@ -77,6 +81,7 @@ class Tally:
     statements: int = 0
     held: int = 0  # round trips while holding a counter's row lock, COMMIT included
     hold_s: float = 0.0
+    lock_s: float = 0.0  # hold_s and the locking statement's own run
     begin_kinds: Counter[str] = field(default_factory=Counter)
 
 
@@ -88,6 +93,8 @@ class EngineCounter:
         self.tally = Tally()
         self._lock = threading.Lock()
         self._held_since: float | None = None  # one request at a time, so one transaction
+        self._sent_at = 0.0  # when the statement under way was sent
+        self._locked_since: float | None = None
         event.listen(engine, "checkout", self._on_checkout)
         event.listen(engine, "begin", self._on_begin)
         event.listen(engine, "commit", self._on_commit)
@@ -140,18 +147,22 @@ class EngineCounter:
                 self.tally.begin_kinds[statement] += 1
         else:
             self._bump("statements")
+            self._sent_at = time.perf_counter()
             if self._held_since is not None:
                 self._bump("held")
 
     def _after_statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if self._held_since is None and COUNTER_LOCK.search(statement):
-            self._held_since = time.perf_counter()
+            self._held_since, self._locked_since = time.perf_counter(), self._sent_at
 
     def _release(self, *, commit: bool) -> None:
         since, self._held_since = self._held_since, None
-        if since is not None:
+        locked, self._locked_since = self._locked_since, None
+        if since is not None and locked is not None:
+            now = time.perf_counter()
             with self._lock:
-                self.tally.hold_s += time.perf_counter() - since
+                self.tally.hold_s += now - since
+                self.tally.lock_s += now - locked
                 self.tally.held += commit
 
     def take(self) -> Tally:
@@ -273,7 +284,7 @@ def report(backend: str, rows: list[Row], repeat: int) -> str:
     lines = [
         f"request cost on {backend}, {repeat} requests each, one client (per request):",
         f"{'request':<8}{'checkouts':>10}{'pings':>7}{'xacts':>7}{'commits':>9}{'rollbacks':>10}"
-        f"{'statements':>11}{'held':>6}{'hold ms':>9}{'cpu ms':>8}{'p50 ms':>8}  begins",
+        f"{'statements':>11}{'held':>6}{'hold ms':>9}{'lock ms':>9}{'cpu ms':>8}{'p50 ms':>8}  begins",
     ]
     for row in rows:
         t = row.tallies
@@ -286,6 +297,7 @@ def report(backend: str, rows: list[Row], repeat: int) -> str:
             f"{spread([x.begins for x in t]):>7}{spread([x.commits for x in t]):>9}"
             f"{spread([x.rollbacks for x in t]):>10}{spread([x.statements for x in t]):>11}"
             f"{spread([x.held for x in t]):>6}{statistics.median([x.hold_s * 1000 for x in t]):>9.2f}"
+            f"{statistics.median([x.lock_s * 1000 for x in t]):>9.2f}"
             f"{statistics.median(row.cpu_ms):>8.2f}{statistics.median(row.latencies_ms):>8.2f}  {begins}"
         )
     return "\n".join(lines)

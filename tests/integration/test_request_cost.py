@@ -179,3 +179,33 @@ def test_a_refused_request_leaves_nothing_open(
 
         tally = measured(db, counter, create)
     assert (tally.checkouts, tally.begins, tally.commits, tally.rollbacks) == (1, 1, 0, 1)
+
+
+def test_a_plain_creation_locks_its_project_for_one_statement_and_the_commit(
+    db: Container, cases_api: CaseManagementApi, project_id: uuid.UUID
+) -> None:
+    """The project's numbering is locked from the statement that takes it to the COMMIT;
+    other creations in the project wait meanwhile, so a plain creation sends nothing else."""
+    if backend() != "postgresql":
+        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
+    sent: list[str] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    def on_commit(_conn: Any) -> None:
+        sent.append("COMMIT")
+
+    dd.create_case(cases_api, str(project_id), "Warm-up")
+    event.listen(db.engine, "before_cursor_execute", on_statement)
+    event.listen(db.engine, "commit", on_commit)
+    try:
+        dd.create_case(cases_api, str(project_id), "Disk full")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_statement)
+        event.remove(db.engine, "commit", on_commit)
+    locking = [i for i, statement in enumerate(sent) if "UPDATE projects SET last_case_number" in statement]
+    assert len(locking) == 1
+    assert sent[locking[0] + 1] == "COMMIT"
+    assert "INSERT INTO cases" in sent[locking[0]]
+    assert "INSERT INTO outbox" in sent[locking[0]]

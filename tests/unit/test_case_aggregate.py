@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casedesk.domain import events as ev
-from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case import UNNUMBERED, Case
 from casedesk.domain.cases.case_types import CaseType, builtin_case_types
 from casedesk.domain.cases.mentions import excerpt
 from casedesk.domain.cases.values import (
@@ -107,6 +107,18 @@ def test_open_records_a_created_event() -> None:
         "status": "OPEN",
         "assignee_id": str(assignee),
     }
+
+
+def test_an_unnumbered_case_takes_its_numbers_into_its_created_event() -> None:
+    case = open_case(number=UNNUMBERED, key="", assignee_ids=[uuid.uuid4()])
+    case.take_numbers(12, "OPS-4")
+
+    assert (case.number, case.key) == (12, "OPS-4")
+    created, assigned = case.events
+    assert created.data["key"] == "OPS-4"
+    assert "key" not in assigned.data
+    with pytest.raises(RuntimeError):
+        case.take_numbers(13, "OPS-5")
 
 
 def test_open_gives_each_case_its_own_id() -> None:

@@ -54,7 +54,7 @@ from casedesk.adapters.db.rows import (
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.db.schema import incidents as it
-from casedesk.domain.cases.case import Case
+from casedesk.domain.cases.case import UNNUMBERED, Case
 from casedesk.domain.cases.case_types import CaseType
 from casedesk.domain.cases.custom_attributes import CustomAttributeConfig
 from casedesk.domain.cases.values import Insight
@@ -158,10 +158,30 @@ class SqlCaseRepository:
     def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
         return case_numbers.draw(self.conn, project_id)
 
+    def lone_creation(self) -> Case | None:
+        """The new case, when all this unit of work has to write for cases is the row of one
+        unnumbered case (no side rows): the unit of work writes it with its events."""
+        if len(self.seen) != 1 or len(self.new) != 1:
+            return None
+        (case,) = self.seen.values()
+        if case.number != UNNUMBERED or _Stored.of(case) != NOTHING_STORED:
+            return None
+        return case
+
+    def created(self, case: Case, number: int, key: str) -> None:
+        """`lone_creation`'s case, written with these numbers."""
+        case.take_numbers(number, key)
+        self.new.discard(case.id)
+        self.stored[case.id] = _Stored.of(case)
+
     def flush(self) -> None:
         for case_id, case in self.seen.items():
             row = case_to_row(case)
-            if case_id in self.new:
+            if case_id in self.new and case.number == UNNUMBERED:
+                # The numbers are drawn here, by the insert: the project stays locked from
+                # this statement to the commit (case_numbers.py).
+                case.take_numbers(*case_numbers.insert_case(self.conn, row))
+            elif case_id in self.new:
                 self.conn.execute(_insert_case(), row)
             else:
                 self.conn.execute(_update_case(), {**row, "case_row_id": case_id})

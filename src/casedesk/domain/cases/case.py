@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +37,9 @@ from casedesk.domain.cases.values import (
 from casedesk.domain.errors import InvalidTransition, ValidationFailed
 from casedesk.domain.events import CaseEvent, Event
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
+
+# The number of a case opened before its numbers are drawn (real numbers start at 1).
+UNNUMBERED = 0
 
 
 @dataclass
@@ -75,9 +78,7 @@ class Case:
     def open(
         cls,
         *,
-        number: int,
         project_id: uuid.UUID,
-        key: str,
         case_type: CaseType,
         title: str,
         description: str,
@@ -91,10 +92,13 @@ class Case:
         metadata: Mapping[str, Any] | None = None,
         closure_conditions: Sequence[ClosureCondition] = (),
         opened_at: datetime | None = None,
+        number: int = UNNUMBERED,
+        key: str = "",
     ) -> Case:
         """A new case, open or in progress (close it with `change_status`). Its assignees and
         tags are changes of their own, as a feed shows them; metadata, closure conditions and
-        the other attributes are part of the creation."""
+        the other attributes are part of the creation. Without `number` and `key` it is
+        unnumbered until `take_numbers` (drawing them locks the project's numbering)."""
         if case_type.deleted_at is not None:
             raise ValidationFailed("type_id", f"case type {case_type.id} is deleted")
         if status is CaseStatus.CLOSED:
@@ -125,6 +129,15 @@ class Case:
         case.set_tags(tags, actor, now)
         case._mentioned(mentions(mentioned(case.description)), "description", case.description, actor, now)
         return case
+
+    def take_numbers(self, number: int, key: str) -> None:
+        """Numbers a case opened unnumbered, its creation's event included."""
+        if self.number != UNNUMBERED:
+            raise RuntimeError(f"case {self.id} is numbered already")
+        self.number, self.key = number, key
+        self.events = [
+            replace(e, data={**e.data, "key": key}) if e.kind is CaseEvent.CREATED else e for e in self.events
+        ]
 
     # -- status, priority, text ----------------------------------------------------------
 

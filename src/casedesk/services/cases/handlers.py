@@ -38,12 +38,10 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
         (_custom_attribute(uow, case_type.id, key, "custom_attributes"), given)
         for key, given in cmd.custom_attributes.items()
     ]
-    # Last: from here to the commit, other creations in the project wait (next_numbers).
-    number, in_project = uow.cases.next_numbers(project.id)
+    # Unnumbered: the repository draws the numbers in the statement that inserts the case, the
+    # last ones before the commit, because other creations in the project wait from there on.
     case = Case.open(
-        number=number,
         project_id=project.id,
-        key=project.case_key(in_project),
         case_type=case_type,
         title=cmd.title,
         description=cmd.description,
@@ -62,6 +60,9 @@ def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetim
     for config, given in configs:
         case.set_custom_attribute(config, given, author, now)
     if cmd.status is CaseStatus.CLOSED:
+        # Closure conditions may read the case's number, so this one is numbered now.
+        number, in_project = uow.cases.next_numbers(project.id)
+        case.take_numbers(number, project.case_key(in_project))
         case.change_status(cmd.status, case_type, author, now, view=lambda: closure_view(uow, case))
         case.set_times(None, cmd.resolved_at, author, now)
     for button in cmd.buttons:

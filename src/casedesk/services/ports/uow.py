@@ -53,12 +53,16 @@ class CaseRepository(Protocol):
         """Loads and locks the case; raises NotFound, also for a case in a project the unit of
         work's visibility hides."""
 
-    def add(self, case: Case) -> None: ...
+    def add(self, case: Case) -> None:
+        """A new case. One opened unnumbered is numbered (`Case.take_numbers`) as it is
+        written on commit, by the statement that inserts it: the project's numbering stays
+        locked from there to the commit, and concurrent creations in the project wait."""
 
     def next_numbers(self, project_id: uuid.UUID) -> tuple[int, int]:
         """The next global case number and the next number in the project (for its key),
-        never handed out twice. The project's numbering stays locked until the commit, so
-        draw them after every lookup: concurrent creations in the project wait meanwhile."""
+        never handed out twice, for a case that needs them before it is written. The
+        project's numbering stays locked until the commit, so draw them after every lookup:
+        concurrent creations in the project wait meanwhile."""
 
     def delete(self, case: Case) -> None:
         """Removes the case and everything attached to it; its timeline stays, and the events
