@@ -18,20 +18,27 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.api import dd
 from tests.api.channels import unique
 from tests.api.notifying import eventually, rule_body
 from tests.receivers.webhook import Answer, WebhookReceiver, receiving
-from tests.support import OUTBOUND_ALLOW, Server, free_port, running_server, throwaway_database
+from tests.support import (
+    OUTBOUND_ALLOW,
+    Samples,
+    Server,
+    free_port,
+    metric_samples,
+    metric_value,
+    running_server,
+    stop_process,
+    throwaway_database,
+)
 
 HOOKS = "/api/v1/integration/webhooks/configuration/webhooks"
 TOKEN = "scrape-token-for-the-worker"
 FAST = {"CASEDESK_WORKER_POLL_MS": "20", "CASEDESK_DELIVERY_RETRY_SCHEDULE": "100ms,100ms"}
 ANNOUNCED = re.compile(r"metrics at (http://\S+/metrics)")
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 @contextmanager
@@ -94,12 +101,7 @@ def worker_process(server: Server, env: dict[str, str]) -> Iterator[str]:
             assert announced is not None
             yield announced.group(1)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, timeout=20)
 
 
 def read(path: str, process: subprocess.Popen[bytes]) -> str:
@@ -111,23 +113,13 @@ def read(path: str, process: subprocess.Popen[bytes]) -> str:
 
 def scrape(url: str, **headers: str) -> Samples:
     response = httpx.get(url, headers=headers, timeout=10)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain; version=")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples.get((name, frozenset(labels.items())), 0.0)
+    return metric_samples(response)
 
 
 def delivered(count: int) -> Callable[[Samples], bool]:
     """Whether a scrape counts `count` webhook attempts that delivered."""
     return lambda s: (
-        value(s, "casedesk_delivery_attempts_total", channel="webhook", result="delivered") == count
+        metric_value(s, "casedesk_delivery_attempts_total", channel="webhook", result="delivered") == count
     )
 
 
@@ -156,10 +148,10 @@ def test_a_standalone_worker_serves_its_delivery_metrics_behind_the_token() -> N
         receiver.wait_for(lambda r: len(r.accepted) == 3)
         after = eventually(lambda: scrape(metrics_url, **bearer), delivered(3))
     attempts = "casedesk_delivery_attempts_total"
-    assert value(after, attempts, channel="webhook", result="transient") == 1
-    assert value(after, "casedesk_delivery_attempt_duration_seconds_count", channel="webhook") == 4
-    assert value(after, "casedesk_delivery_attempt_duration_seconds_sum", channel="webhook") > 0
-    assert value(after, attempts, channel="slack", result="delivered") == 0
+    assert metric_value(after, attempts, channel="webhook", result="transient") == 1
+    assert metric_value(after, "casedesk_delivery_attempt_duration_seconds_count", channel="webhook") == 4
+    assert metric_value(after, "casedesk_delivery_attempt_duration_seconds_sum", channel="webhook") > 0
+    assert metric_value(after, attempts, channel="slack", result="delivered") == 0
     # The backlog is read from the database at the scrape; no HTTP metrics in a worker.
     assert ("casedesk_outbox_pending", frozenset()) in after
     assert not any(name.startswith("casedesk_http_") for name, _ in after)
@@ -175,7 +167,7 @@ def test_the_parent_of_several_http_processes_serves_its_worker_s_metrics() -> N
         after = eventually(lambda: scrape(metrics_url), delivered(2))
         # The HTTP processes' own /metrics keep their request metrics (no token is set).
         assert http.get("/metrics").status_code == 200
-    assert value(after, "casedesk_delivery_attempt_duration_seconds_count", channel="webhook") == 2
+    assert metric_value(after, "casedesk_delivery_attempt_duration_seconds_count", channel="webhook") == 2
 
 
 def test_metrics_port_needs_a_worker_to_report() -> None:

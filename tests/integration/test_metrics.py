@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from prometheus_client.parser import text_string_to_metric_families
 
 from casedesk.bootstrap import Container, bootstrap
 from casedesk.config import Settings
@@ -28,7 +27,7 @@ from casedesk.services.ports.deliveries import Attempt, NewDelivery
 from casedesk.services.ports.outbox import OutboxMessage
 from tests.api import dd
 from tests.notices import case_notice
-from tests.support import serving_in_thread, throwaway_database
+from tests.support import Samples, metric_samples, metric_value, serving_in_thread, throwaway_database
 
 
 @pytest.fixture(scope="module")
@@ -58,22 +57,9 @@ def client(db: Container, app: FastAPI) -> Iterator[httpx.Client]:
         yield http
 
 
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
 def scrape(http: httpx.Client, **headers: str) -> Samples:
     response = http.get("/metrics", headers=headers)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain; version=")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples.get((name, frozenset(labels.items())), 0.0)
+    return metric_samples(response)
 
 
 def test_requests_are_counted_by_route_template_and_status(client: httpx.Client) -> None:
@@ -88,20 +74,22 @@ def test_requests_are_counted_by_route_template_and_status(client: httpx.Client)
     after = scrape(client)
     counted = "casedesk_http_requests_total"
     assert (
-        value(after, counted, method="GET", route=route, status="404")
-        - value(before, counted, method="GET", route=route, status="404")
+        metric_value(after, counted, method="GET", route=route, status="404")
+        - metric_value(before, counted, method="GET", route=route, status="404")
         == 2
     )
     assert (
-        value(after, counted, method="GET", route="/healthz", status="200")
-        - value(before, counted, method="GET", route="/healthz", status="200")
+        metric_value(after, counted, method="GET", route="/healthz", status="200")
+        - metric_value(before, counted, method="GET", route="/healthz", status="200")
         == 1
     )
     timed = "casedesk_http_request_duration_seconds_count"
     assert (
-        value(after, timed, method="GET", route=route) - value(before, timed, method="GET", route=route) == 2
+        metric_value(after, timed, method="GET", route=route)
+        - metric_value(before, timed, method="GET", route=route)
+        == 2
     )
-    assert value(after, "casedesk_http_request_duration_seconds_sum", method="GET", route=route) > 0
+    assert metric_value(after, "casedesk_http_request_duration_seconds_sum", method="GET", route=route) > 0
     assert not any(case_id in client.get("/metrics").text for case_id in asked)
 
 
@@ -114,9 +102,9 @@ def test_a_path_no_route_matches_is_counted_as_unmatched(client: httpx.Client) -
     after = scrape(client)
     counted = "casedesk_http_requests_total"
     unmatched = {"method": "GET", "route": "unmatched", "status": "404"}
-    assert value(after, counted, **unmatched) - value(before, counted, **unmatched) == 1
+    assert metric_value(after, counted, **unmatched) - metric_value(before, counted, **unmatched) == 1
     unusual = {"method": "other", "route": "/healthz", "status": "405"}
-    assert value(after, counted, **unusual) - value(before, counted, **unusual) == 1
+    assert metric_value(after, counted, **unusual) - metric_value(before, counted, **unusual) == 1
 
 
 def test_the_outbox_depth_and_age_are_read_at_each_scrape(db: Container, client: httpx.Client) -> None:
@@ -131,13 +119,13 @@ def test_the_outbox_depth_and_age_are_read_at_each_scrape(db: Container, client:
     assert created.status_code == 201, created.text
 
     after = scrape(client)
-    assert value(after, "casedesk_outbox_pending") > value(before, "casedesk_outbox_pending")
-    assert value(after, "casedesk_outbox_oldest_pending_age_seconds") > 0
+    assert metric_value(after, "casedesk_outbox_pending") > metric_value(before, "casedesk_outbox_pending")
+    assert metric_value(after, "casedesk_outbox_oldest_pending_age_seconds") > 0
 
     settle_everything(db)
     drained = scrape(client)
-    assert value(drained, "casedesk_outbox_pending") == 0
-    assert value(drained, "casedesk_outbox_oldest_pending_age_seconds") == 0
+    assert metric_value(drained, "casedesk_outbox_pending") == 0
+    assert metric_value(drained, "casedesk_outbox_oldest_pending_age_seconds") == 0
 
 
 def settle_everything(db: Container) -> None:
@@ -162,7 +150,7 @@ def test_deliveries_are_counted_by_channel_and_result(app: FastAPI, client: http
     after = scrape(client)
 
     def grew(name: str, **labels: str) -> float:
-        return value(after, name, **labels) - value(before, name, **labels)
+        return metric_value(after, name, **labels) - metric_value(before, name, **labels)
 
     attempts = "casedesk_delivery_attempts_total"
     assert grew(attempts, channel="email", result="delivered") == 1
@@ -178,16 +166,16 @@ def test_each_application_counts_in_a_registry_of_its_own(db: Container, client:
     counted = "casedesk_http_requests_total"
     healthz = {"method": "GET", "route": "/healthz", "status": "200"}
     assert client.get("/healthz").status_code == 200
-    mine = value(scrape(client), counted, **healthz)
+    mine = metric_value(scrape(client), counted, **healthz)
 
     other = create_app(db)
     with serving_in_thread(other) as url, httpx.Client(base_url=url) as fresh:
         for _ in range(3):
             assert fresh.get("/healthz").status_code == 200
-        theirs = value(scrape(fresh), counted, **healthz)
+        theirs = metric_value(scrape(fresh), counted, **healthz)
 
     assert theirs == 3
-    assert value(scrape(client), counted, **healthz) == mine
+    assert metric_value(scrape(client), counted, **healthz) == mine
 
 
 def test_a_metrics_token_requires_the_bearer(db: Container) -> None:
@@ -223,20 +211,20 @@ def test_deliveries_waiting_and_dead_are_read_at_each_scrape(db: Container, clie
 
     db.delivery_queue.fan_out(plan, "metrics-test", datetime.now(UTC), limit=500)
     waiting = scrape(client)
-    grew = value(waiting, "casedesk_deliveries_waiting", channel="webhook") - value(
+    grew = metric_value(waiting, "casedesk_deliveries_waiting", channel="webhook") - metric_value(
         before, "casedesk_deliveries_waiting", channel="webhook"
     )
     assert grew == 1
-    assert value(waiting, "casedesk_deliveries_waiting", channel="slack") == 0
-    assert value(waiting, "casedesk_delivery_oldest_waiting_age_seconds") > 0
+    assert metric_value(waiting, "casedesk_deliveries_waiting", channel="slack") == 0
+    assert metric_value(waiting, "casedesk_delivery_oldest_waiting_age_seconds") > 0
 
     [claimed] = db.delivery_queue.claim("metrics-test", datetime.now(UTC), 10, timedelta(seconds=30))
     refused = Attempt(1, Trigger.INITIAL, datetime.now(UTC), 5, Outcome(Result.PERMANENT, status=400))
     assert db.delivery_queue.settle(claimed, refused, Settlement(DeliveryState.DEAD), datetime.now(UTC))
     dead = scrape(client)
-    assert value(dead, "casedesk_deliveries_waiting", channel="webhook") == value(
+    assert metric_value(dead, "casedesk_deliveries_waiting", channel="webhook") == metric_value(
         before, "casedesk_deliveries_waiting", channel="webhook"
     )
-    assert value(dead, "casedesk_deliveries_dead", channel="webhook") == (
-        value(before, "casedesk_deliveries_dead", channel="webhook") + 1
+    assert metric_value(dead, "casedesk_deliveries_dead", channel="webhook") == (
+        metric_value(before, "casedesk_deliveries_dead", channel="webhook") + 1
     )
