@@ -27,7 +27,7 @@ from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.http.app import create_app
 from casedesk.entrypoints.http.deps import ReadingServices, WritingServices
 from tests.api import dd
-from tests.support import backend, serving_in_thread, throwaway_database
+from tests.support import serving_in_thread, throwaway_database
 
 BOUND_MS = 200
 # Counts to ten million: seconds on either database, so far past the bound.
@@ -203,7 +203,7 @@ def test_the_bound_holds_only_for_requests(db: Container) -> None:
         assert conn.execute(text(EXPENSIVE.replace("10000000", "300000"))).scalar_one() == 300000
 
 
-@pytest.mark.skipif(backend() != "postgresql", reason="the session's statement_timeout is PostgreSQL's")
+@pytest.mark.postgresql  # the session's statement_timeout is PostgreSQL's
 def test_one_pooled_connection_is_bounded_for_requests_and_unbounded_for_other_uses() -> None:
     """PostgreSQL keeps the bound on the session, so it outlives rolled-back transactions and
     the connection's return to the pool: each use must find the bound it carries."""

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from casedesk.adapters.db.engine import build_engine
-from tests.support import backend, throwaway_database
+from tests.support import throwaway_database
 
-pytestmark = pytest.mark.skipif(backend() != "postgresql", reason="SQLite has no server to lose")
+pytestmark = pytest.mark.postgresql  # SQLite has no server to lose
 
 
 @pytest.fixture

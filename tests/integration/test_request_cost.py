@@ -181,13 +181,12 @@ def test_a_refused_request_leaves_nothing_open(
     assert (tally.checkouts, tally.begins, tally.commits, tally.rollbacks) == (1, 1, 0, 1)
 
 
+@pytest.mark.postgresql  # SQLite serialises writers at BEGIN IMMEDIATE
 def test_a_plain_creation_locks_its_project_for_one_statement_and_the_commit(
     db: Container, cases_api: CaseManagementApi, project_id: uuid.UUID
 ) -> None:
     """The project's numbering is locked from the statement that takes it to the COMMIT;
     other creations in the project wait meanwhile, so a plain creation sends nothing else."""
-    if backend() != "postgresql":
-        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE")
     sent: list[str] = []
 
     def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
