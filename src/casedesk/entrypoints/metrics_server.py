@@ -10,6 +10,7 @@ worker's event loop. It answers `GET /metrics` only, under the same rule as the 
 
 from __future__ import annotations
 
+import hmac
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -17,8 +18,6 @@ from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from typing import Any, Protocol
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-from casedesk.entrypoints.http.metrics import admitted
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -97,3 +96,11 @@ def start_metrics_server(telemetry: Exposition, host: str, port: int, token: str
     thread = threading.Thread(target=server.serve_forever, name="casedesk-metrics", daemon=True)
     thread.start()
     return MetricsServer(server, thread)
+
+
+def admitted(authorization: str, token: str) -> bool:
+    """Whether a request with this `Authorization` header may read the metrics: any when no
+    token is set, else only `Bearer <token>` (compared in constant time)."""
+    if not token:
+        return True
+    return hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())

@@ -13,13 +13,14 @@ Prometheus scrapes without credentials by default; with a token it needs
 
 from __future__ import annotations
 
-import hmac
 import time
 from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from casedesk.entrypoints.metrics_server import admitted
 
 
 class Telemetry(Protocol):
@@ -71,14 +72,6 @@ def template(scope: Scope, root: str) -> str:
         return UNMATCHED
     mounted = str(scope.get("root_path", ""))[len(root) :]
     return mounted + path
-
-
-def admitted(authorization: str, token: str) -> bool:
-    """Whether a request with this `Authorization` header may read the metrics: any when no
-    token is set, else only `Bearer <token>` (compared in constant time)."""
-    if not token:
-        return True
-    return hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
 
 
 def serve_metrics(app: FastAPI, telemetry: Telemetry, token: str) -> None:
