@@ -29,6 +29,7 @@ from casedesk.adapters.db.engine import build_engine, pool_capacity
 from casedesk.adapters.db.identity_queries import SqlIdentityReads
 from casedesk.adapters.db.incidents.queries import SqlIncidentReadModel
 from casedesk.adapters.db.key_lookup import SqlKeyLookup
+from casedesk.adapters.db.migrate import upgrade_to_head
 from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
@@ -258,10 +259,6 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = False) -> Con
     email_sender(settings)  # a mail setting that cannot work stops the start, not the first mail
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     if migrate:
-        # Alembic (and the template engine it brings) is a third of a command's start-up;
-        # only the commands that migrate pay for it.
-        from casedesk.adapters.db.migrate import upgrade_to_head
-
         upgrade_to_head(engine)
     connections = PooledConnections(engine)
     container = Container(
