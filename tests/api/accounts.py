@@ -1,18 +1,39 @@
-"""Extra users and keys for API tests, made through the CLI as an operator would."""
+"""Extra users and keys for API tests, made with the commands the CLI sends as the operator.
+
+The CLI itself is tested by tests/integration/test_cli*.py; here the same commands go through
+a message bus on the server's database in this process, since starting a `casedesk` process
+for each user and each key pair was most of what many API tests cost.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from datadog_api_client import ApiClient, Configuration
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 
+from casedesk.bootstrap import bootstrap
+from casedesk.domain import users as uc
+from casedesk.domain.commands import Command
+from casedesk.domain.users import Principal, Role, clean_email
+from casedesk.domain.vocab import Scope
 from tests.api import dd
 from tests.support import Keys, Server, casedesk
+
+T = TypeVar("T")
+
+
+def as_operator(server: Server, command: Command[T]) -> T:
+    """`command` sent on the server's database as the CLI sends it: by the operator."""
+    container = bootstrap(server.settings())
+    try:
+        return container.bus.handle(command, Principal.operator())
+    finally:
+        container.close()
 
 
 def cli_json(server: Server, *args: str) -> dict[str, Any]:
@@ -24,9 +45,11 @@ def cli_json(server: Server, *args: str) -> dict[str, Any]:
 
 
 def create_user(server: Server, label: str = "user", role: str = "standard") -> dict[str, Any]:
-    """Creates a user; `{"user_id", "email", "role"}` as the CLI prints them."""
+    """Creates a user; `{"user_id", "email", "role"}` as `casedesk users create --json` prints them."""
     email = dd.unique_email(label)
-    return cli_json(server, "users", "create", "--email", email, "--name", label.title(), "--role", role)
+    command = uc.CreateUser(email=email, name=label.title(), role=Role(role))
+    user_id = as_operator(server, command)
+    return {"user_id": str(user_id), "email": clean_email(email), "role": role}
 
 
 def new_user(server: Server, label: str = "user", role: str = "standard") -> str:
@@ -35,10 +58,18 @@ def new_user(server: Server, label: str = "user", role: str = "standard") -> str
 
 
 def keys_for(server: Server, email: str, scopes: str | None = None, user_id: str = "") -> Keys:
-    args = ["keys", "create", "--user", email]
-    if scopes is not None:
-        args += ["--scopes", scopes]
-    return Keys.parse(cli_json(server, *args), user_id)
+    """A key pair for the user with `email`, as `casedesk keys create --user EMAIL [--scopes]`
+    makes it: `scopes` comma-separated, the default scopes when None."""
+    wanted = Scope.default() if scopes is None else frozenset(Scope(s.strip()) for s in scopes.split(","))
+    command = uc.CreateKeys(user_email=email, scopes=wanted, name="cli")
+    issued = as_operator(server, command)
+    return Keys(
+        api_key=issued.api_key,
+        app_key=issued.app_key,
+        id=str(issued.key_id),
+        scopes=tuple(sorted(s.value for s in issued.scopes)),
+        user_id=user_id,
+    )
 
 
 def new_keys(server: Server, scopes: str | None = None, label: str = "user", role: str = "standard") -> Keys:
