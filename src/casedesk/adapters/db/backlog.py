@@ -20,8 +20,8 @@ class SqlOutboxBacklog:
 
     def backlog(self) -> Backlog:
         o, d = t.outbox, dt.deliveries
-        # `state` leads the ix_outbox_pending index, so this reads the pending rows only.
-        outbox = select(func.count(), func.min(o.c.occurred_at)).where(o.c.state == "pending")
+        # The pending rows only, through the partial ix_outbox_pending index.
+        outbox = select(func.count(), func.min(o.c.occurred_at)).where(t.PENDING)
         # And leads ix_deliveries_due: delivered and suppressed rows, the bulk, are not read.
         deliveries = (
             select(d.c.kind, d.c.state, func.count(), func.min(d.c.created_at))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, update
 
 from casedesk.adapters.db.engine import WRITE
 from casedesk.adapters.db.schema import core as t
@@ -70,10 +70,10 @@ def rows(events: list[Event]) -> list[dict[str, Any]]:
 def claim(conn: Connection, worker: str, now: datetime, limit: int = 50) -> list[OutboxMessage]:
     """Leases up to `limit` due rows to `worker`; a lease that runs out makes them due again."""
     o = t.outbox
-    due = (
-        (o.c.state == "pending")
-        & (o.c.available_at <= now)
-        & ((o.c.claimed_until.is_(None)) | (o.c.claimed_until < now))
+    due = and_(
+        t.PENDING,
+        o.c.available_at <= now,
+        (o.c.claimed_until.is_(None)) | (o.c.claimed_until < now),
     )
     query = select(o).where(due).order_by(o.c.seq).limit(limit)
     if conn.dialect.name == "postgresql":

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    text,
 )
 
 from casedesk.adapters.db.types import Json, UtcDateTime
@@ -342,7 +343,11 @@ audit_log = Table(
     Index("ix_audit_log_occurred", "occurred_at"),
 )
 
-# Transactional outbox: written with the change, consumed by the worker.
+# Transactional outbox: written with the change, consumed by the worker. A query meant to use
+# the partial index below names `state = 'pending'` as a literal (`PENDING`): a bound value
+# would not match the index's condition in a prepared (generic) plan.
+PENDING = text("state = 'pending'")
+
 outbox = Table(
     "outbox",
     metadata,
@@ -361,7 +366,8 @@ outbox = Table(
     Column("claimed_until", UtcDateTime),
     Column("processed_at", UtcDateTime),
     Column("last_error", Text),
-    Index("ix_outbox_pending", "state", "available_at", "seq"),
+    # Claims take pending rows oldest first: the pending rows' seq, whatever the history.
+    Index("ix_outbox_pending", "seq", postgresql_where=PENDING, sqlite_where=PENDING),
 )
 
 __all__ = ["UniqueConstraint", "metadata"]
