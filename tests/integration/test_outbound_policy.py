@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import http.server
 import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
+import trustme
 
 from casedesk.adapters.outbound.client import BlockedAddress, Response, build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy, literal_address
@@ -46,9 +49,24 @@ def receiver() -> Iterator[int]:
     server.server_close()
 
 
-def post(allow: str, url: str) -> Response:
+@pytest.fixture(scope="module")
+def tls_receiver() -> Iterator[tuple[int, trustme.CA]]:
+    """The same receiver over TLS, with a certificate for `localhost` from a throw-away CA."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1]), ca
+    server.shutdown()
+    server.server_close()
+
+
+def post(allow: str, url: str, verify: ssl.SSLContext | None = None) -> Response:
     async def call() -> Response:
-        async with build_http_client(Settings(outbound_allow=allow)) as client:
+        async with build_http_client(Settings(outbound_allow=allow), verify=verify) as client:
             return await client.post(url, data=b"{}", headers={"Content-Type": "application/json"})
 
     return asyncio.run(call())
@@ -165,3 +183,15 @@ def test_proxy_variables_are_not_honoured(receiver: int, monkeypatch: pytest.Mon
 def test_metadata_addresses_are_never_connected_to() -> None:
     with pytest.raises(BlockedAddress):
         post("0.0.0.0/0", "http://169.254.169.254/latest/meta-data/")
+
+
+def test_a_receiver_certificate_is_verified(tls_receiver: tuple[int, trustme.CA]) -> None:
+    port, ca = tls_receiver
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    loopback = "127.0.0.0/8,::1/128"  # localhost may resolve to both
+    assert post(loopback, f"https://localhost:{port}/", verify=trusting).status == 200
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        post(loopback, f"https://localhost:{port}/")  # the CA is not in the system's store
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        post("127.0.0.0/8", f"https://127.0.0.1:{port}/", verify=trusting)  # not the name certified

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ipaddress
 import socket
 import ssl
@@ -103,10 +104,12 @@ def guarded_socket(policy: AddressPolicy) -> SocketFactoryType:
     return open_socket
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical(url: str) -> URL:
     """`url` with an IPv4 host in the dotted-quad form: aiohttp refuses the legacy spellings
     (`2130706433`, `127.1`) the policy reads as addresses, and a URL parser of the WHATWG URL
-    standard (a browser's) turns them into this form too."""
+    standard (a browser's) turns them into this form too. Kept per URL (URLs are immutable)
+    since a destination's URL is sent to again and again."""
     try:
         parsed = URL(url)
     except (ValueError, TypeError) as exc:
