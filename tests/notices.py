@@ -7,8 +7,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 
+from casedesk.adapters.outbound.client import OutboundClient
+from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice, NoticeReason, PageAction
 from casedesk.domain.notifications.outcomes import Outcome
@@ -119,11 +121,12 @@ def job(
     )
 
 
-def deliver(make: Callable[[httpx.AsyncClient], Sender], one: Job, *, timeout: float = 5.0) -> Outcome:
-    """Sends `one` with a plain loopback client, as the worker would with its guarded one."""
+def deliver(make: Callable[[OutboundClient], Sender], one: Job, *, timeout: float = 5.0) -> Outcome:
+    """Sends `one` as the worker would, with the guarded client allowing loopback."""
 
     async def go() -> Outcome:
-        async with httpx.AsyncClient(trust_env=False, follow_redirects=False, timeout=timeout) as client:
+        policy = AddressPolicy.from_text("127.0.0.0/8")
+        async with OutboundClient(policy, timeout=aiohttp.ClientTimeout(total=timeout)) as client:
             return await make(client).send(one)
 
     return asyncio.run(go())

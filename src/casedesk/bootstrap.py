@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import Engine
 
 from casedesk.adapters.channels.email import EmailSender, SmtpRelay
@@ -34,7 +33,7 @@ from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.adapters.metrics.prometheus import DeliveryTelemetry, Telemetry
-from casedesk.adapters.outbound.client import build_http_client
+from casedesk.adapters.outbound.client import OutboundClient, build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.adapters.secrets import KEY_FILE, KeySettings, SecretBox, default_data_dir
 from casedesk.config import Settings
@@ -158,9 +157,9 @@ class Container:
         *,
         planner: Planner | None = None,
         destinations: Destinations | None = None,
-        senders: Callable[[httpx.AsyncClient], Mapping[ChannelKind, Sender]] | None = None,
+        senders: Callable[[OutboundClient], Mapping[ChannelKind, Sender]] | None = None,
         metrics: DeliveryMetrics | None = None,
-        client: httpx.AsyncClient | None = None,
+        client: OutboundClient | None = None,
         concurrency: int | None = None,
         name: str | None = None,
     ) -> WorkerParts:
@@ -189,7 +188,7 @@ class Container:
         )
         return WorkerParts(worker, client, self.engine)
 
-    def senders(self, client: httpx.AsyncClient) -> dict[ChannelKind, Sender]:
+    def senders(self, client: OutboundClient) -> dict[ChannelKind, Sender]:
         """Every channel's sender, sending through `client`."""
         s = self.settings
         return {
@@ -220,12 +219,13 @@ class Container:
 
 @dataclass(frozen=True)
 class WorkerParts:
-    """A delivery worker and what it runs on: the HTTP client its senders share (whoever
-    runs the worker closes it) and the engine whose commits wake it. How it runs (its
-    thread, its wake-ups) is the entry points' (`entrypoints/worker_run.py`)."""
+    """A delivery worker and what it runs on: the HTTP client its senders share (it opens in
+    the event loop that first sends; whoever runs the worker closes it, in that loop) and
+    the engine whose commits wake it. How it runs (its thread, its wake-ups) is the entry
+    points' (`entrypoints/worker_run.py`)."""
 
     worker: DeliveryWorker
-    client: httpx.AsyncClient
+    client: OutboundClient
     engine: Engine
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import http.server
 import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
 
-import httpx
+import aiohttp
 import pytest
+import trustme
 
-from casedesk.adapters.outbound.client import BlockedAddress, build_http_client
+from casedesk.adapters.outbound.client import BlockedAddress, Response, build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy, literal_address
 from casedesk.config import Settings
 
@@ -20,7 +22,8 @@ from casedesk.config import Settings
 class Receiver(http.server.BaseHTTPRequestHandler):
     """Answers 200 with the Host header it was sent; `/redirect` answers 302."""
 
-    def do_GET(self) -> None:
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "http://169.254.169.254/")
@@ -46,10 +49,25 @@ def receiver() -> Iterator[int]:
     server.server_close()
 
 
-def get(allow: str, url: str) -> httpx.Response:
-    async def call() -> httpx.Response:
-        async with build_http_client(Settings(outbound_allow=allow)) as client:
-            return await client.get(url)
+@pytest.fixture(scope="module")
+def tls_receiver() -> Iterator[tuple[int, trustme.CA]]:
+    """The same receiver over TLS, with a certificate for `localhost` from a throw-away CA."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1]), ca
+    server.shutdown()
+    server.server_close()
+
+
+def post(allow: str, url: str, verify: ssl.SSLContext | None = None) -> Response:
+    async def call() -> Response:
+        async with build_http_client(Settings(outbound_allow=allow), verify=verify) as client:
+            return await client.post(url, data=b"{}", headers={"Content-Type": "application/json"})
 
     return asyncio.run(call())
 
@@ -124,44 +142,56 @@ def test_literal_addresses_in_every_spelling() -> None:
 
 
 def test_an_allowed_loopback_receiver_is_reached(receiver: int) -> None:
-    response = get("127.0.0.0/8", f"http://127.0.0.1:{receiver}/")
-    assert response.status_code == 200
-    assert response.text == f"127.0.0.1:{receiver}"
+    response = post("127.0.0.0/8", f"http://127.0.0.1:{receiver}/")
+    assert response.status == 200
+    assert response.body.decode() == f"127.0.0.1:{receiver}"
 
 
 def test_a_receiver_outside_the_policy_is_not_connected_to(receiver: int) -> None:
     with pytest.raises(BlockedAddress) as blocked:
-        get("", f"http://127.0.0.1:{receiver}/")
+        post("", f"http://127.0.0.1:{receiver}/")
     assert blocked.value.address == ipaddress.ip_address("127.0.0.1")
-    assert isinstance(blocked.value, httpx.TransportError)  # senders that only know httpx still cope
+    assert isinstance(blocked.value, OSError)  # what aiohttp expects of a socket factory that fails
     with pytest.raises(BlockedAddress):
-        get("", f"http://2130706433:{receiver}/")  # the decimal spelling is the same address
-    assert get("127.0.0.0/8", f"http://2130706433:{receiver}/").status_code == 200
+        post("", f"http://2130706433:{receiver}/")  # the decimal spelling is the same address
+    assert post("127.0.0.0/8", f"http://2130706433:{receiver}/").status == 200
     with pytest.raises(BlockedAddress):
-        get("", f"http://[::ffff:127.0.0.1]:{receiver}/")
+        post("", f"http://[::ffff:127.0.0.1]:{receiver}/")
 
 
 def test_a_name_is_connected_to_by_its_checked_address_and_keeps_its_host(receiver: int) -> None:
     # localhost resolves to 127.0.0.1 (and often ::1): every address must be allowed.
-    response = get("127.0.0.0/8,::1/128", f"http://localhost:{receiver}/")
-    assert response.status_code == 200
-    assert response.text == f"localhost:{receiver}"
+    response = post("127.0.0.0/8,::1/128", f"http://localhost:{receiver}/")
+    assert response.status == 200
+    assert response.body.decode() == f"localhost:{receiver}"
     with pytest.raises(BlockedAddress):
-        get("", f"http://localhost:{receiver}/")
+        post("", f"http://localhost:{receiver}/")
 
 
 def test_redirects_are_not_followed(receiver: int) -> None:
-    response = get("127.0.0.0/8", f"http://127.0.0.1:{receiver}/redirect")
-    assert response.status_code == 302
+    response = post("127.0.0.0/8", f"http://127.0.0.1:{receiver}/redirect")
+    assert response.status == 302
     assert response.headers["location"] == "http://169.254.169.254/"
 
 
 def test_proxy_variables_are_not_honoured(receiver: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
-    assert get("127.0.0.0/8", f"http://127.0.0.1:{receiver}/").status_code == 200
+    assert post("127.0.0.0/8", f"http://127.0.0.1:{receiver}/").status == 200
 
 
 def test_metadata_addresses_are_never_connected_to() -> None:
     with pytest.raises(BlockedAddress):
-        get("0.0.0.0/0", "http://169.254.169.254/latest/meta-data/")
+        post("0.0.0.0/0", "http://169.254.169.254/latest/meta-data/")
+
+
+def test_a_receiver_certificate_is_verified(tls_receiver: tuple[int, trustme.CA]) -> None:
+    port, ca = tls_receiver
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    loopback = "127.0.0.0/8,::1/128"  # localhost may resolve to both
+    assert post(loopback, f"https://localhost:{port}/", verify=trusting).status == 200
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        post(loopback, f"https://localhost:{port}/")  # the CA is not in the system's store
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):
+        post("127.0.0.0/8", f"https://127.0.0.1:{port}/", verify=trusting)  # not the name certified

@@ -13,11 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
 from casedesk.adapters.channels.webhook import WebhookSender
+from casedesk.adapters.outbound.client import OutboundClient
+from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice, NoticeReason
 from casedesk.domain.notifications.outcomes import SNIPPET_MAX, Outcome, Result
@@ -52,7 +53,7 @@ NOTICE = Notice(
 
 def send(destination: Destination, delivery_id: str = "msg_01TEST", notice: Notice = NOTICE) -> Outcome:
     async def main() -> Outcome:
-        async with httpx.AsyncClient(trust_env=False) as client:
+        async with OutboundClient(AddressPolicy.from_text("127.0.0.0/8")) as client:
             return await WebhookSender(client).send(Job(delivery_id, 1, notice, destination))
 
     return asyncio.run(main())

@@ -13,10 +13,9 @@ or the 30 seconds PagerDuty suggests; 5xx and network errors are transient.
 
 from __future__ import annotations
 
-import httpx
-
 from casedesk.adapters.channels import pagerduty_events as events
 from casedesk.adapters.channels import transport
+from casedesk.adapters.outbound.client import OutboundClient, Response
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.outcomes import Outcome, Result, http_result
 from casedesk.services.ports.channels import Job
@@ -38,7 +37,7 @@ class PagerDutySender:
 
     kind = ChannelKind.PAGERDUTY
 
-    def __init__(self, client: httpx.AsyncClient, events_url: str = DEFAULT_EVENTS_URL) -> None:
+    def __init__(self, client: OutboundClient, events_url: str = DEFAULT_EVENTS_URL) -> None:
         self._client = client
         self._events_url = events_url
         self._change_url = change_url(events_url)
@@ -64,15 +63,15 @@ class PagerDutySender:
             note = f"the event is {len(encoded)} bytes even without custom_details; not sent"
             return Outcome(Result.PERMANENT, error="payload_too_large", snippet=note)
         response = await transport.post(
-            self._client, url, content=encoded, headers={"Content-Type": "application/json"}
+            self._client, url, data=encoded, headers={"Content-Type": "application/json"}
         )
         if isinstance(response, Outcome):
             return response
         return classify(response, refs)
 
 
-def classify(response: httpx.Response, refs: dict[str, object]) -> Outcome:
-    status = response.status_code
+def classify(response: Response, refs: dict[str, object]) -> Outcome:
+    status = response.status
     snippet = transport.snippet(response)
     if 200 <= status < 300:
         note = "accepted by PagerDuty (an acknowledge or resolve without an open alert is dropped there)"

@@ -20,10 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from casedesk.adapters.channels import slack_blocks, transport
 from casedesk.adapters.channels.facts import is_closing, priority_raised
+from casedesk.adapters.outbound.client import OutboundClient, Response
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.outcomes import Outcome, Result, http_result
 from casedesk.services.ports.channels import Job
@@ -57,7 +56,7 @@ class SlackSender:
 
     kind = ChannelKind.SLACK
 
-    def __init__(self, client: httpx.AsyncClient, api_url: str = DEFAULT_API_URL) -> None:
+    def __init__(self, client: OutboundClient, api_url: str = DEFAULT_API_URL) -> None:
         self._client = client
         self._api_url = api_url.rstrip("/")
 
@@ -113,7 +112,7 @@ class SlackSender:
         response = await transport.post(
             self._client,
             f"{self._api_url}/{method}",
-            content=json.dumps(body, ensure_ascii=False).encode(),
+            data=json.dumps(body, ensure_ascii=False).encode(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json; charset=utf-8"},
         )
         if isinstance(response, Outcome):
@@ -121,10 +120,10 @@ class SlackSender:
         return _Answer(classify(response), _json(response))
 
 
-def classify(response: httpx.Response) -> Outcome:
+def classify(response: Response) -> Outcome:
     """A Web API answer as an Outcome: `ok: true` delivered, `ok: false` by its error code."""
     snippet = transport.snippet(response)
-    status = response.status_code
+    status = response.status
     if status == 429:
         wait = transport.retry_after(response)
         return Outcome(
@@ -155,9 +154,9 @@ def _channel(job: Job) -> str:
     return str(config.get("channel_id") or config.get("channel") or "").lstrip("#")
 
 
-def _json(response: httpx.Response) -> Mapping[str, Any]:
+def _json(response: Response) -> Mapping[str, Any]:
     try:
-        body = response.json()
+        body = json.loads(response.body)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}

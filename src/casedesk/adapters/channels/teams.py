@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import httpx
-
 from casedesk.adapters.channels import teams_card, transport
+from casedesk.adapters.outbound.client import OutboundClient, Response
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.domain.notifications.outcomes import Outcome, Result, http_result
 from casedesk.services.ports.channels import Job
@@ -30,7 +29,7 @@ class TeamsSender:
 
     kind = ChannelKind.TEAMS
 
-    def __init__(self, client: httpx.AsyncClient, budget: int = teams_card.ENVELOPE_BUDGET) -> None:
+    def __init__(self, client: OutboundClient, budget: int = teams_card.ENVELOPE_BUDGET) -> None:
         self._client = client
         self._budget = budget
 
@@ -48,7 +47,7 @@ class TeamsSender:
             note = f"the card does not fit in {self._budget} bytes even without its text; not sent"
             return Outcome(Result.PERMANENT, error="payload_too_large", snippet=note)
         response = await transport.post(
-            self._client, str(url), content=encoded, headers={"Content-Type": "application/json"}
+            self._client, str(url), data=encoded, headers={"Content-Type": "application/json"}
         )
         if isinstance(response, Outcome):
             return response
@@ -65,8 +64,8 @@ def is_retired_connector(url: str) -> bool:
     return host == "outlook.office.com" and parts.path.startswith("/webhook")
 
 
-def classify(response: httpx.Response) -> Outcome:
-    status = response.status_code
+def classify(response: Response) -> Outcome:
+    status = response.status
     snippet = transport.snippet(response)
     if 200 <= status < 300:
         return Outcome(Result.ACCEPTED, status=status, snippet=f"{ACCEPTED_NOTE}\n{snippet}".rstrip())

@@ -23,10 +23,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
-
-from casedesk.adapters.channels.transport import failure
+from casedesk.adapters.channels import transport
 from casedesk.adapters.channels.variables import render, variables
+from casedesk.adapters.outbound.client import OutboundClient
 from casedesk.domain.notifications.destinations import ChannelKind, Destination
 from casedesk.domain.notifications.notices import Notice
 from casedesk.domain.notifications.outcomes import (
@@ -38,7 +37,6 @@ from casedesk.domain.notifications.outcomes import (
 )
 from casedesk.services.ports.channels import Job
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 READ_MAX = 64 * 1024  # bytes of an answer read at most; the log keeps SNIPPET_MAX of them
 SECRET_PREFIX = "whsec_"
 SIGNING_KEYS = ("signing_secret", "previous_signing_secret")
@@ -54,7 +52,7 @@ class WebhookSender:
 
     kind = ChannelKind.WEBHOOK
 
-    def __init__(self, client: httpx.AsyncClient, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, client: OutboundClient, clock: Callable[[], datetime] | None = None) -> None:
         self.client = client
         self.clock = clock or (lambda: datetime.now(UTC))
 
@@ -74,39 +72,23 @@ class WebhookSender:
         return await self._post(url, body, headers, now)
 
     async def _post(self, url: str, body: bytes, headers: dict[str, str], now: datetime) -> Outcome:
-        try:
-            async with self.client.stream(
-                "POST", url, content=body, headers=headers, timeout=TIMEOUT, follow_redirects=False
-            ) as response:
-                answer = await read_some(response)
-        except Exception as exc:  # a sender never raises for a receiver's failure
-            return failure(exc)
-        result = http_result(response.status_code)
-        snippet = answer[:SNIPPET_MAX].decode(errors="replace")
+        answer = await transport.post(self.client, url, data=body, headers=headers, read_max=READ_MAX)
+        if isinstance(answer, Outcome):
+            return answer
+        result = http_result(answer.status)
+        snippet = answer.body[:SNIPPET_MAX].decode(errors="replace")
         if result is Result.DELIVERED:
-            return Outcome(result, status=response.status_code, snippet=snippet)
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now)
-        if 300 <= response.status_code < 400 and "location" in response.headers:
-            snippet = f"redirect to {response.headers['location']} (not followed)\n{snippet}"
+            return Outcome(result, status=answer.status, snippet=snippet)
+        retry_after = parse_retry_after(answer.headers.get("retry-after"), now)
+        if 300 <= answer.status < 400 and "location" in answer.headers:
+            snippet = f"redirect to {answer.headers['location']} (not followed)\n{snippet}"
         return Outcome(
             result,
-            status=response.status_code,
-            error=f"http_{response.status_code}",
+            status=answer.status,
+            error=f"http_{answer.status}",
             snippet=snippet,
             retry_after=retry_after if result is Result.TRANSIENT else None,
         )
-
-
-async def read_some(response: httpx.Response) -> bytes:
-    """At most READ_MAX bytes of the answer: a receiver cannot make us read a flood."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_raw():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= READ_MAX:
-            break
-    return b"".join(chunks)[:READ_MAX]
 
 
 def payload(job: Job, destination: Destination) -> tuple[bytes, str]:
