@@ -6,15 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from casedesk.adapters.channels.email import EmailSender, SmtpRelay
-from casedesk.adapters.channels.mail_message import MailComposer
-from casedesk.adapters.channels.pagerduty import PagerDutySender
-from casedesk.adapters.channels.slack import SlackSender
-from casedesk.adapters.channels.teams import TeamsSender
-from casedesk.adapters.channels.webhook import WebhookSender
 from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
@@ -33,7 +28,6 @@ from casedesk.adapters.db.notify_reads import SqlNotifyReads
 from casedesk.adapters.db.outbox import SqlOutbox
 from casedesk.adapters.db.unit_of_work import SqlUnitOfWork
 from casedesk.adapters.metrics.prometheus import DeliveryTelemetry, Telemetry
-from casedesk.adapters.outbound.client import OutboundClient, build_http_client
 from casedesk.adapters.outbound.policy import AddressPolicy
 from casedesk.adapters.secrets import KEY_FILE, KeySettings, SecretBox, default_data_dir
 from casedesk.config import Settings
@@ -55,6 +49,12 @@ from casedesk.services.reactions.notify.plan import NotificationPlanner
 from casedesk.services.reactions.notify.planned import Planner
 from casedesk.services.reactions.notify.rates import RateLimits, parse_rates
 from casedesk.services.reactions.notify.worker import DeliveryWorker, WorkerOptions
+
+if TYPE_CHECKING:
+    # The channels and their HTTP client are imported where a worker is built: a command
+    # such as `casedesk keys create` never sends, and they are a third of its start-up.
+    from casedesk.adapters.channels.email import EmailSender
+    from casedesk.adapters.outbound.client import OutboundClient
 
 
 @dataclass
@@ -174,6 +174,8 @@ class Container:
             poll=s.worker_poll_ms / 1000,
             schedule=RetrySchedule.parse(s.delivery_retry_schedule),
         )
+        from casedesk.adapters.outbound.client import build_http_client
+
         client = client or build_http_client(s)
         made = senders(client) if senders is not None else self.senders(client)
         worker = DeliveryWorker(
@@ -190,6 +192,11 @@ class Container:
 
     def senders(self, client: OutboundClient) -> dict[ChannelKind, Sender]:
         """Every channel's sender, sending through `client`."""
+        from casedesk.adapters.channels.pagerduty import PagerDutySender
+        from casedesk.adapters.channels.slack import SlackSender
+        from casedesk.adapters.channels.teams import TeamsSender
+        from casedesk.adapters.channels.webhook import WebhookSender
+
         s = self.settings
         return {
             ChannelKind.WEBHOOK: WebhookSender(client),
@@ -246,6 +253,9 @@ class RequestScope:
 
 def email_sender(settings: Settings) -> EmailSender:
     """ValueError when CASEDESK_SMTP_URL or CASEDESK_MAIL_FROM cannot be used."""
+    from casedesk.adapters.channels.email import EmailSender, SmtpRelay
+    from casedesk.adapters.channels.mail_message import MailComposer
+
     relay = None
     if settings.smtp_url:
         relay = SmtpRelay.from_url(
