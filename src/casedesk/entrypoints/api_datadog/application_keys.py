@@ -13,9 +13,10 @@ from casedesk.domain import users as uc
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import KeyManager, KeyReader, OwnKeyManager, OwnKeyReader
 from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.rendering import DocumentRoute
 from casedesk.services.ports.identity import AppKeyView
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 KEY_ID = "app_key_id"
 

@@ -20,8 +20,9 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import AuditReader
 from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 ACTION_QUERY = re.compile(r"^@evt\.name:(\S+)$")
 

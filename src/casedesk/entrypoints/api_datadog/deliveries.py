@@ -28,10 +28,11 @@ from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog.access import DeliveryReader, DeliveryRetrier
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 from casedesk.entrypoints.http.timestamps import parse_timestamp
 from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryFilter, DeliveryView
 
-router = APIRouter(prefix="/deliveries")
+router = APIRouter(route_class=DocumentRoute, prefix="/deliveries")
 Doc = dict[str, Any]
 TYPE = "deliveries"
 STATES = "|".join(s.value for s in DeliveryState)

@@ -18,9 +18,10 @@ from casedesk.entrypoints.api_datadog.access import MaintenanceReader as Reader
 from casedesk.entrypoints.api_datadog.access import MaintenanceWriter as Writer
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, NAME_MAX, QUERY_MAX, Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 from casedesk.entrypoints.http.timestamps import parse_timestamp
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 
 

@@ -21,8 +21,9 @@ from casedesk.domain.vocab import Priority, TicketSystem
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
 from casedesk.entrypoints.api_datadog.wire import Wire
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 
 BulkActionName = Literal[

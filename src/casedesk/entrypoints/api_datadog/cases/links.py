@@ -15,8 +15,9 @@ from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, Wire
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 Text = Annotated[str, Query(max_length=ID_MAX)]
 

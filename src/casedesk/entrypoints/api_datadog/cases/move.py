@@ -14,8 +14,9 @@ from casedesk.domain.projects.project import KEY_PATTERN
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases.routes import run
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 
 
 def move_command(ref: CaseRef, body: s.ProjectRelationship) -> c.MoveCaseToProject:

@@ -21,8 +21,9 @@ from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.wire import Wire
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 PATH = "/cases/projects/{project_id}/notification_rules"
 TYPE = "notification_rule"

@@ -12,9 +12,10 @@ from casedesk.domain.users import User
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
+from casedesk.entrypoints.http.rendering import DocumentRoute
 from casedesk.services.ports.case_queries import Include
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 
 

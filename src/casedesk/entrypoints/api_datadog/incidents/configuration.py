@@ -16,8 +16,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
 from casedesk.entrypoints.api_datadog.wire import Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 
 

@@ -16,8 +16,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents import item_mapping as pm
 from casedesk.entrypoints.api_datadog.incidents import item_schemas as s
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 Doc = dict[str, Any]
 BASE = "/incidents/{incident_id}"

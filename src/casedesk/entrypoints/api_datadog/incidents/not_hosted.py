@@ -14,8 +14,9 @@ from fastapi.responses import JSONResponse
 
 from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.errors import error_response
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 
 NOT_HOSTED = [
     ("POST", "/incidents/config/google-chat-configurations", "CreateIncidentGoogleChatConfiguration",

@@ -16,11 +16,12 @@ from casedesk.entrypoints.api_datadog.incidents import mapping as m
 from casedesk.entrypoints.api_datadog.incidents import schemas as s
 from casedesk.entrypoints.api_datadog.incidents.search import facets_document
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.incidents import IncidentSearch
 from casedesk.services.search.incidents import parse_incident_query
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 PageSize = Annotated[int, Query(alias="page[size]", ge=1, le=100)]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.

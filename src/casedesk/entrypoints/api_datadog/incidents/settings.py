@@ -21,8 +21,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentAdmin as Admin
 from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.incidents import settings_mapping as sm
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DocumentRoute)
 Doc = dict[str, Any]
 CONFIG = "/incidents/config"
 

@@ -12,8 +12,9 @@ from casedesk.domain.notifications import commands as nc
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter(prefix="/pagerduty/configuration")
+router = APIRouter(route_class=DocumentRoute, prefix="/pagerduty/configuration")
 Doc = dict[str, Any]
 KEY_MAX = 4096
 

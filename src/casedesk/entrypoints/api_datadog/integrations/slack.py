@@ -17,8 +17,9 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter(prefix="/slack/configuration/accounts/{account_name}")
+router = APIRouter(route_class=DocumentRoute, prefix="/slack/configuration/accounts/{account_name}")
 Doc = dict[str, Any]
 
 

@@ -17,8 +17,11 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import Wire
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter(prefix="/integration/ms-teams/configuration/workflows-webhook-handles")
+router = APIRouter(
+    route_class=DocumentRoute, prefix="/integration/ms-teams/configuration/workflows-webhook-handles"
+)
 Doc = dict[str, Any]
 TYPE = "workflows-webhook-handle"
 HANDLE_ID = "handle_id"

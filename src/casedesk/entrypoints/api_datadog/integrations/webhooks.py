@@ -13,8 +13,9 @@ from casedesk.domain.notifications.channels import Channel, CustomVariable, Enco
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
+from casedesk.entrypoints.http.rendering import DocumentRoute
 
-router = APIRouter(prefix="/webhooks/configuration")
+router = APIRouter(route_class=DocumentRoute, prefix="/webhooks/configuration")
 Doc = dict[str, Any]
 TEXT_MAX = 64 * 1024
 
