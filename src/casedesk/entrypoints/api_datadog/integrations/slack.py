@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import Field
 
 from casedesk.domain.notifications import commands as nc
@@ -17,9 +17,9 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
 from casedesk.entrypoints.http.deps import Context
-from casedesk.entrypoints.http.rendering import DocumentRoute
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter(route_class=DocumentRoute, prefix="/slack/configuration/accounts/{account_name}")
+router = dialect_router(prefix="/slack/configuration/accounts/{account_name}")
 Doc = dict[str, Any]
 
 
