@@ -61,7 +61,7 @@ from casedesk.domain.cases.values import Insight
 from casedesk.domain.errors import NotFound
 from casedesk.domain.events import CaseEvent
 from casedesk.domain.ids import CaseRef
-from casedesk.domain.projects.project import Project
+from casedesk.domain.projects.project import Project, ProjectIdentity
 from casedesk.domain.users import ApiKey, AppKey, Role, User
 from casedesk.services.ports.uow import CommentCell
 
@@ -222,23 +222,31 @@ class SqlProjectRepository:
         self.limits = limits
 
     def get(self, ref: uuid.UUID | str) -> Project:
+        return self._project(self._find(select(t.projects), _live_project_by_id(), ref), ref)
+
+    def identity(self, ref: uuid.UUID | str) -> ProjectIdentity:
         p = t.projects.c
-        if isinstance(ref, uuid.UUID):
-            # The common lookup (a creation's project), with a statement built once.
-            by_id = restricted(self.conn, _live_project_by_id(), p.id, self.limits.visibility)
-            return self._project(self.conn.execute(by_id, {"project_id": ref}).mappings().first(), ref)
-        query = select(t.projects).where(
-            p.deleted_at.is_(None), visible(self.conn, p.id, self.limits.visibility)
-        )
-        try:
-            query = query.where(t.projects.c.id == uuid.UUID(ref))
-        except ValueError:
-            if ref.isascii() and ref.isdigit() and len(ref) <= 18:
-                # Digits alone are a project number (Tines' team id); keys start with a letter.
-                query = query.where(t.projects.c.number == int(ref))
-            else:
-                query = query.where(t.projects.c.key == ref.upper())
-        return self._project(self.conn.execute(query).mappings().first(), ref)
+        row = self._find(select(p.id, p.key), _live_project_identity_by_id(), ref)
+        if row is None:
+            raise NotFound("project", ref)
+        return ProjectIdentity(id=row["id"], key=row["key"])
+
+    def _find(self, columns: Select[Any], by_id: Select[Any], ref: uuid.UUID | str) -> RowMapping | None:
+        """The live project `ref` names that the visibility shows, as `columns` (or `by_id`, the
+        same columns in a statement built once, for the common lookup by id: a creation's)."""
+        p = t.projects.c
+        project_id = ref if isinstance(ref, uuid.UUID) else _as_uuid(ref)
+        if project_id is not None:
+            query = restricted(self.conn, by_id, p.id, self.limits.visibility)
+            return self.conn.execute(query, {"project_id": project_id}).mappings().first()
+        assert isinstance(ref, str)
+        query = columns.where(p.deleted_at.is_(None), visible(self.conn, p.id, self.limits.visibility))
+        if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+            # Digits alone are a project number (Tines' team id); keys start with a letter.
+            query = query.where(p.number == int(ref))
+        else:
+            query = query.where(p.key == ref.upper())
+        return self.conn.execute(query).mappings().first()
 
     def _project(self, row: RowMapping | None, ref: uuid.UUID | str) -> Project:
         if row is None:
@@ -453,6 +461,19 @@ def _members_of() -> Select[Any]:
 def _live_project_by_id() -> Select[Any]:
     p = t.projects.c
     return select(t.projects).where(p.deleted_at.is_(None), p.id == bindparam("project_id"))
+
+
+def _as_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+@cache
+def _live_project_identity_by_id() -> Select[Any]:
+    p = t.projects.c
+    return select(p.id, p.key).where(p.deleted_at.is_(None), p.id == bindparam("project_id"))
 
 
 @cache

@@ -42,6 +42,17 @@ def clean_handle(handle: str) -> str:
     return lower
 
 
+@dataclass(frozen=True)
+class ProjectIdentity:
+    """What names a project and its cases: all a case's creation needs of its project."""
+
+    id: uuid.UUID
+    key: str
+
+    def case_key(self, number: int) -> str:
+        return f"{self.key}-{number}"
+
+
 @dataclass
 class Project:
     id: uuid.UUID

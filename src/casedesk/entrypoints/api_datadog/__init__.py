@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -41,7 +41,7 @@ from casedesk.entrypoints.api_datadog.incidents.router import incident_routers
 from casedesk.entrypoints.api_datadog.integrations import pagerduty, slack, teams, webhooks
 from casedesk.entrypoints.http.deps import ServiceProvider
 from casedesk.entrypoints.http.hygiene import http_error_headers
-from casedesk.entrypoints.http.text_guard import reject_unstorable_text
+from casedesk.entrypoints.http.routing import one_router, serve
 
 PREFIX = "/api/v2"
 # Mounted before Tines' `/api/v1`, so these paths reach Datadog's dialect.
@@ -55,38 +55,36 @@ def operation_id(route: APIRoute) -> str:
 
 
 def router() -> APIRouter:
-    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
-    # Fixed paths first: `/cases/projects` and `/cases/types` must win over `/cases/{case_id}`.
-    api.include_router(projects.router)
-    api.include_router(notification_rules.router)
-    api.include_router(case_types.router)
-    api.include_router(bulk.router)  # /cases/bulk
-    api.include_router(counts.router)  # /cases/count, /cases/aggregate
-    api.include_router(links.router)  # /cases/link
-    api.include_router(views.router)  # /cases/views
-    api.include_router(cases.router)
-    api.include_router(attributes.router)
-    api.include_router(watchers.router)
-    api.include_router(move.router)
-    api.include_router(maintenance.router)
-    api.include_router(users.router)
-    api.include_router(roles.router)
-    api.include_router(application_keys.router)
-    api.include_router(audit.router)
-    api.include_router(deliveries.router)
-    for incident_router in incident_routers():
-        api.include_router(incident_router)
-    api.include_router(teams.router)
-    return api
+    return one_router(
+        [
+            # Fixed paths first: `/cases/projects` and `/cases/types` must win over
+            # `/cases/{case_id}`.
+            projects.router,
+            notification_rules.router,
+            case_types.router,
+            bulk.router,  # /cases/bulk
+            counts.router,  # /cases/count, /cases/aggregate
+            links.router,  # /cases/link
+            views.router,  # /cases/views
+            cases.router,
+            attributes.router,
+            watchers.router,
+            move.router,
+            maintenance.router,
+            users.router,
+            roles.router,
+            application_keys.router,
+            audit.router,
+            deliveries.router,
+            *incident_routers(),
+            teams.router,
+        ]
+    )
 
 
 def v1_router() -> APIRouter:
     """Datadog's v1 integration configuration, under V1_PREFIX."""
-    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
-    api.include_router(webhooks.router)
-    api.include_router(pagerduty.router)
-    api.include_router(slack.router)
-    return api
+    return one_router([webhooks.router, pagerduty.router, slack.router])
 
 
 def operation_name(request: Request) -> str | None:
@@ -105,7 +103,7 @@ def create_subapp(container: ServiceProvider, routes: APIRouter | None = None) -
     schema is part of the application's document."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, generate_unique_id_function=operation_id)
     app.state.container = container
-    app.include_router(routes if routes is not None else router())
+    serve(app, routes if routes is not None else router())
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, exc: DomainError) -> JSONResponse:

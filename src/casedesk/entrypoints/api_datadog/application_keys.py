@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from casedesk.domain import users as uc
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import KeyManager, KeyReader, OwnKeyManager, OwnKeyReader
 from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.ports.identity import AppKeyView
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 KEY_ID = "app_key_id"
 

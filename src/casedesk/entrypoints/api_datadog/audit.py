@@ -13,15 +13,16 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from casedesk.domain.audit import AuditAction, AuditEntry
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import AuditReader
 from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 ACTION_QUERY = re.compile(r"^@evt\.name:(\S+)$")
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from pydantic import Field
 
 from casedesk.domain.errors import ValidationFailed
@@ -28,10 +28,11 @@ from casedesk.domain.vocab import Scope
 from casedesk.entrypoints.api_datadog.access import DeliveryReader, DeliveryRetrier
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.entrypoints.http.timestamps import parse_timestamp
 from casedesk.services.ports.deliveries import AttemptView, DeliveryDetail, DeliveryFilter, DeliveryView
 
-router = APIRouter(prefix="/deliveries")
+router = dialect_router(prefix="/deliveries")
 Doc = dict[str, Any]
 TYPE = "deliveries"
 STATES = "|".join(s.value for s in DeliveryState)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import Field
 
 from casedesk.domain import maintenance as mc
@@ -18,9 +18,10 @@ from casedesk.entrypoints.api_datadog.access import MaintenanceReader as Reader
 from casedesk.entrypoints.api_datadog.access import MaintenanceWriter as Writer
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, NAME_MAX, QUERY_MAX, Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.entrypoints.http.timestamps import parse_timestamp
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

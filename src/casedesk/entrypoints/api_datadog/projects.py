@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.projects import commands as pc
@@ -13,8 +13,9 @@ from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

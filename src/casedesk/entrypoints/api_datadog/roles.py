@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from casedesk.domain import users as uc
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import parse_uuid
@@ -16,8 +14,9 @@ from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import UserManager, UserReader
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

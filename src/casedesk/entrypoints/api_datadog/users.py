@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from casedesk.domain import users as uc
 from casedesk.domain.errors import ValidationFailed
@@ -12,8 +12,9 @@ from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import UserInviter, UserManager, UserReader
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -17,25 +17,21 @@ from casedesk.entrypoints.api_tines.cases import routes as cases
 from casedesk.entrypoints.api_tines.cases import subresources
 from casedesk.entrypoints.http.deps import ServiceProvider
 from casedesk.entrypoints.http.hygiene import http_error_headers
-from casedesk.entrypoints.http.text_guard import reject_unstorable_text
+from casedesk.entrypoints.http.routing import one_router, serve
 
 PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
 
 
 def router() -> APIRouter:
-    api = APIRouter(dependencies=[Depends(reject_unstorable_text)])
-    api.include_router(teams.router)
-    api.include_router(cases.router)
-    api.include_router(subresources.router)
-    return api
+    return one_router([teams.router, cases.router, subresources.router])
 
 
 def create_subapp(container: ServiceProvider) -> FastAPI:
     """The dialect, to mount at PREFIX; its schema is part of the application's document."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.container = container
-    app.include_router(router())
+    serve(app, router())
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, exc: DomainError) -> JSONResponse:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from casedesk.domain.errors import NotFound
 from casedesk.domain.projects.project import Project
 from casedesk.entrypoints.api_tines import mapping as m
@@ -13,8 +11,9 @@ from casedesk.entrypoints.api_tines import schemas as s
 from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

@@ -28,7 +28,7 @@ def check_records(uow: UnitOfWork, record_ids: Sequence[int]) -> None:
 
 
 def create_case(uow: UnitOfWork, cmd: c.CreateCase, who: Principal, now: datetime) -> uuid.UUID:
-    project = uow.projects.get(cmd.project)
+    project = uow.projects.identity(cmd.project)
     case_type = uow.case_types.get(cmd.type_id)
     author = author_of(uow, cmd.author, who)
     assignees = resolve_all(uow, cmd.assignees, "assignees")

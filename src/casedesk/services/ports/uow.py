@@ -18,7 +18,7 @@ from casedesk.domain.cases.notification_rules import ProjectNotificationRule
 from casedesk.domain.cases.views import CaseView
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.maintenance import MaintenanceWindow
-from casedesk.domain.projects.project import Project
+from casedesk.domain.projects.project import Project, ProjectIdentity
 from casedesk.domain.users import ApiKey, AppKey, User
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.attachments import AttachmentRepository
@@ -73,6 +73,10 @@ class ProjectRepository(Protocol):
     def get(self, ref: uuid.UUID | str) -> Project:
         """By id, or by key when given a string; raises NotFound (also for deleted projects and
         for those the unit of work's visibility hides)."""
+
+    def identity(self, ref: uuid.UUID | str) -> ProjectIdentity:
+        """The project `get` finds for `ref` (and the same NotFound), without the rest of it:
+        its members and settings are not read."""
 
     def add(self, project: Project) -> None: ...
 

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter
 from pydantic import Field
 
 from casedesk.domain.cases import commands as c
@@ -21,8 +20,9 @@ from casedesk.domain.vocab import Priority, TicketSystem
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import status_from_name
 from casedesk.entrypoints.api_datadog.wire import Wire
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 BulkActionName = Literal[

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from casedesk.domain.cases.case_types import CaseType, CreateCaseType, DeleteCaseType, UpdateCaseType
 from casedesk.domain.cases.custom_attributes import (
@@ -21,8 +21,9 @@ from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseTypeAdmin as Admin
 from casedesk.entrypoints.api_datadog.wire import iso
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

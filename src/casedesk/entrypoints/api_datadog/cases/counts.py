@@ -17,12 +17,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import Field
 
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.wire import QUERY_MAX as WIRE_QUERY_MAX
 from casedesk.entrypoints.api_datadog.wire import Wire
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_counts import (
     MAX_GROUPS,
@@ -33,7 +34,7 @@ from casedesk.services.ports.case_counts import (
 )
 from casedesk.services.search.cases import parse_case_query
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 # Query text is bounded by the search parser (the configured query length); group_bys by this.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import Field
 
 from casedesk.domain.cases.links import CaseLink, CreateCaseLink, DeleteCaseLink, EntityRef, Relationship
@@ -15,8 +15,9 @@ from casedesk.domain.ids import parse_uuid
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, Wire
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 Text = Annotated[str, Query(max_length=ID_MAX)]
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from casedesk.domain.cases import commands as c
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.ids import CaseRef
@@ -14,8 +12,9 @@ from casedesk.domain.projects.project import KEY_PATTERN
 from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.cases.routes import run
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 
 
 def move_command(ref: CaseRef, body: s.ProjectRelationship) -> c.MoveCaseToProject:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.commands import Command
@@ -16,11 +16,12 @@ from casedesk.entrypoints.api_datadog import schemas as s
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.case_queries import CaseQuery, CaseSort, CaseSortField
 from casedesk.services.search.cases import parse_case_query
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.
 MAX_PAGE_NUMBER = 10_000_000

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import Field
 
 from casedesk.domain.cases.views import CaseView, CreateCaseView, DeleteCaseView, UpdateCaseView
@@ -19,8 +19,9 @@ from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
 from casedesk.entrypoints.api_datadog.mapping import user_ref
 from casedesk.entrypoints.api_datadog.wire import ID_MAX, NAME_MAX, QUERY_MAX, Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

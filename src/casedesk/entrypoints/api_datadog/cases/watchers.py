@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from casedesk.domain.cases import commands as c
 from casedesk.domain.ids import CaseRef, UserRef, parse_uuid
@@ -12,9 +12,10 @@ from casedesk.domain.users import User
 from casedesk.entrypoints.api_datadog import mapping as m
 from casedesk.entrypoints.api_datadog.access import CaseReader as Reader
 from casedesk.entrypoints.api_datadog.access import CaseWriter as Writer
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.ports.case_queries import Include
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

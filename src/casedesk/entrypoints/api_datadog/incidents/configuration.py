@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter
-
 from casedesk.domain.errors import NotFound
 from casedesk.domain.incidents import commands as ic
 from casedesk.domain.incidents.incident import Incident, IncidentItem
@@ -16,8 +14,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents.mapping import users_ref
 from casedesk.entrypoints.api_datadog.wire import Wire, iso
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from casedesk.domain.ids import parse_uuid
 from casedesk.domain.incidents import commands as ic
@@ -16,8 +16,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentWriter as Writer
 from casedesk.entrypoints.api_datadog.incidents import item_mapping as pm
 from casedesk.entrypoints.api_datadog.incidents import item_schemas as s
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 Doc = dict[str, Any]
 BASE = "/incidents/{incident_id}"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.errors import error_response
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 
 NOT_HOSTED = [
     ("POST", "/incidents/config/google-chat-configurations", "CreateIncidentGoogleChatConfiguration",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from casedesk.domain.ids import CaseRef
 from casedesk.domain.incidents import commands as ic
@@ -16,11 +16,12 @@ from casedesk.entrypoints.api_datadog.incidents import mapping as m
 from casedesk.entrypoints.api_datadog.incidents import schemas as s
 from casedesk.entrypoints.api_datadog.incidents.search import facets_document
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.bus import utc_now
 from casedesk.services.ports.incidents import IncidentSearch
 from casedesk.services.search.incidents import parse_incident_query
 
-router = APIRouter()
+router = dialect_router()
 Include = Annotated[str | None, Query(alias="include", max_length=200)]
 PageSize = Annotated[int, Query(alias="page[size]", ge=1, le=100)]
 # Far beyond any real listing, and keeps OFFSET inside a 64-bit integer.

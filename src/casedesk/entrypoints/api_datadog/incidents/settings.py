@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.incidents import commands as ic
@@ -21,8 +21,9 @@ from casedesk.entrypoints.api_datadog.access import IncidentAdmin as Admin
 from casedesk.entrypoints.api_datadog.access import IncidentReader as Reader
 from casedesk.entrypoints.api_datadog.incidents import settings_mapping as sm
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 CONFIG = "/incidents/config"
 

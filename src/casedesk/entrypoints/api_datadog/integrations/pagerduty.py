@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import Field
 
 from casedesk.domain.notifications import commands as nc
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter(prefix="/pagerduty/configuration")
+router = dialect_router(prefix="/pagerduty/configuration")
 Doc = dict[str, Any]
 KEY_MAX = 4096
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import Field
 
 from casedesk.domain.notifications import commands as nc
@@ -17,8 +17,9 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter(prefix="/slack/configuration/accounts/{account_name}")
+router = dialect_router(prefix="/slack/configuration/accounts/{account_name}")
 Doc = dict[str, Any]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import Field
 
 from casedesk.domain.ids import parse_uuid
@@ -17,8 +17,9 @@ from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import Wire
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter(prefix="/integration/ms-teams/configuration/workflows-webhook-handles")
+router = dialect_router(prefix="/integration/ms-teams/configuration/workflows-webhook-handles")
 Doc = dict[str, Any]
 TYPE = "workflows-webhook-handle"
 HANDLE_ID = "handle_id"

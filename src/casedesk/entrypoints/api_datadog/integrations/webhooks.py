@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import Field
 
 from casedesk.domain.notifications import commands as nc
@@ -13,8 +13,9 @@ from casedesk.domain.notifications.channels import Channel, CustomVariable, Enco
 from casedesk.domain.notifications.destinations import ChannelKind
 from casedesk.entrypoints.api_datadog.access import ChannelReader, ChannelWriter
 from casedesk.entrypoints.api_datadog.wire import NAME_MAX, Wire
+from casedesk.entrypoints.http.routing import dialect_router
 
-router = APIRouter(prefix="/webhooks/configuration")
+router = dialect_router(prefix="/webhooks/configuration")
 Doc = dict[str, Any]
 TEXT_MAX = 64 * 1024
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from casedesk.domain.cases.commands import DeleteCase
 from casedesk.domain.errors import ValidationFailed
@@ -18,9 +18,10 @@ from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import listing, presenter
 from casedesk.entrypoints.api_tines.teams import team_project
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.search.predicates import And, RefIs
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from casedesk.domain.cases import commands as x
 from casedesk.domain.cases.links import DeleteCaseLink
@@ -18,9 +18,10 @@ from casedesk.entrypoints.api_tines import wire as w
 from casedesk.entrypoints.api_tines.auth import Reader, Writer
 from casedesk.entrypoints.api_tines.cases import presenter
 from casedesk.entrypoints.http.deps import Context
+from casedesk.entrypoints.http.routing import dialect_router
 from casedesk.services.ports.case_queries import Include
 
-router = APIRouter()
+router = dialect_router()
 Doc = dict[str, Any]
 LINKS = frozenset({Include.LINKS})
 ONE_PAGE = {"current_page": None, "previous_page": None, "next_page": None, "next_page_number": None}
