@@ -115,20 +115,16 @@ def mark_done(conn: Connection, message: OutboxMessage, now: datetime) -> bool:
 
 
 def mark_all_done(conn: Connection, messages: list[OutboxMessage], now: datetime) -> None:
-    """Settles rows this transaction claimed (`claim` on the same connection): one statement."""
+    """Settles rows one `claim` on this connection took (so one worker's): one statement."""
     if not messages:
         return
     o = t.outbox
-    for worker in {m.worker for m in messages}:
-        conn.execute(
-            update(o)
-            .where(
-                o.c.seq.in_([m.seq for m in messages if m.worker == worker]),
-                o.c.claimed_by == worker,
-                o.c.state == "pending",
-            )
-            .values(state="done", processed_at=now, claimed_by=None, claimed_until=None)
-        )
+    (worker,) = {m.worker for m in messages}
+    conn.execute(
+        update(o)
+        .where(o.c.seq.in_([m.seq for m in messages]), o.c.claimed_by == worker, o.c.state == "pending")
+        .values(state="done", processed_at=now, claimed_by=None, claimed_until=None)
+    )
 
 
 def backoff(attempts: int) -> timedelta:
