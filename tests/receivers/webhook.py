@@ -94,7 +94,7 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 return None
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        server = Listening(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -169,3 +169,12 @@ def receiving(secret: str) -> Iterator[WebhookReceiver]:
         yield receiver
     finally:
         receiver.down()
+
+
+class Listening(ThreadingHTTPServer):
+    """The standard library's threaded server with a listen backlog a real receiver has:
+    its default of 5 pending connections overflows when workers open dozens at once, and a
+    connection the kernel dropped is retried only after a second or more, long enough for a
+    sender's connect timeout to count it as a failure."""
+
+    request_queue_size = 128
