@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from casedesk.adapters.db.backlog import SqlOutboxBacklog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentReads
 from casedesk.adapters.db.cases.queries import SqlReadModel
+from casedesk.adapters.db.cases.written import WrittenCases
 from casedesk.adapters.db.channels import SqlChannelReads, reseal_all
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.connections import PooledConnections, RequestConnection
@@ -74,9 +75,9 @@ class Container:
     def uow(self) -> UnitOfWork:
         return self.uow_on(self.connections)
 
-    def uow_on(self, connections: Connections) -> SqlUnitOfWork:
+    def uow_on(self, connections: Connections, written: WrittenCases | None = None) -> SqlUnitOfWork:
         """Every unit of work the container makes: the one place its parts are chosen."""
-        return SqlUnitOfWork(connections, secrets=self.box, outbound=self.policy)
+        return SqlUnitOfWork(connections, secrets=self.box, outbound=self.policy, written=written)
 
     @property
     def destinations(self) -> Destinations:
@@ -212,11 +213,13 @@ class Container:
         connection = RequestConnection(
             self.engine, write=write, statement_timeout_ms=self.settings.statement_timeout_ms
         )
+        # The cases its commands write, for the route's read-back (adapters/db/cases/written.py).
+        written = WrittenCases()
         container = replace(
             self,
             connections=connection,
-            bus=MessageBus(lambda: self.uow_on(connection), self.bus.clock),
-            read=SqlReadModel(connection),
+            bus=MessageBus(lambda: self.uow_on(connection, written), self.bus.clock),
+            read=SqlReadModel(connection, written),
         )
         return RequestScope(container, connection)
 

@@ -121,6 +121,48 @@ def test_create_case_with_a_status_name(
     assert case.attributes.status_group.value == f"SG_{status}"
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        {},
+        {"description": "Only 3% left on /var", "priority": "P2", "status_name": "In Progress"},
+        {"custom_attributes": {}},
+    ],
+)
+def test_a_creation_answers_the_case_byte_for_byte_as_it_is_read(
+    http: httpx.Client, project: dict[str, Any], members: dict[str, Any]
+) -> None:
+    """A plain creation on PostgreSQL answers with the row its statement wrote rather than
+    reading it back (adapters/db/cases/written.py): the same bytes as reading it."""
+    attributes = {"title": "Disk full", "type_id": dd.STANDARD, **members}
+    relationships = {"project": {"data": {"id": project["id"], "type": "project"}}}
+    body = {"data": {"type": "case", "attributes": attributes, "relationships": relationships}}
+    created = http.post("/api/v2/cases", json=body)
+    assert created.status_code == 201, created.text
+    read = http.get(f"/api/v2/cases/{created.json()['data']['id']}")
+    assert read.status_code == 200, read.text
+    assert created.content == read.content
+
+
+def test_a_creation_with_an_assignee_answers_the_case_as_it_is_read(
+    http: httpx.Client, users_api: UsersApi, project: dict[str, Any]
+) -> None:
+    assignee = users_api.create_user(dd.user_request(dd.unique_email("bo"), "Bo Assignee")).data
+    attributes = {"title": "Disk full", "type_id": dd.STANDARD}
+    relationships = {
+        "project": {"data": {"id": project["id"], "type": "project"}},
+        "assignee": {"data": {"id": assignee.id, "type": "user"}},
+    }
+    created = http.post(
+        "/api/v2/cases",
+        json={"data": {"type": "case", "attributes": attributes, "relationships": relationships}},
+    )
+    assert created.status_code == 201, created.text
+    read = http.get(f"/api/v2/cases/{created.json()['data']['id']}")
+    assert created.content == read.content
+    assert {user["id"] for user in created.json()["included"]} >= {assignee.id}
+
+
 # -- GetCase -----------------------------------------------------------------------------
 
 

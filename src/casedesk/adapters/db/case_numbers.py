@@ -81,9 +81,10 @@ def insert_case(conn: Connection, row: dict[str, Any]) -> tuple[int, str]:
 
 # Built once (every creation runs them): a reused statement keeps its SQLAlchemy cache key.
 @cache
-def insert_drawn() -> Insert:
+def insert_drawn(*, whole_row: bool = False) -> Insert:
     """`WITH drawn AS (UPDATE projects … RETURNING id, nextval(…), key) INSERT INTO cases …
-    SELECT … FROM drawn RETURNING number, key`, each other column bound as `c_<column>`."""
+    SELECT … FROM drawn RETURNING number, key` (every column with `whole_row`), each other
+    column bound as `c_<column>`."""
     drawn = (
         update(P)
         .where(P.c.id == bindparam("drawn_project_id"))
@@ -100,7 +101,8 @@ def insert_drawn() -> Insert:
         for column in C.c
     ]
     rows = select(*values).select_from(drawn)
-    return insert(C).from_select([column.name for column in C.c], rows).returning(C.c.number, C.c.key)
+    returned = tuple(C.c) if whole_row else (C.c.number, C.c.key)
+    return insert(C).from_select([column.name for column in C.c], rows).returning(*returned)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -129,7 +130,7 @@ def member_rows(project: Project) -> list[tuple[uuid.UUID, str]]:
     return [(u, PROJECT_ADMIN if u in project.admin_ids else MEMBER) for u in project.member_ids]
 
 
-def user_from_row(row: RowMapping) -> User:
+def user_from_row(row: Mapping[Any, Any]) -> User:
     return User(
         id=row["id"],
         email=row["email"],

@@ -14,12 +14,15 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Insert,
+    RowMapping,
+    Select,
     Table,
     bindparam,
     func,
     insert,
     literal_column,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -28,12 +31,14 @@ from casedesk.adapters.db import case_numbers, outbox, wakeups
 from casedesk.adapters.db.access import VisibilityLimit
 from casedesk.adapters.db.audit import SqlAuditLog
 from casedesk.adapters.db.cases.attachments import SqlAttachmentRepository
+from casedesk.adapters.db.cases.includes import bare_detail
 from casedesk.adapters.db.cases.relations import (
     SqlCaseKeyAliasRepository,
     SqlLinkRepository,
     SqlWatcherRepository,
 )
 from casedesk.adapters.db.cases.saved_queries import SqlCaseViewRepository, SqlMaintenanceWindowRepository
+from casedesk.adapters.db.cases.written import WrittenCases
 from casedesk.adapters.db.channels import ConfiguredNames, SqlChannelRepository
 from casedesk.adapters.db.connection_types import Connections
 from casedesk.adapters.db.incidents.repository import SqlIncidentRepository, SqlIncidentSettingRepository
@@ -47,11 +52,12 @@ from casedesk.adapters.db.repositories import (
     SqlTimelineRepository,
     SqlUserRepository,
 )
-from casedesk.adapters.db.rows import case_to_row
+from casedesk.adapters.db.rows import case_to_row, user_from_row
 from casedesk.adapters.db.schema import core as t
 from casedesk.adapters.secrets import SecretBox
 from casedesk.domain.errors import Conflict
 from casedesk.domain.events import CaseEvent, Event
+from casedesk.domain.users import User
 from casedesk.services.ports.access import Visibility
 from casedesk.services.ports.channel_config import AddressCheck
 
@@ -62,6 +68,8 @@ RACE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
 # SQLite's counterparts: a unique or primary key overtaken, and the write lock still held by
 # another connection when the busy timeout ran out (SQLITE_BUSY and its extended codes).
 SQLITE_RACES = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
+# How a plain creation's statement names its author's columns beside the case's.
+AUTHOR_PREFIX = "author_"
 
 
 def lost_a_race(exc: BaseException | None) -> bool:
@@ -86,10 +94,13 @@ class SqlUnitOfWork:
         write: bool = True,
         secrets: SecretBox | None = None,
         outbound: AddressCheck | None = None,
+        written: WrittenCases | None = None,
     ) -> None:
         """`secrets` and `outbound` serve the notification channels; a unit of work built
-        without them refuses to touch channels."""
+        without them refuses to touch channels. `written`, a request's, is told the cases
+        this unit writes (written.py)."""
         self.connections = connections
+        self.written = written
         self.write = write
         self.box = secrets
         self._outbound = outbound
@@ -157,6 +168,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self.conn is not None
+        if self.written is not None:
+            self.written.forget()
         if self._commit_creation():
             return
         self.cases.flush()
@@ -189,11 +202,25 @@ class SqlUnitOfWork:
             | {f"t_{k}": v for k, v in cell.items()}
             | {f"o_{k}": v for k, v in message.items()}
         )
-        drawn = self.conn.execute(_creation_statement(tuple(cell), tuple(message)), params).one()
+        written = self.conn.execute(_creation_statement(tuple(cell), tuple(message)), params).mappings().one()
         self.conn.commit()  # at once: until it is done, other creations in the project wait
-        self.cases.created(case, int(drawn.number), str(drawn.key))
+        self.cases.created(case, int(written["number"]), str(written["key"]))
         wakeups.committed()
+        if self.written is not None:
+            self._remember(written)
         return True
+
+    def _remember(self, written: RowMapping) -> None:
+        """Keeps the new case as its statement returned it, for the request's read-back,
+        when the author the statement joined is everyone the case names."""
+        assert self.written is not None
+        users: dict[uuid.UUID, User] = {}
+        if written[AUTHOR_PREFIX + "id"] is not None:
+            author = user_from_row({c.name: written[AUTHOR_PREFIX + c.name] for c in t.users.c})
+            users[author.id] = author
+        detail = bare_detail(written, users)
+        if detail.case.user_ids <= users.keys():
+            self.written.remember(detail)
 
     def _collect_events(self) -> list[Event]:
         events: list[Event] = []
@@ -255,13 +282,15 @@ def _one_event_statement(cell_columns: tuple[str, ...], row_columns: tuple[str, 
 
 
 @cache
-def _creation_statement(cell_columns: tuple[str, ...], row_columns: tuple[str, ...]) -> Insert:
-    """`WITH drawn AS (UPDATE projects …), new_case AS (INSERT INTO cases … FROM drawn),
-    timeline_cells AS (INSERT INTO timeline_events … FROM new_case) INSERT INTO outbox … FROM
-    new_case RETURNING <NOTIFY>, number, key`: the case bound as `case_numbers.insert_drawn`
-    binds it, its event as `_one_event_statement` does, the event's data given the key as
-    it is drawn."""
-    new_case = case_numbers.insert_drawn().cte("new_case")
+def _creation_statement(cell_columns: tuple[str, ...], row_columns: tuple[str, ...]) -> Select[Any]:
+    """`WITH drawn AS (UPDATE projects …), new_case AS (INSERT INTO cases … FROM drawn
+    RETURNING *), timeline_cells AS (INSERT INTO timeline_events … FROM new_case), queued AS
+    (INSERT INTO outbox … FROM new_case RETURNING <NOTIFY>) SELECT new_case.*, author.* …`:
+    the case bound as `case_numbers.insert_drawn` binds it, its event as
+    `_one_event_statement` does, the event's data given the key as it is drawn. It answers
+    the case's row as stored and its author's row (columns prefixed `AUTHOR_PREFIX`; NULL
+    for an author that is no user), so that the request's read-back needs no query."""
+    new_case = case_numbers.insert_drawn(whole_row=True).cte("new_case")
 
     def keyed(data: ColumnElement[Any]) -> ColumnElement[Any]:
         return func.jsonb_set(data, literal_column("'{key}'"), func.to_jsonb(new_case.c.key), type_=JSONB)
@@ -273,15 +302,21 @@ def _creation_statement(cell_columns: tuple[str, ...], row_columns: tuple[str, .
     cells = select(*values(t.timeline_events, "t_", cell_columns, "data")).select_from(new_case)
     timeline = insert(t.timeline_events).from_select(list(cell_columns), cells).cte("timeline_cells")
     rows = select(*values(t.outbox, "o_", row_columns, "payload")).select_from(new_case)
-    return (
+    queued = (
         insert(t.outbox)
         .from_select(list(row_columns), rows)
-        .add_cte(timeline)
-        .returning(
-            wakeups.notify_expression(),
-            select(new_case.c.number).scalar_subquery().label("number"),
-            select(new_case.c.key).scalar_subquery().label("key"),
+        .returning(wakeups.notify_expression().label("notified"))
+        .cte("queued")
+    )
+    author = t.users.alias("author")
+    return (
+        select(
+            *new_case.c,
+            *(column.label(AUTHOR_PREFIX + column.name) for column in author.c),
+            queued.c.notified,
         )
+        .select_from(new_case.join(queued, true()).outerjoin(author, author.c.id == new_case.c.created_by))
+        .add_cte(timeline)
     )
 
 

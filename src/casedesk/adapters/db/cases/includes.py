@@ -6,7 +6,7 @@ cut to the newest `activities_max` per case in SQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, or_, select
@@ -19,6 +19,7 @@ from casedesk.adapters.db.rows import user_from_row
 from casedesk.adapters.db.schema import cases as x
 from casedesk.adapters.db.schema import core as t
 from casedesk.domain.cases.attachments import Button
+from casedesk.domain.cases.values import Insight
 from casedesk.domain.users import User
 from casedesk.domain.vocab import CaseStatus, Priority, ResolvedReason
 from casedesk.services.ports.access import Visibility
@@ -95,39 +96,49 @@ def summaries(conn: Connection, rows: Sequence[RowMapping]) -> list[CaseSummary]
     insights = load_insights(conn, [r["id"] for r in rows])
     # Only a case with a first assignee has any (the write side keeps it so).
     assignees = _assignees(conn, [r["id"] for r in rows if r["assignee_id"] is not None])
-    return [
-        CaseSummary(
-            id=r["id"],
-            number=int(r["number"]),
-            key=r["key"],
-            project_id=r["project_id"],
-            type_id=r["type_id"],
-            title=r["title"],
-            description=r["description"],
-            priority=Priority(r["priority"]),
-            status=CaseStatus(r["status"]),
-            created_by=r["created_by"],
-            created_at=r["created_at"],
-            modified_by=r["modified_by"],
-            modified_at=r["modified_at"],
-            closed_at=r["closed_at"],
-            archived_at=r["archived_at"],
-            due_date=r["due_date"],
-            resolved_reason=ResolvedReason(r["resolved_reason"]) if r["resolved_reason"] else None,
-            attributes=dict(r["attributes"] or {}),
-            custom_attributes=dict(r["custom_attributes"] or {}),
-            insights=tuple(insights.get(r["id"], [])),
-            assignee_ids=tuple(assignees.get(r["id"], [])),
-            metadata=dict(r["metadata"] or {}),
-            closure_conditions=tuple(
-                {"name": str(c["name"]), "formula": str(c["formula"])} for c in r["closure_conditions"] or []
-            ),
-            opened_at=r["opened_at"],
-            opened_by=r["opened_by"],
-            closed_by=r["closed_by"],
-        )
-        for r in rows
-    ]
+    return [summary(r, insights.get(r["id"], ()), assignees.get(r["id"], ())) for r in rows]
+
+
+def bare_detail(row: Mapping[Any, Any], users: Mapping[uuid.UUID, User]) -> CaseDetail:
+    """What `read_cases` makes of a case with no insights and no assignees when nothing is
+    included, from its row and the users its fields name."""
+    return CaseDetail(case=summary(row, (), ()), users=users)
+
+
+def summary(
+    r: Mapping[Any, Any], insights: Sequence[Insight], assignee_ids: Sequence[uuid.UUID]
+) -> CaseSummary:
+    """A case's read object from its row of the cases table."""
+    return CaseSummary(
+        id=r["id"],
+        number=int(r["number"]),
+        key=r["key"],
+        project_id=r["project_id"],
+        type_id=r["type_id"],
+        title=r["title"],
+        description=r["description"],
+        priority=Priority(r["priority"]),
+        status=CaseStatus(r["status"]),
+        created_by=r["created_by"],
+        created_at=r["created_at"],
+        modified_by=r["modified_by"],
+        modified_at=r["modified_at"],
+        closed_at=r["closed_at"],
+        archived_at=r["archived_at"],
+        due_date=r["due_date"],
+        resolved_reason=ResolvedReason(r["resolved_reason"]) if r["resolved_reason"] else None,
+        attributes=dict(r["attributes"] or {}),
+        custom_attributes=dict(r["custom_attributes"] or {}),
+        insights=tuple(insights),
+        assignee_ids=tuple(assignee_ids),
+        metadata=dict(r["metadata"] or {}),
+        closure_conditions=tuple(
+            {"name": str(c["name"]), "formula": str(c["formula"])} for c in r["closure_conditions"] or []
+        ),
+        opened_at=r["opened_at"],
+        opened_by=r["opened_by"],
+        closed_by=r["closed_by"],
+    )
 
 
 def _assignees(conn: Connection, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:

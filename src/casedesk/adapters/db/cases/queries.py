@@ -15,6 +15,7 @@ from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
+from casedesk.adapters.db.cases.written import WrittenCases
 from casedesk.adapters.db.connection_types import ReadConnections
 from casedesk.adapters.db.lookups import author_and_submitter, case_id_of, load_users
 from casedesk.adapters.db.notification_rules import NotificationRuleReads
@@ -58,8 +59,11 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
-    def __init__(self, engine: ReadConnections) -> None:
+    def __init__(self, engine: ReadConnections, written: WrittenCases | None = None) -> None:
+        """`written`: a request's memory of the cases it wrote, which its read-back of a
+        case (by id, nothing included) takes instead of a query."""
         self.engine = engine
+        self.written = written
 
     # -- cases ----------------------------------------------------------------------------
 
@@ -70,6 +74,10 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
         include: frozenset[Include] = frozenset(),
         activities_max: int = ACTIVITIES_MAX,
     ) -> CaseDetail:
+        if ref.id is not None and not include and self.written is not None:
+            written = self.written.recall(ref.id)
+            if written is not None:
+                return written
         with self.engine.connect() as conn:
             if ref.id is not None:
                 # The read-back of every change, with a statement built once.
