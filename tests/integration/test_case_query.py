@@ -281,3 +281,31 @@ def test_assignee_is_two_index_lookups_or_ed() -> None:
     assert "case_assignees.position >" in on_postgresql
     assert " IN (SELECT" in on_sqlite
     assert "ANY" not in on_sqlite
+
+
+def test_a_search_asked_again_by_someone_who_sees_less_leaves_out_what_they_may_not_see(
+    world: World,
+) -> None:
+    """A search's statements are kept for the same search asked again (queries.py); what the
+    caller may see is part of what makes two searches the same."""
+
+    def everything() -> list[str]:
+        page = world.container.read.search_cases(
+            CaseQuery(Visibility.everything(), filter=parse_case_query("", now=NOW), page_size=100)
+        )
+        return [detail.case.key for detail in page.cases]
+
+    alpha = {
+        detail.case.project_id
+        for detail in world.container.read.search_cases(
+            CaseQuery(Visibility.everything(), filter=parse_case_query("project:ALPHA", now=NOW))
+        ).cases
+    }
+    assert sorted(everything()) == sorted(world.keys.values())
+    hiding_alpha = Visibility(uuid.uuid4(), hidden=frozenset(alpha))
+    page = world.container.read.search_cases(
+        CaseQuery(hiding_alpha, filter=parse_case_query("", now=NOW), page_size=100)
+    )
+    assert {detail.case.key for detail in page.cases} == {world.keys["B1"], world.keys["B2"]}
+    assert page.total == 2
+    assert sorted(everything()) == sorted(world.keys.values())

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from luqum import tree
@@ -66,12 +67,21 @@ def parse(text: str, grammar: Grammar[T], *, now: datetime, me: uuid.UUID | None
     if len(text) > ctx.bounds.query_length:
         raise QueryError(f"the query is longer than {ctx.bounds.query_length} characters", field)
     try:
-        with _parse_lock:
-            node = lucene.parse(text)
+        node = syntax_tree(text)
     except ParseError as exc:
         message = " ".join(str(exc).replace("Syntax error in input : ", "").rstrip("!").split())
         raise QueryError(f"the query does not parse: {message}", field) from None
     return _resolve(node, None, ctx, 0, grammar)
+
+
+@lru_cache(maxsize=512)
+def syntax_tree(text: str) -> Any:
+    """luqum's tree of `text`, kept for the same query asked again (a list refreshed, a rule
+    matched at each event): parsing costs more than the rest of a search's Python. Trees are
+    only read, never changed, so one may serve many requests; times such as `now-7d` are
+    resolved from them at each use. A text that does not parse raises each time."""
+    with _parse_lock:
+        return lucene.parse(text)
 
 
 # What nests: a group, a field's group of values, a negation or `+`. Operators do not (luqum joins

@@ -4,12 +4,13 @@ through one query (`search_cases`, and `case` for one), whichever dialect asks."
 from __future__ import annotations
 
 import uuid
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, bindparam, func, select, true
 
-from casedesk.adapters.db.access import restricted, visible, visible_cases
+from casedesk.adapters.db.access import hidden, restricted, visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import read_cases
@@ -39,6 +40,7 @@ from casedesk.services.ports.case_queries import (
     CaseDetail,
     CasePage,
     CaseQuery,
+    CaseSort,
     CaseSortField,
     Include,
 )
@@ -56,6 +58,44 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
     CaseSortField.PRIORITY: (C.priority_urgency,),
     CaseSortField.STATUS: (C.status_rank, C.created_at),
 }
+
+
+@dataclass(frozen=True)
+class SearchShown:
+    """What a search shows: the cases `filter` matches outside the `hidden` projects."""
+
+    filter: Predicate
+    hidden: frozenset[uuid.UUID]
+
+    def condition(self) -> ColumnElement[bool]:
+        shown = C.project_id.not_in(sorted(self.hidden)) if self.hidden else true()
+        return and_(compile_predicate(self.filter), shown)
+
+
+def search_statements(
+    shown: SearchShown, sort: CaseSort, page_size: int, offset: int
+) -> tuple[Select[Any], Select[Any]]:
+    """A search's count and page. The same search asked again (a list refreshed, a view or
+    an API client polling) reuses the statements built the first time: building them and
+    working out their SQLAlchemy cache key costs more than running them on a warm cache."""
+    try:
+        return _kept_search_statements(shown, sort, page_size, offset)
+    except TypeError:  # a predicate holding something unhashable: built for this search alone
+        return _search_statements(shown, sort, page_size, offset)
+
+
+def _search_statements(
+    shown: SearchShown, sort: CaseSort, page_size: int, offset: int
+) -> tuple[Select[Any], Select[Any]]:
+    condition = shown.condition()
+    columns = (*SORT_COLUMNS[sort.field], C.number)
+    order = [c.asc() if sort.ascending else c.desc() for c in columns]
+    count = select(func.count()).select_from(t.cases).where(condition)
+    return count, select(t.cases).where(condition).order_by(*order).limit(page_size).offset(offset)
+
+
+# Searches differ mostly in their words; a few hundred kept cover the ones asked again.
+_kept_search_statements = lru_cache(maxsize=512)(_search_statements)
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
@@ -91,19 +131,12 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
             return read_cases(conn, [row], include, activities_max, visibility)[0]
 
     def search_cases(self, query: CaseQuery) -> CasePage:
-        columns = (*SORT_COLUMNS[query.sort.field], C.number)
-        order = [c.asc() if query.sort.ascending else c.desc() for c in columns]
         offset = (max(query.page_number, 1) - 1) * query.page_size
         with self.engine.connect() as conn:
-            condition = and_(compile_predicate(query.filter), visible_cases(conn, query.visibility))
-            total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
-            rows = (
-                conn.execute(
-                    select(t.cases).where(condition).order_by(*order).limit(query.page_size).offset(offset)
-                )
-                .mappings()
-                .all()
-            )
+            shown = SearchShown(query.filter, hidden(conn, query.visibility))
+            count, page = search_statements(shown, query.sort, query.page_size, offset)
+            total = conn.execute(count).scalar_one()
+            rows = conn.execute(page).mappings().all()
             cases = read_cases(conn, rows, query.include, query.activities_max, query.visibility)
             return CasePage(cases=tuple(cases), total=int(total))
 
