@@ -33,6 +33,7 @@ class Tally:
     begins: int = 0
     commits: int = 0
     rollbacks: int = 0
+    statements: int = 0  # BEGIN not counted
     # The BEGIN statements SQLite was sent (engine.py sends them; PostgreSQL's are implicit).
     sqlite_begins: list[str] = field(default_factory=list)
 
@@ -61,6 +62,8 @@ class Counter:
     def on_before_cursor_execute(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if statement.startswith("BEGIN"):
             self.tally.sqlite_begins.append(statement)
+        else:
+            self.tally.statements += 1
 
     def __enter__(self) -> Counter:
         for name in self.EVENTS:
@@ -153,6 +156,9 @@ def test_a_search_is_one_checkout_and_one_transaction(
     assert (tally.begins, tally.commits, tally.rollbacks) == (1, 0, 1)
     if backend() == "sqlite":
         assert tally.sqlite_begins == ["BEGIN"]
+    # The key, the caller's hidden projects, the count, the page and its users: the page says
+    # whether each case has insights, and none has, so there is no query of insights.
+    assert tally.statements == 5
 
 
 def test_the_tines_dialect_costs_the_same(

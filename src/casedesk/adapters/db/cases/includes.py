@@ -34,6 +34,8 @@ from casedesk.services.ports.case_queries import (
 )
 
 C = t.cases.c
+# The column of a case's row that says whether the case has insights, where a query reads it.
+HAS_INSIGHTS_LABEL = "has_insights"
 
 
 def read_cases(
@@ -93,7 +95,8 @@ def read_cases(
 
 
 def summaries(conn: Connection, rows: Sequence[RowMapping]) -> list[CaseSummary]:
-    insights = load_insights(conn, [r["id"] for r in rows])
+    # A row read with HAS_INSIGHTS_LABEL (queries.py) says whether there are any to load.
+    insights = load_insights(conn, [r["id"] for r in rows if r.get(HAS_INSIGHTS_LABEL, True)])
     # Only a case with a first assignee has any (the write side keeps it so).
     assignees = _assignees(conn, [r["id"] for r in rows if r["assignee_id"] is not None])
     return [summary(r, insights.get(r["id"], ()), assignees.get(r["id"], ())) for r in rows]

@@ -8,12 +8,23 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, bindparam, func, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+    true,
+)
 
 from casedesk.adapters.db.access import hidden, restricted, visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
-from casedesk.adapters.db.cases.includes import read_cases
+from casedesk.adapters.db.cases.includes import HAS_INSIGHTS_LABEL, read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.cases.written import WrittenCases
@@ -60,6 +71,12 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
 }
 
 
+# Whether a case has insights, read with its row: most have none, and then the query of
+# their insights is left out (includes.summaries). PostgreSQL looks each up after the sort
+# and the limit, so for the rows of the page only.
+HAS_INSIGHTS = exists().where(t.case_insights.c.case_id == C.id).label(HAS_INSIGHTS_LABEL)
+
+
 @dataclass(frozen=True)
 class SearchShown:
     """What a search shows: the cases `filter` matches outside the `hidden` projects."""
@@ -91,7 +108,8 @@ def _search_statements(
     columns = (*SORT_COLUMNS[sort.field], C.number)
     order = [c.asc() if sort.ascending else c.desc() for c in columns]
     count = select(func.count()).select_from(t.cases).where(condition)
-    return count, select(t.cases).where(condition).order_by(*order).limit(page_size).offset(offset)
+    page = select(t.cases, HAS_INSIGHTS).where(condition).order_by(*order).limit(page_size).offset(offset)
+    return count, page
 
 
 # Searches differ mostly in their words; a few hundred kept cover the ones asked again.
@@ -310,4 +328,4 @@ def _timeline_entry(row: RowMapping, users: dict[uuid.UUID, User]) -> TimelineEn
 
 @cache
 def _case_by_id() -> Select[Any]:
-    return select(t.cases).where(C.id == bindparam("case_id"))
+    return select(t.cases, HAS_INSIGHTS).where(C.id == bindparam("case_id"))
