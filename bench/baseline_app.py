@@ -27,7 +27,6 @@ from sqlalchemy import (
     String,
     cast,
     create_engine,
-    exists,
     func,
     insert,
     literal,
@@ -54,8 +53,6 @@ URGENCY = {"NOT_DEFINED": 0, "P1": 5, "P2": 4, "P3": 3, "P4": 2, "P5": 1}
 
 
 TEXT_COLUMNS = (t.cases.c.title, t.cases.c.description, t.cases.c.key)
-# casedesk's page reads with each case whether it has insights (adapters/db/cases/queries.py).
-HAS_INSIGHTS = exists().where(t.case_insights.c.case_id == t.cases.c.id).label("has_insights")
 
 
 def like_escape(text: str) -> str:
@@ -194,7 +191,7 @@ class Baseline:
             total = conn.execute(select(func.count()).select_from(t.cases).where(condition)).scalar_one()
             rows = (
                 conn.execute(
-                    select(t.cases, HAS_INSIGHTS)
+                    select(t.cases)
                     .where(condition)
                     .order_by(t.cases.c.created_at.desc(), t.cases.c.number.desc())
                     .limit(page_size)

@@ -210,3 +210,29 @@ def test_sorts_by_last_change_and_by_opening(db: Container, admin: Principal, te
     assert order(CaseSort(CaseSortField.UPDATED, ascending=True)) == [ids[1], ids[2], ids[0]]
     assert order(CaseSort(CaseSortField.OPENED)) == [ids[2], ids[1], ids[0]]
     assert order(CaseSort(CaseSortField.CREATED, ascending=True)) == ids
+
+
+def test_the_users_a_case_names_come_with_its_row_as_they_are_stored(
+    db: Container, admin: Principal, team: str, people: dict[str, Any], statements: list[str]
+) -> None:
+    """The author, the assignees (the first and the others) and whoever closed it are read in
+    the case's own statement (adapters/db/cases/named_users.py), equal to the users' rows."""
+    from casedesk.adapters.db.lookups import load_users
+
+    ref = open_case(db, admin, team, "Named", assignee_emails=(people["ann"], people["bob"]))
+    db.bus.handle(x.ChangeCaseStatus(ref, CaseStatus.CLOSED), admin)
+    statements.clear()
+
+    detail = db.read.case(Visibility.everything(), ref)
+    page = db.read.search_cases(
+        CaseQuery(Visibility.everything(), filter=RefIs("project", name=team), page_size=100)
+    )
+
+    named = {admin.user_id, people["ann_id"], people["bob_id"]}
+    with db.engine.connect() as conn:
+        stored = load_users(conn, named)
+    assert set(detail.users) == named
+    assert dict(detail.users) == stored
+    (found,) = [d for d in page.cases if d.case.id == detail.case.id]
+    assert dict(found.users) == dict(page.cases[0].users) == stored | dict(page.cases[0].users)
+    assert not any("FROM users WHERE users.id IN" in s for s in statements)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, RowMapping, func, or_, select
 
 from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.cases.attachments import button_from_row, record_results
+from casedesk.adapters.db.cases.named_users import users_named
 from casedesk.adapters.db.cases.side_tables import load_insights
 from casedesk.adapters.db.lookups import author_and_submitter, load_users
 from casedesk.adapters.db.rows import user_from_row
@@ -60,7 +61,8 @@ def read_cases(
             for event in events:
                 people.update(event.user_ids)
     watchers = _watchers(conn, ids) if Include.WATCHERS in include else {}
-    users = load_users(conn, people)
+    users = users_named(rows)
+    users |= load_users(conn, people - users.keys())
     for who in watchers.values():
         users.update((u.id, u) for u in who)
     projects = _projects(conn, {c.project_id for c in cases}) if Include.PROJECT in include else {}

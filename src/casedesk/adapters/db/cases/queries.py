@@ -25,6 +25,7 @@ from casedesk.adapters.db.access import hidden, restricted, visible, visible_cas
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
 from casedesk.adapters.db.cases.includes import HAS_INSIGHTS_LABEL, read_cases
+from casedesk.adapters.db.cases.named_users import named_users
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.cases.written import WrittenCases
@@ -90,25 +91,31 @@ class SearchShown:
 
 
 def search_statements(
-    shown: SearchShown, sort: CaseSort, page_size: int, offset: int
+    shown: SearchShown, sort: CaseSort, page_size: int, offset: int, dialect: str
 ) -> tuple[Select[Any], Select[Any]]:
     """A search's count and page. The same search asked again (a list refreshed, a view or
     an API client polling) reuses the statements built the first time: building them and
     working out their SQLAlchemy cache key costs more than running them on a warm cache."""
     try:
-        return _kept_search_statements(shown, sort, page_size, offset)
+        return _kept_search_statements(shown, sort, page_size, offset, dialect)
     except TypeError:  # a predicate holding something unhashable: built for this search alone
-        return _search_statements(shown, sort, page_size, offset)
+        return _search_statements(shown, sort, page_size, offset, dialect)
 
 
 def _search_statements(
-    shown: SearchShown, sort: CaseSort, page_size: int, offset: int
+    shown: SearchShown, sort: CaseSort, page_size: int, offset: int, dialect: str
 ) -> tuple[Select[Any], Select[Any]]:
     condition = shown.condition()
     columns = (*SORT_COLUMNS[sort.field], C.number)
     order = [c.asc() if sort.ascending else c.desc() for c in columns]
     count = select(func.count()).select_from(t.cases).where(condition)
-    page = select(t.cases, HAS_INSIGHTS).where(condition).order_by(*order).limit(page_size).offset(offset)
+    page = (
+        select(t.cases, HAS_INSIGHTS, named_users(dialect))
+        .where(condition)
+        .order_by(*order)
+        .limit(page_size)
+        .offset(offset)
+    )
     return count, page
 
 
@@ -139,7 +146,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
         with self.engine.connect() as conn:
             if ref.id is not None:
                 # The read-back of every change, with a statement built once.
-                by_id = restricted(conn, _case_by_id(), C.project_id, visibility)
+                by_id = restricted(conn, _case_by_id(conn.dialect.name), C.project_id, visibility)
                 row = conn.execute(by_id, {"case_id": ref.id}).mappings().first()
             else:
                 query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
@@ -152,7 +159,7 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
         offset = (max(query.page_number, 1) - 1) * query.page_size
         with self.engine.connect() as conn:
             shown = SearchShown(query.filter, hidden(conn, query.visibility))
-            count, page = search_statements(shown, query.sort, query.page_size, offset)
+            count, page = search_statements(shown, query.sort, query.page_size, offset, conn.dialect.name)
             total = conn.execute(count).scalar_one()
             rows = conn.execute(page).mappings().all()
             cases = read_cases(conn, rows, query.include, query.activities_max, query.visibility)
@@ -327,5 +334,5 @@ def _timeline_entry(row: RowMapping, users: dict[uuid.UUID, User]) -> TimelineEn
 
 
 @cache
-def _case_by_id() -> Select[Any]:
-    return select(t.cases, HAS_INSIGHTS).where(C.id == bindparam("case_id"))
+def _case_by_id(dialect: str) -> Select[Any]:
+    return select(t.cases, HAS_INSIGHTS, named_users(dialect)).where(C.id == bindparam("case_id"))
