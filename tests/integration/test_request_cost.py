@@ -1,8 +1,9 @@
 """What one HTTP request costs the database, a promise: one pool checkout per request; a case
-creation in two transactions (authentication with the command, then the read-back), a search
-in one; the connection is back in the pool before the answer arrives, with no transaction
-left open. The app runs in this process (under uvicorn, over real HTTP, driven by the
-official client) so that the engine's events can be counted."""
+creation in at most two transactions (authentication with the command, then the read-back,
+which a plain creation on PostgreSQL does without), a search in one; the connection is back
+in the pool before the answer arrives, with no transaction left open. The app runs in this
+process (under uvicorn, over real HTTP, driven by the official client) so that the engine's
+events can be counted."""
 
 from __future__ import annotations
 
