@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import select
 import time
 from collections.abc import Callable
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import InvalidatePoolError
@@ -40,12 +42,28 @@ def build_engine(url: str, *, pool_size: int = 20) -> Engine:
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url, pool_size)
     else:
-        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow(pool_size))
+        engine = create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow(pool_size),
+            json_deserializer=json_from_database,
+        )
         event.listen(engine, "checkin", _note_return)
         event.listen(engine, "checkout", _check_before_use(engine))
         event.listen(engine, "begin", _bound_postgresql_transaction)
     event.listen(engine, "handle_error", _timed_out)
     return engine
+
+
+def json_from_database(text: str | bytes) -> Any:
+    """How JSON columns are decoded: with pydantic-core's parser, several times faster than
+    the standard library's on the small documents the columns hold (a page of cases decodes
+    over a hundred), and the standard library's for what it refuses: a lone surrogate escape,
+    which PostgreSQL never stores but SQLite's text could hold."""
+    try:
+        return from_json(text)
+    except ValueError:
+        return json.loads(text)
 
 
 # A pooled connection is pinged before use when it has been back in the pool this long (or
@@ -152,11 +170,15 @@ def pool_capacity(pool_size: int) -> int:
 def _sqlite_engine(url: str, pool_size: int) -> Engine:
     connect_args = {"timeout": 30, "check_same_thread": False}
     if ":memory:" in url:
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, json_deserializer=json_from_database)
     else:
         # Sized like PostgreSQL's, so that `pool_capacity` holds for both.
         engine = create_engine(
-            url, connect_args=connect_args, pool_size=pool_size, max_overflow=max_overflow(pool_size)
+            url,
+            connect_args=connect_args,
+            pool_size=pool_size,
+            max_overflow=max_overflow(pool_size),
+            json_deserializer=json_from_database,
         )
 
     @event.listens_for(engine, "connect")
