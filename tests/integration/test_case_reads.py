@@ -236,3 +236,26 @@ def test_the_users_a_case_names_come_with_its_row_as_they_are_stored(
     (found,) = [d for d in page.cases if d.case.id == detail.case.id]
     assert dict(found.users) == dict(page.cases[0].users) == stored | dict(page.cases[0].users)
     assert not any("FROM users WHERE users.id IN" in s for s in statements)
+
+
+@pytest.mark.parametrize("change_after", [False, True])
+def test_a_request_reads_back_its_last_write(
+    db: Container, admin: Principal, team: str, change_after: bool
+) -> None:
+    """On PostgreSQL a plain creation is read back from what its statement returned
+    (adapters/db/cases/written.py); a later commit in the same request forgets it, so the
+    read-back shows that commit's change."""
+    scope = db.request_scope(write=True)
+    try:
+        services = scope.container
+        case_id = services.bus.handle(x.CreateCase(project=team, title="Kept"), admin)
+        if change_after:
+            services.bus.handle(x.ChangeCaseStatus(CaseRef(id=case_id), CaseStatus.IN_PROGRESS), admin)
+        first = services.read.case(Visibility.everything(), CaseRef(id=case_id))
+        again = services.read.case(Visibility.everything(), CaseRef(id=case_id))
+    finally:
+        scope.release()
+    expected = CaseStatus.IN_PROGRESS if change_after else CaseStatus.OPEN
+    assert first.case.status is again.case.status is expected
+    assert first == again == db.read.case(Visibility.everything(), CaseRef(id=case_id))
+    assert set(first.users) == {admin.user_id}
