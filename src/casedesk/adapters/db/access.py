@@ -23,10 +23,12 @@ def visible(
 ) -> ColumnElement[bool]:
     """`column` (a project id) names a project the caller may see. Nothing is hidden in the
     common case, and then the condition is TRUE, which SQLAlchemy leaves out of the query."""
-    ids = hidden(conn, visibility)
-    if not ids:
-        return true()
-    return column.not_in(sorted(ids))
+    return outside(column, hidden(conn, visibility))
+
+
+def outside(column: ColumnElement[uuid.UUID], hidden_ids: frozenset[uuid.UUID]) -> ColumnElement[bool]:
+    """`column` names none of the projects `hidden_ids`: TRUE when there are none."""
+    return column.not_in(sorted(hidden_ids)) if hidden_ids else true()
 
 
 def visible_cases(conn: Connection, visibility: Visibility) -> ColumnElement[bool]:
@@ -40,7 +42,7 @@ def restricted(conn: Connection, query: S, column: ColumnElement[uuid.UUID], vis
     """`query` (a statement built once) limited to the projects `visibility` lets the caller
     see: the statement itself when nothing is hidden, so that it keeps its cache key."""
     ids = hidden(conn, visibility)
-    return query.where(column.not_in(sorted(ids))) if ids else query
+    return query.where(outside(column, ids)) if ids else query
 
 
 def hidden_projects(conn: Connection, user_id: uuid.UUID) -> frozenset[uuid.UUID]:

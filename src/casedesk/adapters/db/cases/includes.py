@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, or_, select
+from sqlalchemy import Connection, RowMapping, exists, func, or_, select
 
 from casedesk.adapters.db.access import visible_cases
 from casedesk.adapters.db.cases.attachments import button_from_row, record_results
-from casedesk.adapters.db.cases.named_users import users_named
+from casedesk.adapters.db.cases.named_users import named_users, users_named
 from casedesk.adapters.db.cases.side_tables import load_insights
 from casedesk.adapters.db.lookups import author_and_submitter, load_users
 from casedesk.adapters.db.rows import user_from_row
@@ -35,8 +35,16 @@ from casedesk.services.ports.case_queries import (
 )
 
 C = t.cases.c
-# The column of a case's row that says whether the case has insights, where a query reads it.
+# Whether a case has insights, read with its row: most have none, and then the query of their
+# insights is left out (`summaries`). PostgreSQL looks each up after a page's sort and limit.
 HAS_INSIGHTS_LABEL = "has_insights"
+HAS_INSIGHTS = exists().where(t.case_insights.c.case_id == C.id).label(HAS_INSIGHTS_LABEL)
+
+
+def case_row_columns(dialect: str) -> tuple[Any, ...]:
+    """What a query of cases selects for `read_cases`: each case's row, whether it has
+    insights, and the users it names (`named_users`), so that a page needs neither query."""
+    return (t.cases, HAS_INSIGHTS, named_users(dialect))
 
 
 def read_cases(
@@ -97,7 +105,7 @@ def read_cases(
 
 
 def summaries(conn: Connection, rows: Sequence[RowMapping]) -> list[CaseSummary]:
-    # A row read with HAS_INSIGHTS_LABEL (queries.py) says whether there are any to load.
+    # A row read with HAS_INSIGHTS says whether there are any to load.
     insights = load_insights(conn, [r["id"] for r in rows if r.get(HAS_INSIGHTS_LABEL, True)])
     # Only a case with a first assignee has any (the write side keeps it so).
     assignees = _assignees(conn, [r["id"] for r in rows if r["assignee_id"] is not None])

@@ -15,17 +15,14 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    exists,
     func,
     select,
-    true,
 )
 
-from casedesk.adapters.db.access import hidden, restricted, visible, visible_cases
+from casedesk.adapters.db.access import hidden, outside, restricted, visible, visible_cases
 from casedesk.adapters.db.cases import counts as case_counts
 from casedesk.adapters.db.cases.filter import compile_predicate
-from casedesk.adapters.db.cases.includes import HAS_INSIGHTS_LABEL, read_cases
-from casedesk.adapters.db.cases.named_users import named_users
+from casedesk.adapters.db.cases.includes import case_row_columns, read_cases
 from casedesk.adapters.db.cases.relations import CaseRelationReads
 from casedesk.adapters.db.cases.saved_queries import SavedQueryReads
 from casedesk.adapters.db.cases.written import WrittenCases
@@ -72,12 +69,6 @@ SORT_COLUMNS: dict[CaseSortField, tuple[ColumnElement[Any], ...]] = {
 }
 
 
-# Whether a case has insights, read with its row: most have none, and then the query of
-# their insights is left out (includes.summaries). PostgreSQL looks each up after the sort
-# and the limit, so for the rows of the page only.
-HAS_INSIGHTS = exists().where(t.case_insights.c.case_id == C.id).label(HAS_INSIGHTS_LABEL)
-
-
 @dataclass(frozen=True)
 class SearchShown:
     """What a search shows: the cases `filter` matches outside the `hidden` projects."""
@@ -86,41 +77,26 @@ class SearchShown:
     hidden: frozenset[uuid.UUID]
 
     def condition(self) -> ColumnElement[bool]:
-        shown = C.project_id.not_in(sorted(self.hidden)) if self.hidden else true()
-        return and_(compile_predicate(self.filter), shown)
+        return and_(compile_predicate(self.filter), outside(C.project_id, self.hidden))
 
 
+# Searches differ mostly in their words; a few hundred kept cover the ones asked again.
+@lru_cache(maxsize=512)
 def search_statements(
     shown: SearchShown, sort: CaseSort, page_size: int, offset: int, dialect: str
 ) -> tuple[Select[Any], Select[Any]]:
     """A search's count and page. The same search asked again (a list refreshed, a view or
     an API client polling) reuses the statements built the first time: building them and
-    working out their SQLAlchemy cache key costs more than running them on a warm cache."""
-    try:
-        return _kept_search_statements(shown, sort, page_size, offset, dialect)
-    except TypeError:  # a predicate holding something unhashable: built for this search alone
-        return _search_statements(shown, sort, page_size, offset, dialect)
-
-
-def _search_statements(
-    shown: SearchShown, sort: CaseSort, page_size: int, offset: int, dialect: str
-) -> tuple[Select[Any], Select[Any]]:
+    working out their SQLAlchemy cache key costs more than running them on a warm cache.
+    Predicates are frozen values, so every search can be a key."""
     condition = shown.condition()
     columns = (*SORT_COLUMNS[sort.field], C.number)
     order = [c.asc() if sort.ascending else c.desc() for c in columns]
     count = select(func.count()).select_from(t.cases).where(condition)
     page = (
-        select(t.cases, HAS_INSIGHTS, named_users(dialect))
-        .where(condition)
-        .order_by(*order)
-        .limit(page_size)
-        .offset(offset)
+        select(*case_row_columns(dialect)).where(condition).order_by(*order).limit(page_size).offset(offset)
     )
     return count, page
-
-
-# Searches differ mostly in their words; a few hundred kept cover the ones asked again.
-_kept_search_statements = lru_cache(maxsize=512)(_search_statements)
 
 
 class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
@@ -149,7 +125,9 @@ class SqlReadModel(CaseRelationReads, SavedQueryReads, NotificationRuleReads):
                 by_id = restricted(conn, _case_by_id(conn.dialect.name), C.project_id, visibility)
                 row = conn.execute(by_id, {"case_id": ref.id}).mappings().first()
             else:
-                query = select(t.cases).where(case_ref_clause(ref), visible_cases(conn, visibility))
+                query = select(*case_row_columns(conn.dialect.name)).where(
+                    case_ref_clause(ref), visible_cases(conn, visibility)
+                )
                 row = conn.execute(query).mappings().first()
             if row is None:
                 raise NotFound("case", ref)
@@ -335,4 +313,4 @@ def _timeline_entry(row: RowMapping, users: dict[uuid.UUID, User]) -> TimelineEn
 
 @cache
 def _case_by_id(dialect: str) -> Select[Any]:
-    return select(t.cases, HAS_INSIGHTS, named_users(dialect)).where(C.id == bindparam("case_id"))
+    return select(*case_row_columns(dialect)).where(C.id == bindparam("case_id"))
